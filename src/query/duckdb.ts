@@ -1,0 +1,98 @@
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { splitStatements } from './sql';
+
+export type Row = Record<string, unknown>;
+
+const WIDE_INTEGER = /^(BIGINT|UBIGINT|HUGEINT|UHUGEINT)$/;
+
+export interface DuckDbOptions {
+  /** Database file, or ':memory:' (default). */
+  path?: string;
+  /** Where DuckDB spills; on Lambda this must be below /tmp. */
+  tempDirectory?: string;
+  threads?: number;
+  memoryLimit?: string;
+}
+
+/**
+ * One DuckDB database per process (a Lambda container reuses it between invocations). Each unit of work
+ * takes its own connection, so temporary tables of concurrent work never meet.
+ */
+export class DuckDb {
+  private constructor(readonly instance: DuckDBInstance) {}
+
+  static async open(options: DuckDbOptions = {}): Promise<DuckDb> {
+    const tempDirectory = options.tempDirectory ?? path.join(os.tmpdir(), 'chartlake-duckdb');
+    mkdirSync(tempDirectory, { recursive: true });
+    const config: Record<string, string> = {
+      temp_directory: tempDirectory,
+      // Parquet and JSON are built into @duckdb/node-api; never try to download an extension at run time.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    };
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+    return new DuckDb(instance);
+  }
+
+  async connect(): Promise<DuckDbConnection> {
+    return new DuckDbConnection(await this.instance.connect());
+  }
+
+  /** Runs `work` on a fresh connection and closes it afterwards. */
+  async withConnection<T>(work: (connection: DuckDbConnection) => Promise<T>): Promise<T> {
+    const connection = await this.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.close();
+    }
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}
+
+export class DuckDbConnection {
+  constructor(readonly raw: DuckDBConnection) {}
+
+  async run(sql: string): Promise<void> {
+    await this.raw.run(sql);
+  }
+
+  /** Runs a script of `;`-terminated statements in order. */
+  async runScript(script: string): Promise<void> {
+    for (const statement of splitStatements(script)) await this.raw.run(statement);
+  }
+
+  /** Rows as plain JS values: BIGINT → number when safe (else string), DATE → 'YYYY-MM-DD', LIST → array. */
+  async all<T extends Row = Row>(sql: string): Promise<T[]> {
+    return (await this.table(sql)).rows as T[];
+  }
+
+  /** Column names and DuckDB type names of a query's result, and its rows. */
+  async table(sql: string): Promise<{ columns: { name: string; type: string }[]; rows: Row[] }> {
+    const reader = await this.raw.runAndReadAll(sql);
+    const names = reader.columnNames();
+    const columns = reader.columnTypes().map((type, index) => ({ name: names[index], type: type.toString() }));
+    const integers = columns.filter((column) => WIDE_INTEGER.test(column.type)).map((column) => column.name);
+    const rows = reader.getRowObjectsJson() as Row[];
+    // JSON conversion turns 64-bit integers into strings; counts and streams are safe as numbers.
+    for (const row of rows) {
+      for (const name of integers) {
+        const value = row[name];
+        if (typeof value === 'string' && Number.isSafeInteger(Number(value))) row[name] = Number(value);
+      }
+    }
+    return { columns, rows };
+  }
+
+  close(): void {
+    this.raw.closeSync();
+  }
+}

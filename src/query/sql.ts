@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** Values a SQL template may take; each is rendered as a SQL literal, never spliced raw. */
+export type SqlValue = string | number | boolean | null | readonly string[] | readonly number[];
+
+/** Quotes a string as a SQL literal ('' doubles a quote); the same rule holds in DuckDB and Athena. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function sqlLiteral(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (Array.isArray(value)) return `[${(value as readonly (string | number)[]).map((item) => sqlLiteral(item)).join(', ')}]`;
+  return sqlString(value as string);
+}
+
+/**
+ * Fills `{{name}}` placeholders with SQL literals. Every placeholder must have a value, and every value a
+ * placeholder, so a renamed parameter fails loudly instead of running the wrong query.
+ */
+export function renderSql(template: string, values: Record<string, SqlValue>, source = 'SQL template'): string {
+  const used = new Set<string>();
+  const sql = template.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/gi, (_match, name: string) => {
+    if (!(name in values)) throw new Error(`${source}: no value for parameter {{${name}}}`);
+    used.add(name);
+    return sqlLiteral(values[name]);
+  });
+  const unused = Object.keys(values).filter((name) => !used.has(name));
+  if (unused.length > 0) throw new Error(`${source}: unknown parameter(s) ${unused.join(', ')}`);
+  return sql;
+}
+
+/** Parameter names a template uses, in order of first use. */
+export function sqlParameters(template: string): string[] {
+  const names: string[] = [];
+  for (const match of template.matchAll(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/gi)) {
+    if (!names.includes(match[1])) names.push(match[1]);
+  }
+  return names;
+}
+
+const cache = new Map<string, string>();
+
+/** Reads a `.sql` file that lives beside the code that runs it. */
+export function loadSql(dir: string, name: string): string {
+  const file = path.join(dir, name.endsWith('.sql') ? name : `${name}.sql`);
+  let text = cache.get(file);
+  if (text === undefined) {
+    text = readFileSync(file, 'utf8');
+    cache.set(file, text);
+  }
+  return text;
+}
+
+/** Splits a script into statements at semicolons that end a line (the style of this repo's .sql files). */
+export function splitStatements(script: string): string[] {
+  return script
+    .split(/;\s*(?:\r?\n|$)/)
+    .map((statement) => statement.replace(/^\s*(--[^\n]*\n\s*)*/g, '').trim())
+    .filter((statement) => statement.length > 0);
+}

@@ -1,0 +1,106 @@
+/**
+ * The lake layout (DESIGN.md): the only place that builds or parses keys.
+ *
+ *   raw/spotify/<chart>/week=<YYYY-MM-DD>/<fetched-at>.json
+ *   raw/charts-csv/<chart>/week=<YYYY-MM-DD>/<original file name>
+ *   transformed/<table>/chart=<chart>/week=<YYYY-MM-DD>/part-0.parquet
+ *   transformed/_lineage/chart=<chart>/week=<YYYY-MM-DD>/lineage.json
+ *   quarantine/<raw key>.error.json
+ */
+
+export const RAW_PREFIX = 'raw/';
+export const TRANSFORMED_PREFIX = 'transformed/';
+export const QUARANTINE_PREFIX = 'quarantine/';
+export const LINEAGE_TABLE = '_lineage';
+
+export type RawKind = 'spotify' | 'charts-csv';
+
+export interface ChartWeek {
+  /** Spotify's chart alias, e.g. `regional-global-weekly`. */
+  chart: string;
+  /** The chart's own date (the last day of the chart week), `YYYY-MM-DD`. */
+  week: string;
+}
+
+export interface RawKeyParts extends ChartWeek {
+  kind: RawKind;
+  /** The last path segment: `<fetched-at>.json` or the CSV's original file name. */
+  name: string;
+}
+
+const CHART_ALIAS = /^[a-z0-9][a-z0-9-]*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function assertValidKey(key: string): void {
+  if (!key || key.startsWith('/') || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    throw new Error(`invalid lake key: ${JSON.stringify(key)}`);
+  }
+}
+
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+export function assertChartWeek({ chart, week }: ChartWeek): void {
+  if (!CHART_ALIAS.test(chart)) throw new Error(`invalid chart alias ${JSON.stringify(chart)}`);
+  if (!isIsoDate(week)) throw new Error(`invalid chart week ${JSON.stringify(week)} (expected YYYY-MM-DD)`);
+}
+
+/** `fetchedAt` is an ISO timestamp; colons are replaced so the key is a valid file name everywhere. */
+export function rawSpotifyKey(chartWeek: ChartWeek, fetchedAt: string): string {
+  assertChartWeek(chartWeek);
+  const stamp = fetchedAt.replace(/:/g, '-');
+  return `${RAW_PREFIX}spotify/${chartWeek.chart}/week=${chartWeek.week}/${stamp}.json`;
+}
+
+export function rawCsvKey(chartWeek: ChartWeek, fileName: string): string {
+  assertChartWeek(chartWeek);
+  if (fileName.includes('/') || fileName.startsWith('.')) throw new Error(`invalid file name ${JSON.stringify(fileName)}`);
+  return `${RAW_PREFIX}charts-csv/${chartWeek.chart}/week=${chartWeek.week}/${fileName}`;
+}
+
+/** Parses a raw key, or returns `undefined` when the key is not a raw object of a known kind. */
+export function parseRawKey(key: string): RawKeyParts | undefined {
+  const match = /^raw\/(spotify|charts-csv)\/([^/]+)\/week=([^/]+)\/([^/]+)$/.exec(key);
+  if (!match) return undefined;
+  const [, kind, chart, week, name] = match;
+  if (!CHART_ALIAS.test(chart) || !isIsoDate(week)) return undefined;
+  return { kind: kind as RawKind, chart, week, name };
+}
+
+/** Prefix under which every raw object of one chart week lies. */
+export function rawWeekPrefix(kind: RawKind, chartWeek: ChartWeek): string {
+  return `${RAW_PREFIX}${kind}/${chartWeek.chart}/week=${chartWeek.week}/`;
+}
+
+export function partitionPrefix(table: string, chartWeek: ChartWeek): string {
+  return `${TRANSFORMED_PREFIX}${table}/chart=${chartWeek.chart}/week=${chartWeek.week}/`;
+}
+
+export function partitionKey(table: string, chartWeek: ChartWeek): string {
+  assertChartWeek(chartWeek);
+  return `${partitionPrefix(table, chartWeek)}part-0.parquet`;
+}
+
+export function lineageKey(chartWeek: ChartWeek): string {
+  assertChartWeek(chartWeek);
+  return `${partitionPrefix(LINEAGE_TABLE, chartWeek)}lineage.json`;
+}
+
+export interface PartitionKeyParts extends ChartWeek {
+  table: string;
+  file: string;
+}
+
+export function parsePartitionKey(key: string): PartitionKeyParts | undefined {
+  const match = /^transformed\/([^/]+)\/chart=([^/]+)\/week=([^/]+)\/([^/]+)$/.exec(key);
+  if (!match) return undefined;
+  const [, table, chart, week, file] = match;
+  return { table, chart, week, file };
+}
+
+export function quarantineKey(rawKey: string): string {
+  return `${QUARANTINE_PREFIX}${rawKey}.error.json`;
+}

@@ -1,0 +1,7 @@
+export { handleTransform, transformRawObject } from './handler';
+export type { TransformContext, TransformedWeek, Lineage } from './handler';
+export { RawObjectRejected } from './errors';
+export type { CheckFailure } from './errors';
+export { TABLES } from './tables';
+export type * from './tables';
+export { CHARTS_CSV_COLUMNS, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
