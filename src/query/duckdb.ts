@@ -6,6 +6,11 @@ import { splitStatements } from './sql';
 
 export type Row = Record<string, unknown>;
 
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  rows: Row[];
+}
+
 const WIDE_INTEGER = /^(BIGINT|UBIGINT|HUGEINT|UHUGEINT)$/;
 
 export interface DuckDbOptions {
@@ -75,9 +80,16 @@ export class DuckDbConnection {
     return (await this.table(sql)).rows as T[];
   }
 
-  /** Column names and DuckDB type names of a query's result, and its rows. */
-  async table(sql: string): Promise<{ columns: { name: string; type: string }[]; rows: Row[] }> {
-    const reader = await this.raw.runAndReadAll(sql);
+  /** Column names and DuckDB type names of a query's result, and its rows; `?` parameters bound in order. */
+  async table(sql: string, parameters: readonly (string | number | boolean | null)[] = []): Promise<QueryResult> {
+    let reader;
+    if (parameters.length === 0) {
+      reader = await this.raw.runAndReadAll(sql);
+    } else {
+      const statement = await this.raw.prepare(sql);
+      statement.bind(parameters as (string | number | boolean | null)[]);
+      reader = await statement.runAndReadAll();
+    }
     const names = reader.columnNames();
     const columns = reader.columnTypes().map((type, index) => ({ name: names[index], type: type.toString() }));
     const integers = columns.filter((column) => WIDE_INTEGER.test(column.type)).map((column) => column.name);

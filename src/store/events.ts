@@ -21,11 +21,18 @@ export interface S3Event {
   Records: S3EventRecord[];
 }
 
-/** Encodes an object key as S3 does in notifications (form encoding: space → `+`, `/` kept). */
+/**
+ * Encodes an object key as S3 does in notifications: form encoding (as Java's URLEncoder: only letters, digits
+ * and `.-*_` stay; space → `+`), with `/` kept.
+ */
 export function encodeEventKey(key: string): string {
   return key
     .split('/')
-    .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
+    .map((part) =>
+      encodeURIComponent(part)
+        .replace(/[!'()~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, '+'),
+    )
     .join('/');
 }
 

@@ -1,0 +1,5 @@
+export { crawl, readCatalog } from './crawler';
+export { createLakeViews, LATEST_VIEWS } from './views';
+export { openLakeEngine } from './lake';
+export { CATALOG_KEY } from './types';
+export type { Catalog, CatalogTable, CatalogColumn, CatalogPartition, CatalogVersion, SchemaDrift } from './types';

@@ -1,0 +1,3 @@
+export { LocalPipeline } from './local';
+export { TransformRouter } from './router';
+export type { RoutedResult } from './router';

@@ -1,0 +1,98 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { crawl, openLakeEngine } from '../catalog';
+import { importChartsCsv, type ImportedCsv } from '../extract/import-csv';
+import { consoleLogger, type Logger } from '../log';
+import { DuckDb, type DuckDbEngine } from '../query';
+import type { ObjectStore } from '../store';
+import type { TransformedWeek } from '../transform';
+import { TransformRouter, type RoutedResult } from './router';
+
+/**
+ * The pipeline on one machine: the object store's events drive the transform exactly as S3 notifications drive
+ * the transform Lambda, and the catalog is crawled after each batch, as the Glue crawler is on AWS.
+ */
+export class LocalPipeline {
+  readonly router: TransformRouter;
+
+  private constructor(
+    readonly store: ObjectStore,
+    readonly duck: DuckDb,
+    readonly log: Logger,
+  ) {
+    this.router = new TransformRouter(store, { store, duck, log });
+  }
+
+  static async open(store: ObjectStore, log: Logger = consoleLogger()): Promise<LocalPipeline> {
+    return new LocalPipeline(store, await DuckDb.open(), log);
+  }
+
+  /** Imports CSV files (folders are searched for `*.csv`), in week order; returns what was transformed. */
+  async importFiles(
+    inputs: string[],
+    onFile: (file: string, total: number, result?: RoutedResult) => void = () => {},
+  ): Promise<{ imported: ImportedCsv[]; weeks: TransformedWeek[]; failures: { file: string; error: Error }[] }> {
+    const files = await expandInputs(inputs);
+    const imported: ImportedCsv[] = [];
+    const weeks: TransformedWeek[] = [];
+    const failures: { file: string; error: Error }[] = [];
+    for (const file of files) {
+      let entry: ImportedCsv;
+      try {
+        entry = await importChartsCsv(this.store, file, await readInput(file));
+      } catch (error) {
+        failures.push({ file, error: error as Error });
+        onFile(file, files.length);
+        continue;
+      }
+      imported.push(entry);
+      const results = await this.router.settle();
+      for (const result of results) {
+        if (result.error) failures.push({ file, error: result.error });
+        weeks.push(...(result.weeks ?? []));
+      }
+      onFile(file, files.length, results[0]);
+    }
+    if (weeks.length > 0) await this.crawl();
+    return { imported, weeks, failures };
+  }
+
+  crawl() {
+    return crawl(this.store, this.duck);
+  }
+
+  /** A query engine over the lake, sharing this pipeline's DuckDB. */
+  engine(): Promise<DuckDbEngine> {
+    return openLakeEngine(this.store, { duck: this.duck });
+  }
+
+  async close(): Promise<void> {
+    await this.router.settle();
+    this.router.close();
+    this.duck.close();
+  }
+}
+
+async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** Files named directly, and `*.csv` files in named folders, sorted by name (which sorts by week). */
+async function expandInputs(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const stat = await fs.stat(input).catch(() => undefined);
+    if (stat?.isDirectory()) {
+      const names = (await fs.readdir(input)).filter((name) => name.toLowerCase().endsWith('.csv')).sort();
+      files.push(...names.map((name) => path.join(input, name)));
+    } else {
+      files.push(input); // a missing file is reported by readInput, naming it
+    }
+  }
+  return files;
+}

@@ -1,0 +1,58 @@
+import { eventKeys, RAW_PREFIX, type ObjectStore, type S3Event } from '../store';
+import { handleTransform, type TransformContext, type TransformedWeek } from '../transform';
+
+export interface RoutedResult {
+  key: string;
+  weeks?: TransformedWeek[];
+  error?: Error;
+}
+
+/**
+ * What the S3 bucket notification does on AWS: every object created under `raw/` becomes one invocation of the
+ * transform handler with the same S3 event record. Invocations run one at a time, in the order of the events.
+ */
+export class TransformRouter {
+  private queue: Promise<void> = Promise.resolve();
+  private results: RoutedResult[] = [];
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly store: ObjectStore,
+    readonly context: TransformContext,
+    readonly onResult: (result: RoutedResult) => void = () => {},
+  ) {
+    this.unsubscribe = store.onObjectCreated((event) => this.route(event));
+  }
+
+  private route(event: S3Event): void {
+    const [encodedKey] = eventKeys(event);
+    const key = this.store.lakeKeyOf(encodedKey);
+    if (key === undefined || !key.startsWith(RAW_PREFIX)) return; // the notification filter: prefix raw/
+    this.queue = this.queue.then(async () => {
+      const result: RoutedResult = { key };
+      try {
+        result.weeks = await handleTransform(event, this.context);
+      } catch (error) {
+        result.error = error as Error;
+      }
+      this.results.push(result);
+      this.onResult(result);
+    });
+  }
+
+  /** Waits for every routed invocation so far and returns their results (and forgets them). */
+  async settle(): Promise<RoutedResult[]> {
+    let seen: Promise<void>;
+    do {
+      seen = this.queue;
+      await seen;
+    } while (seen !== this.queue);
+    const results = this.results;
+    this.results = [];
+    return results;
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+}

@@ -1,0 +1,29 @@
+-- Popular artists: streams, share of the chart's streams, charting tracks and weeks at number 1, crediting every artist of a collaboration
+-- params: chart VARCHAR, from_week DATE, to_week DATE
+WITH params AS (
+  SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
+),
+entries AS (
+  SELECT e.*
+  FROM chart_entries AS e, params AS p
+  WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+),
+credits AS (
+  SELECT DISTINCT e.week, e.rank, e.track_id, e.streams, a.artist_name
+  FROM entries AS e
+  JOIN track_artists AS a ON a.track_id = e.track_id AND a.chart = e.chart AND a.week = e.week
+),
+total AS (
+  SELECT sum(streams) AS streams FROM entries
+)
+SELECT
+  c.artist_name,
+  sum(c.streams) AS streams,
+  round(100.0 * sum(c.streams) / max(t.streams), 2) AS share_pct,
+  count(DISTINCT c.track_id) AS charting_tracks,
+  count(DISTINCT CASE WHEN c.rank = 1 THEN c.week END) AS weeks_at_number_1,
+  min(c.rank) AS best_rank
+FROM credits AS c, total AS t
+GROUP BY c.artist_name
+ORDER BY streams DESC, charting_tracks DESC, c.artist_name
+LIMIT 20

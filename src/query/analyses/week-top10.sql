@@ -1,0 +1,22 @@
+-- The top 10 of the last week of the range, with movement against the week before
+-- params: chart VARCHAR, from_week DATE, to_week DATE
+WITH params AS (
+  SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
+),
+last_week AS (
+  SELECT max(CAST(e.week AS DATE)) AS week
+  FROM chart_entries AS e, params AS p
+  WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+)
+SELECT
+  e.rank,
+  e.track_name,
+  e.artist_names,
+  e.streams,
+  e.previous_rank,
+  CASE WHEN e.previous_rank IS NULL THEN NULL ELSE e.previous_rank - e.rank END AS movement,
+  e.weeks_on_chart,
+  e.entry_status
+FROM chart_entries AS e, params AS p, last_week AS l
+WHERE e.chart = p.chart AND CAST(e.week AS DATE) = l.week AND e.rank <= 10
+ORDER BY e.rank

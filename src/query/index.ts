@@ -1,0 +1,11 @@
+export { DuckDb, DuckDbConnection } from './duckdb';
+export type { DuckDbOptions, QueryResult, Row } from './duckdb';
+export type { QueryEngine, Parameter } from './engine';
+export { DuckDbEngine } from './duckdb-engine';
+export { localLakeRoot } from './lake-files';
+export { renderSql, loadSql, sqlString, sqlLiteral, splitStatements } from './sql';
+export type { SqlValue } from './sql';
+export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, parseSavedAnalysis, ANALYSES_DIR } from './saved';
+export type { SavedAnalysis } from './saved';
+export { formatResult } from './format';
+export type { OutputFormat } from './format';

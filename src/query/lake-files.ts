@@ -1,0 +1,40 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { FsStore, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+
+/**
+ * DuckDB reads local files only (httpfs is not built into @duckdb/node-api and nothing is downloaded at run
+ * time). A folder lake is read in place; an S3 lake's transformed zone is mirrored to a local cache, copying only
+ * objects whose size or time changed. Past one machine's disk, query the lake with Athena instead.
+ */
+export async function localLakeRoot(store: ObjectStore, cacheDir?: string): Promise<string> {
+  if (store instanceof FsStore) return store.root;
+  const root = cacheDir ?? path.join(os.homedir(), '.cache', 'chartlake', createHash('sha256').update(store.location).digest('hex').slice(0, 16));
+  const objects = await store.list(TRANSFORMED_PREFIX);
+  const wanted = new Set<string>();
+  for (const object of objects) {
+    const file = path.join(root, ...object.key.split('/'));
+    wanted.add(file);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (stat && stat.size === object.size && stat.mtimeMs >= object.lastModified.getTime()) continue;
+    const body = await store.get(object.key);
+    if (!body) continue;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const temp = `${file}.tmp-${process.pid}`;
+    await fs.writeFile(temp, body);
+    await fs.rename(temp, file);
+  }
+  await removeUnwanted(path.join(root, 'transformed'), wanted);
+  return root;
+}
+
+async function removeUnwanted(dir: string, wanted: Set<string>): Promise<void> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await removeUnwanted(full, wanted);
+    else if (!wanted.has(full)) await fs.rm(full, { force: true });
+  }
+}

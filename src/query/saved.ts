@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { QueryResult } from './duckdb';
+import type { Parameter, QueryEngine } from './engine';
+
+/**
+ * Saved analyses: plain SQL files that run unchanged on DuckDB and Athena. Each declares its parameters in a
+ * header line `-- params: chart VARCHAR, from_week DATE, to_week DATE` and binds them once each, in that
+ * order, as `?` in its first CTE, so both engines take them as positional parameters.
+ */
+export const ANALYSES_DIR = path.join(__dirname, 'analyses');
+
+export interface SavedAnalysis {
+  name: string;
+  file: string;
+  title: string;
+  parameters: { name: string; type: string }[];
+  sql: string;
+}
+
+export function listSavedAnalyses(dir = ANALYSES_DIR): SavedAnalysis[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => parseSavedAnalysis(path.join(dir, file)));
+}
+
+export function savedAnalysis(name: string, dir = ANALYSES_DIR): SavedAnalysis {
+  const found = listSavedAnalyses(dir).find((analysis) => analysis.name === name);
+  if (!found) {
+    const names = listSavedAnalyses(dir).map((analysis) => analysis.name).join(', ');
+    throw new Error(`no saved analysis "${name}"; saved analyses: ${names}`);
+  }
+  return found;
+}
+
+export function parseSavedAnalysis(file: string): SavedAnalysis {
+  const sql = readFileSync(file, 'utf8');
+  const title = /^--\s*(?!params:)(.+)$/m.exec(sql)?.[1].trim() ?? path.basename(file, '.sql');
+  const declared = /^--\s*params:\s*(.*)$/m.exec(sql)?.[1] ?? '';
+  const parameters = declared
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [name, type = 'VARCHAR'] = part.split(/\s+/);
+      return { name, type };
+    });
+  const placeholders = (sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''").match(/\?/g) ?? []).length;
+  if (placeholders !== parameters.length) {
+    throw new Error(`${file}: declares ${parameters.length} parameter(s) but has ${placeholders} '?' placeholder(s)`);
+  }
+  return { name: path.basename(file, '.sql'), file, title, parameters, sql: sql.trim().replace(/;\s*$/, '') };
+}
+
+/** Runs a saved analysis with named values; a missing value is a clear error. */
+export function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Promise<QueryResult> {
+  const bound = analysis.parameters.map(({ name }) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`saved analysis ${analysis.name} needs --${name.replace(/_/g, '-')}`);
+    return value;
+  });
+  return engine.query(analysis.sql, bound);
+}

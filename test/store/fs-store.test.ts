@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { FsStore } from '../../src/store';
+import { removeDir, tempDir } from '../support/lake';
+import { storeContract } from './store-contract';
+
+describe('FsStore', () => {
+  let dir: string;
+  storeContract(
+    async () => {
+      dir = tempDir('fs-store');
+      return new FsStore(dir);
+    },
+    async () => removeDir(dir),
+  );
+
+  it('leaves no temporary file behind and never lists one', async () => {
+    const root = tempDir('fs-temp');
+    try {
+      const store = new FsStore(root);
+      await store.put('raw/a/b.json', '{}');
+      await store.put('raw/a/b.json', '{"x":1}');
+      expect(readdirSync(path.join(root, 'raw', 'a'))).to.deep.equal(['b.json']);
+      expect((await store.list('raw/')).map((o) => o.key)).to.deep.equal(['raw/a/b.json']);
+    } finally {
+      removeDir(root);
+    }
+  });
+
+  it('refuses keys that would escape the lake folder', async () => {
+    const root = tempDir('fs-escape');
+    try {
+      const store = new FsStore(root);
+      for (const key of ['../x', 'raw/../../x', '/etc/passwd', 'raw//x', '']) {
+        let error: Error | undefined;
+        await store.put(key, 'x').catch((e: Error) => (error = e));
+        expect(error?.message, key).to.match(/invalid lake key/);
+      }
+      expect(existsSync(path.join(root, '..', 'x'))).to.equal(false);
+    } finally {
+      removeDir(root);
+    }
+  });
+});
