@@ -85,6 +85,10 @@ export interface SpotifyServer {
   clearLog(): void;
   /** Invalidates every issued access token (the next Web API call answers 401). */
   revokeTokens(): void;
+  /** Every access token issued so far (tests check that none leaks into logs or errors). */
+  readonly issuedTokens: readonly string[];
+  /** The most requests the server was answering at one moment (tests check the client's concurrency bound). */
+  readonly peakInFlight: number;
   close(): Promise<void>;
 }
 
@@ -115,7 +119,10 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
   const tokens = new Map<string, number>();
   const log: RequestLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const issued: string[] = [];
   let scopedIndex = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
 
   const state = {
     mode: options.mode ?? 'development',
@@ -158,6 +165,7 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
     }
     const token = `BQ${randomBytes(60).toString('base64url')}`;
     tokens.set(token, Date.now() + lifetime * 1000);
+    issued.push(token);
     return new HttpAnswer(200, { access_token: token, token_type: 'Bearer', expires_in: lifetime });
   };
 
@@ -310,6 +318,9 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
     const { name, params } = route(method, url.pathname);
     const entry: RequestLogEntry = { index: log.length + 1, method, path: url.pathname, url: url.pathname + url.search, route: name, status: 0 };
     log.push(entry);
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.on('close', () => inFlight--);
     const fault = faultFor(state.faults, entry.index, { method, path: url.pathname, route: name }, () => ++scopedIndex);
     if (fault) entry.fault = fault.kind;
     const chunks: Buffer[] = [];
@@ -378,8 +389,13 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
     clearLog: () => {
       log.length = 0;
       scopedIndex = 0;
+      peakInFlight = inFlight;
     },
     revokeTokens: () => tokens.clear(),
+    issuedTokens: issued,
+    get peakInFlight() {
+      return peakInFlight;
+    },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
