@@ -1,0 +1,23 @@
+-- The `forecasts` table (one Parquet partition per chart and origin week, like the other tables):
+-- transformed/forecasts/chart=<alias>/week=<YYYY-MM-DD>/part-0.parquet, where week = the chart week the forecast
+-- was made FROM (the newest week its model saw). `chart` and `week` are the Hive partition folders, not columns.
+-- One row per song on that week's chart and horizon.
+CREATE TEMP TABLE forecasts (
+  target_week DATE NOT NULL,        -- the chart week predicted (week + 7 × horizon days)
+  horizon INTEGER NOT NULL,         -- weeks ahead (1 = next week)
+  track_id VARCHAR NOT NULL,
+  track_name VARCHAR,
+  artist_names VARCHAR,
+  rank INTEGER NOT NULL,            -- rank in `week`
+  streams BIGINT,                   -- streams in `week` (null when the source gave none)
+  weeks_on_chart INTEGER,
+  predicted_rank DOUBLE,            -- expected rank at target_week if the song is still on the chart
+  predicted_streams BIGINT,         -- expected streams at target_week if the song is still on the chart
+  predicted_move DOUBLE,            -- rank - predicted_rank: > 0 climbs, < 0 falls
+  p_stay DOUBLE NOT NULL,           -- probability the song is on the chart at target_week
+  p_top10 DOUBLE NOT NULL,          -- probability the song is in the top 10 at target_week
+  model VARCHAR NOT NULL,           -- model name and version
+  trained_from DATE,                -- first and last target week of the training examples
+  trained_through DATE,
+  training_rows INTEGER NOT NULL
+);
