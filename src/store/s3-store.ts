@@ -70,8 +70,12 @@ export class S3Store implements ObjectStore {
 
   async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    // The conditional PUT below is the atomic guard on S3 (If-None-Match: *, since 2024) and MinIO. Some
+    // S3-compatible servers (s3rver) ignore the header and would overwrite; asking HEAD first makes them refuse
+    // an existing key too (with a race window only on those servers). On S3 it merely saves a PUT.
+    if (await this.head(key)) return false;
     try {
-      // S3 conditional write: fails with 412 when the key exists.
+      // S3 conditional write: fails with 412 (409 on a concurrent conditional write) when the key exists.
       const result = await this.client.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes, IfNoneMatch: '*' }),
       );
