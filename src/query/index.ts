@@ -9,3 +9,4 @@ export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, parseSavedAnalysis,
 export type { SavedAnalysis } from './saved';
 export { formatResult } from './format';
 export type { OutputFormat } from './format';
+export { AthenaEngine, AthenaQueryError, type AthenaEngineOptions } from './athena-engine';
