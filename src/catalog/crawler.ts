@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { CATALOG_KEY, PARTITION_KEYS, type Catalog, type CatalogColumn, type CatalogPartition, type CatalogTable, type SchemaDrift } from './types';
+import { CATALOG_KEY, PARTITION_KEYS, type Catalog, type CatalogColumn, type CatalogPartition, type CatalogTable, type CatalogVersion, type SchemaDrift } from './types';
 import { LINEAGE_TABLE, parsePartitionKey, TRANSFORMED_PREFIX, type ObjectInfo, type ObjectStore } from '../store';
 import type { DuckDb } from '../query/duckdb';
-import { renderSql } from '../query/sql';
+import { sqlString } from '../query/sql';
 import { localLakeRoot } from '../query/lake-files';
 
 /**
@@ -49,55 +49,29 @@ export async function readCatalog(store: ObjectStore): Promise<Catalog | undefin
   }
 }
 
-/** Columns per file, from the Parquet footers, in one DuckDB query. Keys of the result are lake keys. */
+/**
+ * Columns per file, from the Parquet footers: DuckDB's own reading of each footer (DESCRIBE reads only the
+ * footer), so logical types (DATE, TIMESTAMP, DECIMAL, lists, structs) are named exactly as the views will see
+ * them. Files are described in batches of one UNION ALL query each. Keys of the result are lake keys.
+ */
 async function readSchemas(duck: DuckDb, files: string[], root: string): Promise<Map<string, CatalogColumn[]>> {
   const schemas = new Map<string, CatalogColumn[]>();
-  if (files.length === 0) return schemas;
-  const rows = await duck.withConnection((connection) =>
-    connection.all<{ file: string; columns: string }>(
-      renderSql(
-        `SELECT file_name AS file, to_json(list({'name': name, 'type': type})) AS columns
-         FROM (
-           SELECT file_name, name,
-             CASE
-               WHEN converted_type = 'LIST' THEN 'LIST'
-               WHEN converted_type = 'DATE' OR logical_type LIKE '%DateType%' THEN 'DATE'
-               WHEN type = 'INT32' THEN 'INTEGER'
-               WHEN type = 'INT64' THEN 'BIGINT'
-               WHEN type = 'BYTE_ARRAY' THEN 'VARCHAR'
-               WHEN type IS NULL THEN 'GROUP'
-               ELSE type
-             END AS type
-           FROM parquet_schema({{files}})
-         )
-         GROUP BY file_name`,
-        { files },
-      ),
-    ),
-  );
-  for (const row of rows) {
-    const key = path.relative(root, row.file).split(path.sep).join('/');
-    schemas.set(key, normaliseLists(JSON.parse(row.columns) as CatalogColumn[]));
-  }
-  return schemas;
-}
-
-/**
- * parquet_schema lists the root node first, and a LIST column as three nodes (the column, `list`, `element`);
- * fold those into one `<element type>[]` column. list() keeps the footer's order within a file.
- */
-function normaliseLists(nodes: CatalogColumn[]): CatalogColumn[] {
-  const columns: CatalogColumn[] = [];
-  for (let index = 1; index < nodes.length; index += 1) {
-    const node = nodes[index];
-    if (node.type === 'LIST' && nodes[index + 1]?.name === 'list' && nodes[index + 2]) {
-      columns.push({ name: node.name, type: `${nodes[index + 2].type}[]` });
-      index += 2;
-    } else {
-      columns.push(node);
+  const BATCH = 200;
+  for (let start = 0; start < files.length; start += BATCH) {
+    const batch = files.slice(start, start + BATCH);
+    const sql = batch
+      .map((file, index) => `SELECT ${start + index} AS file_index, column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(file)}, hive_partitioning = false))`)
+      .join('\nUNION ALL\n');
+    const rows = await duck.withConnection((connection) => connection.all<{ file_index: number; column_name: string; column_type: string }>(sql));
+    // DESCRIBE lists a file's columns in footer order, and UNION ALL keeps each branch's order.
+    for (const row of rows) {
+      const key = path.relative(root, files[row.file_index]).split(path.sep).join('/');
+      const columns = schemas.get(key) ?? [];
+      columns.push({ name: row.column_name, type: row.column_type });
+      schemas.set(key, columns);
     }
   }
-  return columns;
+  return schemas;
 }
 
 function signature(columns: CatalogColumn[]): string {
@@ -129,13 +103,18 @@ function buildTable(
     return { chart: parts.chart, week: parts.week, key: object.key, size: object.size, last_modified: object.lastModified.toISOString(), version };
   });
 
-  // The table's columns: every column of every version, in first-seen order, with its newest type.
+  const drift = findDrift(versions, partitions);
+  const excluded = new Set(drift.flatMap((item) => item.excluded));
+  for (const partition of partitions) if (excluded.has(partition.key)) partition.drifted = true;
+
+  // The table's columns: every column of every version that still has partitions, in first-seen order, with
+  // its established type (a drifted type never becomes the table's).
+  const live = new Set(partitions.map((partition) => partition.version));
+  const established = new Map(drift.map((item) => [item.column, item.expected]));
   const columns: CatalogColumn[] = [];
-  for (const version of versions) {
+  for (const version of versions.filter((candidate) => live.has(candidate.version))) {
     for (const column of version.columns) {
-      const at = columns.findIndex((existing) => existing.name === column.name);
-      if (at === -1) columns.push(column);
-      else columns[at] = column;
+      if (!columns.some((existing) => existing.name === column.name)) columns.push({ name: column.name, type: established.get(column.name) ?? column.type });
     }
   }
   return {
@@ -145,7 +124,7 @@ function buildTable(
     columns,
     versions,
     partitions,
-    drift: findDrift(versions, partitions),
+    drift,
   };
 }
 
@@ -163,9 +142,16 @@ function describeChange(before: CatalogColumn[] | undefined, after: CatalogColum
   ].filter(Boolean).join('; ') || 'column order changed';
 }
 
-function findDrift(versions: { version: number; columns: CatalogColumn[] }[], partitions: CatalogPartition[]): SchemaDrift[] {
+/**
+ * A column with more than one type among the partitions that exist now (a version whose partitions were all
+ * rewritten no longer counts). The established type is the one of the oldest such version: a newcomer with
+ * another type is what drifted, and its partitions are left out of the view rather than cast.
+ */
+function findDrift(versions: CatalogVersion[], partitions: CatalogPartition[]): SchemaDrift[] {
+  const live = new Set(partitions.map((partition) => partition.version));
   const typesByColumn = new Map<string, Map<string, number[]>>();
-  for (const version of versions) {
+  for (const version of [...versions].sort((a, b) => a.version - b.version)) {
+    if (!live.has(version.version)) continue;
     for (const column of version.columns) {
       const types = typesByColumn.get(column.name) ?? new Map<string, number[]>();
       types.set(column.type, [...(types.get(column.type) ?? []), version.version]);
@@ -175,13 +161,10 @@ function findDrift(versions: { version: number; columns: CatalogColumn[] }[], pa
   const drift: SchemaDrift[] = [];
   for (const [column, types] of typesByColumn) {
     if (types.size < 2) continue;
-    drift.push({
-      column,
-      types: [...types.entries()].map(([type, inVersions]) => ({
-        type,
-        partitions: partitions.filter((partition) => inVersions.includes(partition.version)).map((partition) => partition.key),
-      })),
-    });
+    const [expected] = types.keys(); // Map keeps insertion order: the oldest live version's type comes first.
+    const keysOf = (inVersions: number[]) => partitions.filter((partition) => inVersions.includes(partition.version)).map((partition) => partition.key);
+    const listed = [...types.entries()].map(([type, inVersions]) => ({ type, partitions: keysOf(inVersions) }));
+    drift.push({ column, expected, types: listed, excluded: listed.filter((item) => item.type !== expected).flatMap((item) => item.partitions) });
   }
   return drift;
 }

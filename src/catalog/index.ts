@@ -1,5 +1,6 @@
 export { crawl, readCatalog } from './crawler';
 export { createLakeViews, LATEST_VIEWS } from './views';
 export { openLakeEngine } from './lake';
+export { describeDrift } from './drift-report';
 export { CATALOG_KEY } from './types';
 export type { Catalog, CatalogTable, CatalogColumn, CatalogPartition, CatalogVersion, SchemaDrift } from './types';

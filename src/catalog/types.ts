@@ -12,6 +12,11 @@ export interface CatalogPartition {
   last_modified: string;
   /** The schema version this partition's file has. */
   version: number;
+  /**
+   * Set when a column of this partition has another type than the table's established type: the partition is
+   * left out of the DuckDB view (named by `chartlake tables --drift`) instead of being cast.
+   */
+  drifted?: boolean;
 }
 
 export interface CatalogVersion {
@@ -23,10 +28,18 @@ export interface CatalogVersion {
   change: string;
 }
 
-/** A column whose type differs between partitions: reported, never cast silently. */
+/**
+ * A column whose type differs between partitions: reported, never cast silently. The established type (the
+ * one of the oldest schema version that still has partitions) stays the table's; partitions with any other
+ * type are left out of the view until they are rewritten (`chartlake replay`) or the old ones are.
+ */
 export interface SchemaDrift {
   column: string;
+  /** The type the table (and its view) keeps. */
+  expected: string;
   types: { type: string; partitions: string[] }[];
+  /** Partition keys left out of the view because of this column. */
+  excluded: string[];
 }
 
 export interface CatalogTable {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { readCatalog } from '../catalog';
+import { describeDrift, readCatalog } from '../catalog';
 import { consoleLogger } from '../log';
 import { formatResult, listSavedAnalyses, runSavedAnalysis, savedAnalysis, type OutputFormat } from '../query';
 import { openStore } from '../store';
@@ -100,19 +100,16 @@ export const commands: Record<string, Command> = {
         process.stdout.write(`no tables in ${store.location} yet (import or run a week first)\n`);
         return 0;
       }
+      if (values.drift) {
+        process.stdout.write(`${describeDrift(catalog).join('\n')}\n`);
+        return 0;
+      }
       for (const table of Object.values(catalog.tables)) {
-        if (values.drift) {
-          for (const drift of table.drift) {
-            process.stdout.write(`${table.name}.${drift.column}: ${drift.types.map((type) => `${type.type} in ${type.partitions.length} partition(s): ${type.partitions.join(', ')}`).join('; ')}\n`);
-          }
-          continue;
-        }
         const weeks = table.partitions.map((partition) => partition.week).sort();
         const charts = [...new Set(table.partitions.map((partition) => partition.chart))];
         process.stdout.write(`${table.name}  (${table.partitions.length} partitions: ${charts.join(', ')}; weeks ${weeks[0]} .. ${weeks[weeks.length - 1]}; schema v${table.versions.length})\n`);
         for (const column of [...table.columns, ...table.partition_keys]) process.stdout.write(`  ${column.name.padEnd(24)} ${column.type}\n`);
       }
-      if (values.drift && Object.values(catalog.tables).every((table) => table.drift.length === 0)) process.stdout.write('no schema drift\n');
       return 0;
     },
   },
