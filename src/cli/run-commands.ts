@@ -1,0 +1,56 @@
+import { loadConfig } from '../config';
+import { consoleLogger } from '../log';
+import { LocalPipeline } from '../pipeline';
+import { openStore } from '../store';
+import { runDemo } from '../demo/run-demo';
+import type { Command } from './command';
+
+export const runCommands: Record<string, Command> = {
+  run: {
+    summary: 'extract and transform one chart week (default: the latest the source has)',
+    args: '[--week <YYYY-MM-DD>] [--chart <alias>] [--source charts-service|playlist:<id>] [--force]',
+    options: {
+      lake: { type: 'string' },
+      week: { type: 'string' },
+      chart: { type: 'string' },
+      source: { type: 'string' },
+      'api-mode': { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    async run(values) {
+      const config = loadConfig({
+        lake: values.lake as string | undefined,
+        chart: values.chart as string | undefined,
+        source: values.source as string | undefined,
+        apiMode: values['api-mode'] as string | undefined,
+      });
+      const store = openStore(config.lake);
+      const pipeline = await LocalPipeline.open(store, consoleLogger());
+      try {
+        const { extract, weeks } = await pipeline.extractWeek({ chart: config.chart, week: values.week as string | undefined, force: values.force === true }, config.spotify);
+        if (extract.skipped) {
+          process.stdout.write(`${extract.chart} ${extract.week} is already in the lake (${extract.rawKey}); --force extracts it again\n`);
+          return 0;
+        }
+        await pipeline.crawl();
+        const rows = weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0);
+        process.stdout.write(`${extract.chart} ${extract.week}: ${extract.entries} entries (api mode ${extract.apiMode}) → ${extract.rawKey}; ${rows} chart rows transformed\n`);
+        return 0;
+      } finally {
+        await pipeline.close();
+      }
+    },
+  },
+
+  demo: {
+    summary: 'run the demo: 104 weeks from a local Spotify-compatible server through the whole pipeline',
+    options: { lake: { type: 'string' }, weeks: { type: 'string' } },
+    async run(values) {
+      const config = loadConfig({ lake: values.lake as string | undefined });
+      const weeks = values.weeks ? Number(values.weeks) : undefined;
+      if (weeks !== undefined && !(Number.isInteger(weeks) && weeks > 0)) throw new Error('--weeks must be a positive whole number');
+      await runDemo({ store: openStore(config.lake), weeks });
+      return 0;
+    },
+  },
+};
