@@ -314,7 +314,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
   const latest = charts[charts.length - 1];
   const favourites: string[] = [];
   for (const week of charts) {
-    for (const entry of week.entries.slice(0, 3)) if (!favourites.includes(entry.trackId)) favourites.push(entry.trackId);
+    for (const entry of week.entries.slice(0, 10)) if (!favourites.includes(entry.trackId)) favourites.push(entry.trackId);
   }
   const addedAt = `${addDays(latest.date, 1)}T04:00:00Z`;
   const playlists = new Map<string, DemoPlaylist>([
@@ -334,7 +334,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
   const userPlaylistId = newId();
   playlists.set(userPlaylistId, {
     id: userPlaylistId,
-    name: 'chartlake demo: every week’s top 3',
+    name: 'chartlake demo: weekly top 10s',
     ownerId: 'chartlake-demo',
     ownerName: 'chartlake demo',
     editorial: false,

@@ -56,6 +56,8 @@ export interface SpotifyServerOptions {
   apiBase?: string;
   /** Delay of a `slow` fault when the fault names none (default 2000 ms). */
   slowMs?: number;
+  /** Added before every answer, like a network round trip (default 0); makes client concurrency observable. */
+  latencyMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -301,7 +303,8 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
   };
 
   const send = (res: http.ServerResponse, entry: RequestLogEntry, reply: HttpAnswer): void => {
-    if (res.destroyed || res.writableEnded) return;
+    // The client may have given up (a timeout) while a slow answer waited: nothing reached it, log status 0.
+    if (res.destroyed || res.writableEnded || res.socket === null || res.socket.destroyed) return;
     const text = JSON.stringify(reply.body);
     entry.status = reply.status;
     res.writeHead(reply.status, {
@@ -343,11 +346,12 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
           send(res, entry, apiError(500, `demo server error: ${(error as Error).message}`));
         }
       };
-      if (fault?.kind === 'slow') {
+      const delay = (fault?.kind === 'slow' ? (fault.delayMs ?? slowMs) : 0) + (options.latencyMs ?? 0);
+      if (delay > 0) {
         const timer = setTimeout(() => {
           timers.delete(timer);
           reply();
-        }, fault.delayMs ?? slowMs);
+        }, delay);
         timers.add(timer);
       } else {
         reply();

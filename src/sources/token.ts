@@ -41,6 +41,11 @@ export class TokenProvider {
     return this.pending;
   }
 
+  /** Whether `token` is the one in use (false once it was dropped or replaced). */
+  isCurrent(token: string): boolean {
+    return this.token?.value === token;
+  }
+
   /** Drops `token` after the API refused it (only if no newer token replaced it meanwhile). */
   invalidate(token: string): void {
     if (this.token?.value === token) this.token = undefined;

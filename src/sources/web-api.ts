@@ -41,28 +41,35 @@ export class WebApi {
     return this.detected;
   }
 
-  /** `GET <apiBaseUrl><path>` with a bearer token; a 401 is answered by one token refresh. */
+  /**
+   * `GET <apiBaseUrl><path>` with a bearer token. A 401 makes this request refresh the token once; a 401 for a
+   * token another request has already replaced just retries with the new one (a revoked token fails every
+   * request in flight at once, and they should cause one refresh, not four).
+   */
   async get(path: string): Promise<HttpAnswer> {
     const url = `${trimSlash(this.apiBaseUrl)}${path}`;
-    this.requests++;
-    let token = await this.tokens.get();
-    let answer = await this.http.send({ method: 'GET', url, headers: { Authorization: `Bearer ${token}` } });
-    if (answer.status !== 401) return answer;
-    this.tokens.invalidate(token);
-    this.http.spendRetry(`GET ${path}`, '401 access token refused');
-    this.log('info', 'Spotify refused the access token; getting a new one', { request: `GET ${path}` });
-    token = await this.tokens.get();
-    this.requests++;
-    answer = await this.http.send({ method: 'GET', url, headers: { Authorization: `Bearer ${token}` } });
-    if (answer.status === 401) {
-      throw new SpotifySourceError(
-        'CREDENTIALS',
-        `GET ${path} answered 401 even with a fresh access token (${this.reason(answer)}). Check that the app of ` +
-          'SPOTIFY_CLIENT_ID may use the Web API (developer.spotify.com/dashboard).',
-        401,
-      );
+    let refreshed = false;
+    for (let round = 1; ; round++) {
+      const token = await this.tokens.get();
+      this.requests++;
+      const answer = await this.http.send({ method: 'GET', url, headers: { Authorization: `Bearer ${token}` } });
+      if (answer.status !== 401) return answer;
+      const replaced = !this.tokens.isCurrent(token);
+      if ((!replaced && refreshed) || round >= 4) {
+        throw new SpotifySourceError(
+          'CREDENTIALS',
+          `GET ${path} answered 401 even with a fresh access token (${this.reason(answer)}). Check that the app of ` +
+            'SPOTIFY_CLIENT_ID may use the Web API (developer.spotify.com/dashboard).',
+          401,
+        );
+      }
+      if (!replaced) {
+        refreshed = true;
+        this.tokens.invalidate(token);
+        this.log('info', 'Spotify refused the access token; getting a new one', { request: `GET ${path}` });
+      }
+      this.http.spendRetry(`GET ${path}`, '401 access token refused');
     }
-    return answer;
   }
 
   /** Fetches entities by id; ids Spotify does not know are left out of the result (and logged). */
