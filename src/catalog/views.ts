@@ -42,5 +42,15 @@ export async function createLakeViews(connection: DuckDbConnection, catalog: Cat
       created.push(`${table.name}_latest`);
     }
   }
+  if (await createRunsView(connection, lakeRoot)) created.push('_runs');
   return created;
+}
+
+/** `_runs`: the lineage records as a view (none when nothing was transformed yet: read_json needs a file). */
+async function createRunsView(connection: DuckDbConnection, lakeRoot: string): Promise<boolean> {
+  const glob = path.join(lakeRoot, 'transformed', '_lineage', '*', '*', 'lineage.json');
+  const [{ n }] = await connection.all<{ n: number }>(renderSql('SELECT count(*) AS n FROM glob({{glob}})', { glob }));
+  if (Number(n) === 0) return false;
+  await connection.run(`CREATE OR REPLACE VIEW _runs AS ${renderSql(loadSql(SQL_DIR, 'runs-view'), { glob }, 'runs-view.sql')}`);
+  return true;
 }

@@ -5,7 +5,7 @@ import { importChartsCsv, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import type { ObjectStore } from '../store';
-import type { TransformedWeek } from '../transform';
+import { MAX_RAW_OBJECT_BYTES, type TransformedWeek } from '../transform';
 import { TransformRouter, type RoutedResult } from './router';
 
 /**
@@ -75,6 +75,9 @@ export class LocalPipeline {
 
 async function readInput(file: string): Promise<Buffer> {
   try {
+    // Refused before reading: a file this large is not a chart week (and would only cost memory).
+    const { size } = await fs.stat(file);
+    if (size > MAX_RAW_OBJECT_BYTES) throw new Error(`${size} bytes, larger than any chart week (limit ${MAX_RAW_OBJECT_BYTES} bytes); not imported`);
     return await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

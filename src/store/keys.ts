@@ -6,12 +6,14 @@
  *   transformed/<table>/chart=<chart>/week=<YYYY-MM-DD>/part-0.parquet
  *   transformed/_lineage/chart=<chart>/week=<YYYY-MM-DD>/lineage.json
  *   quarantine/<raw key>.error.json
+ *   locks/<chart>/week=<YYYY-MM-DD>/<purpose>.lock
  */
 
 export const RAW_PREFIX = 'raw/';
 export const TRANSFORMED_PREFIX = 'transformed/';
 export const QUARANTINE_PREFIX = 'quarantine/';
 export const LINEAGE_TABLE = '_lineage';
+export const LOCK_PREFIX = 'locks/';
 
 export type RawKind = 'spotify' | 'charts-csv';
 
@@ -103,4 +105,11 @@ export function parsePartitionKey(key: string): PartitionKeyParts | undefined {
 
 export function quarantineKey(rawKey: string): string {
   return `${QUARANTINE_PREFIX}${rawKey}.error.json`;
+}
+
+/** The lock of one chart week for one purpose (`extract`, `transform`); outside raw/ and transformed/ on purpose. */
+export function weekLockKey(chartWeek: ChartWeek, purpose: string): string {
+  assertChartWeek(chartWeek);
+  if (!/^[a-z][a-z0-9-]*$/.test(purpose)) throw new Error(`invalid lock purpose ${JSON.stringify(purpose)}`);
+  return `${LOCK_PREFIX}${chartWeek.chart}/week=${chartWeek.week}/${purpose}.lock`;
 }

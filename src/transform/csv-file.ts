@@ -1,6 +1,12 @@
 import { isIsoDate } from '../store';
 import { weeklyChartAlias } from '../sources/envelope';
 
+/**
+ * The largest raw object (CSV or envelope) chartlake reads. A 200-entry CSV is about 30 KB and a fully enriched
+ * envelope well under 5 MB; anything past this is not a chart week and is refused before it is read.
+ */
+export const MAX_RAW_OBJECT_BYTES = 32 * 1024 * 1024;
+
 /** The columns of a Spotify Charts weekly CSV export, in order (SPOTIFY.md). */
 export const CHARTS_CSV_COLUMNS = [
   'rank', 'uri', 'artist_names', 'track_name', 'source', 'peak_rank', 'previous_rank', 'weeks_on_chart', 'streams',

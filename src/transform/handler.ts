@@ -18,7 +18,8 @@ import {
 import { envelopeProblem, regionOfAlias, type RawEnvelope } from '../sources/envelope';
 import { silentLogger, type Logger } from '../log';
 import { CODE_VERSION } from '../config/version';
-import { chartsCsvHeaderProblem } from './csv-file';
+import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
+import { withWeekLock, type WeekLockOptions } from '../pipeline/lock';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { TABLES, type TableName } from './tables';
 
@@ -33,7 +34,12 @@ export interface TransformContext {
   workDir?: string;
   log?: Logger;
   now?: () => Date;
+  /** The week lock (stale timeout, how long to wait for another run of the same week). */
+  lock?: WeekLockOptions;
 }
+
+/** A transform waits this long for another run of the same week before it gives up. */
+const DEFAULT_LOCK_WAIT_MS = 15 * 60_000;
 
 export interface TransformedWeek {
   rawKey: string;
@@ -74,9 +80,25 @@ export async function handleTransform(event: S3Event, context: TransformContext)
 export async function transformRawObject(rawKey: string, context: TransformContext): Promise<TransformedWeek> {
   const parts = parseRawKey(rawKey);
   if (!parts) throw new Error(`${rawKey}: not a raw object key (raw/spotify/... or raw/charts-csv/...)`);
+  // One transform of a chart week at a time, across processes: a second run waits, then writes the same rows.
+  return withWeekLock(context.store, parts, 'transform', () => transformLocked(rawKey, parts, context), {
+    waitMs: DEFAULT_LOCK_WAIT_MS,
+    ...context.lock,
+  });
+}
+
+async function transformLocked(rawKey: string, parts: RawKeyParts, context: TransformContext): Promise<TransformedWeek> {
   const log = context.log ?? silentLogger;
   const now = context.now ?? (() => new Date());
   const started = Date.now();
+  const size = (await context.store.head(rawKey))?.size;
+  if (size !== undefined && size > MAX_RAW_OBJECT_BYTES) {
+    // Refused before reading: no chart week is this large, and reading it would only cost memory.
+    const failures = [{ check: 'too_large', detail: `${parts.name}: ${size} bytes; no chart week is larger than ${MAX_RAW_OBJECT_BYTES} bytes` }];
+    const report = quarantineKey(rawKey);
+    await context.store.put(report, JSON.stringify({ raw_key: rawKey, refused_at: now().toISOString(), failures }, null, 2));
+    throw new RawObjectRejected(rawKey, failures, report);
+  }
   const bytes = await getRequired(context.store, rawKey);
 
   const work = await fs.mkdtemp(path.join(context.workDir ?? os.tmpdir(), 'chartlake-transform-'));

@@ -4,4 +4,4 @@ export { RawObjectRejected } from './errors';
 export type { CheckFailure } from './errors';
 export { TABLES } from './tables';
 export type * from './tables';
-export { CHARTS_CSV_COLUMNS, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
+export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
