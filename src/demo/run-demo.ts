@@ -11,8 +11,10 @@ import { DEMO_CHARTS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServ
 export interface DemoOptions {
   store: ObjectStore;
   weeks?: number;
-  /** Where progress and the summary go. */
+  /** Where the summary goes (stdout). */
   out?: NodeJS.WriteStream;
+  /** Where the progress bar goes (stderr). */
+  progress?: NodeJS.WriteStream;
 }
 
 export interface DemoOutcome {
@@ -46,7 +48,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   };
   const pipeline = await LocalPipeline.open(options.store, silentLogger);
   out.write(`chartlake demo: ${catalog.weeks.length} weekly ${GLOBAL_WEEKLY_ALIAS} charts from a Spotify-compatible server at ${server.url}\n`);
-  const progress = new Progress(catalog.weeks.length, 'weeks');
+  const progress = new Progress(catalog.weeks.length, 'weeks', options.progress ?? process.stderr);
   let extracted = 0;
   let reused = 0;
   try {

@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { PassThrough } from 'node:stream';
+import { openLakeEngine } from '../../src/catalog';
+import { runDemo } from '../../src/demo/run-demo';
+import { FsStore } from '../../src/store';
+import type { DuckDbEngine } from '../../src/query';
+import { removeDir, tempDir } from '../support/lake';
+
+describe('the demo: weeks from the Spotify-compatible server through the whole pipeline', function () {
+  const WEEKS = 8;
+  let dir: string;
+  let store: FsStore;
+  let engine: DuckDbEngine;
+  let output = '';
+  const sink = () => {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream;
+    (stream as unknown as PassThrough).on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return stream;
+  };
+  const scalar = async (sql: string) => Object.values((await engine.query(sql)).rows[0])[0];
+
+  before(async () => {
+    dir = tempDir('demo');
+    store = new FsStore(dir);
+    const outcome = await runDemo({ store, weeks: WEEKS, out: sink(), progress: sink() });
+    expect(outcome).to.include({ weeks: WEEKS, extracted: WEEKS, reused: 0, rows: WEEKS * 200 });
+    engine = await openLakeEngine(store);
+  });
+  after(async () => {
+    await engine?.close();
+    removeDir(dir);
+  });
+
+  it('writes one raw JSON envelope per week, enriched through the Web API in development mode', async () => {
+    const raw = await store.list('raw/spotify/regional-global-weekly/');
+    expect(raw).to.have.length(WEEKS);
+    const envelope = JSON.parse((await store.get(raw[raw.length - 1].key))!.toString());
+    expect(envelope.source).to.include({ kind: 'charts-service', api_mode: 'development' });
+    expect(envelope.entries).to.have.length(200);
+    expect(Object.keys(envelope.tracks)).to.have.length(200);
+    // Development Mode answers drop popularity: absent in raw, null in the tables.
+    expect(Object.values(envelope.tracks as Record<string, object>).every((t) => !('popularity' in t))).to.equal(true);
+    expect(await scalar('SELECT count(popularity) FROM tracks')).to.equal(0);
+  });
+
+  it('has ranks 1..200 in every week and tables that join without orphans', async () => {
+    expect(await scalar(`SELECT count(*) FROM (SELECT week FROM chart_entries GROUP BY week HAVING count(*) = 200 AND min(rank) = 1 AND max(rank) = 200 AND count(DISTINCT rank) = 200)`)).to.equal(WEEKS);
+    expect(await scalar('SELECT count(*) FROM chart_entries e ANTI JOIN tracks t USING (chart, week, track_id)')).to.equal(0);
+    expect(await scalar('SELECT count(*) FROM tracks t ANTI JOIN albums a ON a.album_id = t.album_id AND a.chart = t.chart AND a.week = t.week')).to.equal(0);
+    expect(await scalar('SELECT count(*) FROM track_artists ta ANTI JOIN artists a ON a.artist_id = ta.artist_id AND a.chart = ta.chart AND a.week = ta.week')).to.equal(0);
+    expect(await scalar('SELECT count(*) FROM track_artists WHERE artist_id IS NULL')).to.equal(0);
+    // Collaborations exist and every album has its release date.
+    expect(await scalar('SELECT count(*) FROM (SELECT track_id FROM track_artists GROUP BY ALL HAVING count(*) > 1)')).to.be.greaterThan(0);
+    expect(await scalar('SELECT count(*) FROM albums WHERE release_date IS NULL')).to.equal(0);
+  });
+
+  it('offers one row per id in the *_latest views', async () => {
+    expect(await scalar('SELECT count(*) - count(DISTINCT track_id) FROM tracks_latest')).to.equal(0);
+    expect(await scalar('SELECT count(DISTINCT track_id) FROM tracks')).to.equal(await scalar('SELECT count(*) FROM tracks_latest'));
+  });
+
+  it('prints a summary: top 10, climbers, top artists and albums', () => {
+    for (const heading of ["This week's top 10", 'Biggest climbers', 'Top artists', 'Top albums']) expect(output).to.contain(heading);
+  });
+
+  it('a second run reuses the lake: nothing extracted, no request to Spotify', async () => {
+    const again = await runDemo({ store, weeks: WEEKS, out: sink(), progress: sink() });
+    expect(again).to.include({ extracted: 0, reused: WEEKS, requests: 0 });
+  });
+});
