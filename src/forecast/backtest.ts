@@ -1,0 +1,76 @@
+import { lastFourAverage, persistence } from './baselines';
+import { ChartHistory, targetWeekOf, trainingExamples } from './dataset';
+import type { FeatureRow } from './features';
+import { score, type HorizonScore, type Scored } from './metrics';
+import { DEFAULT_SETTINGS, fitTrendModel, predict, type ModelSettings } from './model';
+
+/** What one fold trained on, reported to `onFold` so a test can prove no fold saw its target week or later. */
+export interface FoldInfo {
+  horizon: number;
+  origin: string;
+  targetWeek: string;
+  trainingRows: number;
+  /** The newest week any training example's features came from. */
+  maxFeatureWeek: string;
+  /** The newest week any training example's label came from. */
+  maxLabelWeek: string;
+}
+
+export interface BacktestOptions {
+  horizons?: readonly number[];
+  settings?: ModelSettings;
+  onFold?: (fold: FoldInfo) => void;
+}
+
+export interface BacktestResult {
+  chart: string;
+  weeks: number;
+  horizons: HorizonScore[];
+  scored: Scored[];
+}
+
+export const DEFAULT_HORIZONS = [1, 2, 4] as const;
+
+/**
+ * Rolling-origin backtest: for each horizon h and each origin week t whose week t+h is in the lake, fit the models
+ * on examples whose labels are at most week t (so strictly before the predicted week t+h), predict every song on
+ * the chart of week t, and score model and baselines against week t+h. Nothing is tuned here: the settings are
+ * the fixed defaults unless a caller passes others.
+ */
+export function runBacktest(chart: string, rows: readonly FeatureRow[], options: BacktestOptions = {}): BacktestResult {
+  const history = new ChartHistory(rows);
+  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const horizons: HorizonScore[] = [];
+  const scored: Scored[] = [];
+  for (const horizon of options.horizons ?? DEFAULT_HORIZONS) {
+    const forHorizon: Scored[] = [];
+    for (const origin of history.weeks) {
+      const targetWeek = targetWeekOf(origin, horizon);
+      if (!history.has(targetWeek)) continue;
+      const examples = trainingExamples(history, horizon, origin);
+      if (new Set(examples.map((example) => example.targetWeek)).size < settings.minTrainingWeeks) continue;
+      options.onFold?.({
+        horizon,
+        origin,
+        targetWeek,
+        trainingRows: examples.length,
+        maxFeatureWeek: examples.reduce((max, example) => (example.row.week > max ? example.row.week : max), ''),
+        maxLabelWeek: examples.reduce((max, example) => (example.targetWeek > max ? example.targetWeek : max), ''),
+      });
+      const model = fitTrendModel(examples, horizon, settings);
+      for (const row of history.week(origin)) {
+        forHorizon.push({
+          horizon,
+          origin,
+          targetWeek,
+          row,
+          target: history.find(targetWeek, row.track_id) ?? null,
+          predictions: { model: predict(model, row), persistence: persistence(row), last4: lastFourAverage(row) },
+        });
+      }
+    }
+    horizons.push(score(horizon, forHorizon));
+    scored.push(...forHorizon);
+  }
+  return { chart, weeks: history.weeks.length, horizons, scored };
+}

@@ -1,0 +1,1 @@
+SELECT CAST(NULL AS DATE) AS week, CAST(NULL AS VARCHAR) AS track_id, CAST(NULL AS DATE) AS release_date WHERE false
