@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
 import { describeDrift, readCatalog } from '../catalog';
 import { consoleLogger } from '../log';
 import { formatResult, listSavedAnalyses, runSavedAnalysis, savedAnalysis, type OutputFormat } from '../query';
@@ -7,15 +6,11 @@ import { openStore } from '../store';
 import { transformRawObject } from '../transform';
 import { LocalPipeline } from '../pipeline';
 import { Progress } from './progress';
+import type { Command, Values } from './command';
+import { runCommands } from './run-commands';
+import { qualityCommands } from './quality-commands';
 
-type Values = Record<string, string | boolean | undefined>;
-
-export interface Command {
-  summary: string;
-  args?: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Values, positionals: string[]): Promise<number>;
-}
+export type { Command, Values } from './command';
 
 const lakeOption = { lake: { type: 'string' as const } };
 
@@ -152,6 +147,9 @@ export const commands: Record<string, Command> = {
       }
     },
   },
+
+  ...runCommands,
+  ...qualityCommands,
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */
