@@ -9,6 +9,7 @@ import { Progress } from './progress';
 import type { Command, Values } from './command';
 import { runCommands } from './run-commands';
 import { qualityCommands } from './quality-commands';
+import { forecastCommands } from './forecast-commands';
 
 export type { Command, Values } from './command';
 
@@ -150,6 +151,7 @@ export const commands: Record<string, Command> = {
 
   ...runCommands,
   ...qualityCommands,
+  ...forecastCommands,
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */

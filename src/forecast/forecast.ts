@@ -1,0 +1,48 @@
+import { ChartHistory, targetWeekOf, trainingExamples } from './dataset';
+import type { FeatureRow } from './features';
+import { DEFAULT_SETTINGS, fitTrendModel, MODEL_NAME, predict, type ModelSettings, type TrendModel } from './model';
+import type { ForecastRow } from './types';
+
+export interface ChartForecast {
+  chart: string;
+  /** The origin week: the chart the forecast is made from. */
+  week: string;
+  horizon: number;
+  model: TrendModel;
+  rows: ForecastRow[];
+}
+
+/**
+ * Forecasts every song on the chart of `week`, `horizon` weeks ahead, with models trained only on examples whose
+ * outcome was known by `week` (the same rule as each backtest fold), whatever later weeks the lake holds.
+ */
+export function forecastWeek(chart: string, rows: readonly FeatureRow[], week: string, horizon = 1, settings: ModelSettings = DEFAULT_SETTINGS): ChartForecast {
+  const history = new ChartHistory(rows);
+  const songs = history.week(week);
+  if (songs.length === 0) throw new Error(`the lake has no ${chart} chart for week ${week}`);
+  const model = fitTrendModel(trainingExamples(history, horizon, week), horizon, settings);
+  const targetWeek = targetWeekOf(week, horizon);
+  const forecasts = songs.map((row): ForecastRow => {
+    const prediction = predict(model, row);
+    return {
+      target_week: targetWeek,
+      horizon,
+      track_id: row.track_id,
+      track_name: row.track_name,
+      artist_names: row.artist_names,
+      rank: row.rank,
+      streams: row.streams,
+      weeks_on_chart: row.weeks_on_chart,
+      predicted_rank: prediction.rank,
+      predicted_streams: prediction.streams === null ? null : Math.round(prediction.streams),
+      predicted_move: row.rank - prediction.rank,
+      p_stay: prediction.pStay,
+      p_top10: prediction.pTop10,
+      model: MODEL_NAME,
+      trained_from: model.trainedFrom,
+      trained_through: model.trainedThrough,
+      training_rows: model.trainingRows,
+    };
+  });
+  return { chart, week, horizon, model, rows: forecasts };
+}
