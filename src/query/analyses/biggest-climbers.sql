@@ -1,10 +1,11 @@
--- Biggest climbers week over week: places gained from the previous week, in the range
+-- Biggest climbers week over week: places gained against the previous week, in the range
 -- params: chart VARCHAR, from_week DATE, to_week DATE
 WITH params AS (
   SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
 )
 SELECT
   CAST(e.week AS DATE) AS week,
+  e.track_id,
   e.track_name,
   e.artist_names,
   e.previous_rank,

@@ -1,0 +1,207 @@
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { Parser } from 'node-sql-parser';
+import { LocalPipeline } from '../../src/pipeline';
+import { FsStore } from '../../src/store';
+import { listSavedAnalyses, runSavedAnalysis, savedAnalysis, sqlString, type DuckDbEngine, type Row } from '../../src/query';
+import { silentLogger } from '../../src/log';
+import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+
+const RANGE = { chart: 'regional-us-weekly', from_week: '2023-01-05', to_week: '2023-12-28' };
+
+/** What DuckDB offers and Athena (Trino) does not, or the reverse: none of it may appear in a saved analysis. */
+const NOT_PORTABLE: [RegExp, string][] = [
+  [/::/, '`::` casts (use CAST)'],
+  [/\bQUALIFY\b/i, 'QUALIFY'],
+  [/\bEXCLUDE\b|\bREPLACE\s*\(/i, 'SELECT * EXCLUDE/REPLACE'],
+  [/\bGROUP BY ALL\b|\bORDER BY ALL\b/i, 'GROUP/ORDER BY ALL'],
+  [/\b(median|quantile\w*|approx_\w+|list_\w+|string_split|strftime|strptime|datediff|date_sub|epoch\w*|any_value|arg_m(ax|in)|count_if|ilike|regexp_\w+|struct_\w+|unnest)\s*\(/i, 'an engine-specific function'],
+  [/\bFILTER\s*\(/i, 'aggregate FILTER (not in the Athena grammar)'],
+  [/\bTRY_CAST\b/i, 'TRY_CAST (Trino spells it TRY(CAST))'],
+  [/"/, 'double quotes'],
+];
+
+describe('saved analyses: portable SQL', () => {
+  const parser = new Parser();
+  for (const analysis of listSavedAnalyses()) {
+    it(`${analysis.name} parses as Trino/Athena SQL and uses only the common subset`, () => {
+      expect(analysis.parameters.map((p) => `${p.name} ${p.type}`)).to.deep.equal(['chart VARCHAR', 'from_week DATE', 'to_week DATE']);
+      // Athena engine v3 is Trino: the trino grammar takes `?` as is; the older athena grammar needs literals.
+      expect(() => parser.astify(analysis.sql, { database: 'trino' })).not.to.throw();
+      const literal = analysis.sql.replace(/\?/g, "'2023-01-05'");
+      expect(() => parser.astify(literal, { database: 'athena' })).not.to.throw();
+      const body = analysis.sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''");
+      for (const [pattern, what] of NOT_PORTABLE) expect(pattern.test(body), `${analysis.name} uses ${what}`).to.equal(false);
+      // Trino divides integers as integers: every division must have a DOUBLE operand.
+      for (const line of body.split('\n').filter((text) => text.includes('/'))) expect(line, `${analysis.name}: a division without a DOUBLE operand`).to.match(/AS DOUBLE\)/);
+    });
+  }
+});
+
+describe('saved analyses on the 52 real US weekly charts of 2023 (checked against the CSV files)', function () {
+  let dir: string;
+  let pipeline: LocalPipeline;
+  let engine: DuckDbEngine;
+  let csv: { week: string; rank: number; track_id: string; artist_names: string; track_name: string; label: string; previous_rank: number; weeks_on_chart: number; streams: number }[];
+  const run = async (name: string, range: Partial<typeof RANGE> = {}) => (await runSavedAnalysis(engine, savedAnalysis(name), { ...RANGE, ...range })).rows;
+  const weeks = () => [...new Set(csv.map((r) => r.week))].sort();
+  const sumBy = <K>(rows: typeof csv, key: (row: (typeof csv)[number]) => K[]) => {
+    const totals = new Map<K, number>();
+    for (const row of rows) for (const k of new Set(key(row))) totals.set(k, (totals.get(k) ?? 0) + row.streams);
+    return [...totals.entries()].sort((a, b) => b[1] - a[1]);
+  };
+
+  before(async function () {
+    requireShared(this);
+    dir = tempDir('analyses');
+    pipeline = await LocalPipeline.open(new FsStore(dir), silentLogger);
+    const result = await pipeline.importFiles([US_2023]);
+    expect(result.failures).to.deep.equal([]);
+    engine = await pipeline.engine();
+    // The files themselves, read apart from the lake: the week is the date in the file name, -1 means "new".
+    const glob = sqlString(path.join(US_2023, '*.csv'));
+    const { rows } = await engine.query(
+      `SELECT regexp_extract(filename, '(\\d{4}-\\d{2}-\\d{2})\\.csv$', 1) AS week, rank, regexp_extract(uri, '[^:]+$') AS track_id,
+         artist_names, track_name, source AS label, previous_rank, weeks_on_chart, streams
+       FROM read_csv(${glob}, filename = true, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {'rank': 'INTEGER', 'uri': 'VARCHAR', 'artist_names': 'VARCHAR',
+         'track_name': 'VARCHAR', 'source': 'VARCHAR', 'peak_rank': 'INTEGER', 'previous_rank': 'INTEGER', 'weeks_on_chart': 'INTEGER', 'streams': 'BIGINT'})`,
+    );
+    csv = rows as typeof csv;
+    expect(csv).to.have.length(10400);
+  });
+  after(async () => {
+    await engine?.close();
+    await pipeline?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it('week-top10: the last week of the range, with movement against the week before', async () => {
+    const rows = await run('week-top10', { to_week: '2023-03-02' });
+    const expected = csv.filter((r) => r.week === '2023-03-02' && r.rank <= 10).sort((a, b) => a.rank - b.rank);
+    expect(rows.map((r) => [r.rank, r.track_name, r.streams, r.movement])).to.deep.equal(
+      expected.map((r) => [r.rank, r.track_name, r.streams, r.previous_rank === -1 ? null : r.previous_rank - r.rank]),
+    );
+    expect(rows[0]).to.include({ track_name: "Boy's a liar Pt. 2", streams: 15636367, movement: 0 });
+  });
+
+  it('biggest-climbers: the biggest jump of the year is the CSV\'s largest previous_rank - rank', async () => {
+    const rows = await run('biggest-climbers');
+    const best = csv.filter((r) => r.previous_rank > 0).map((r) => ({ ...r, gained: r.previous_rank - r.rank })).sort((a, b) => b.gained - a.gained || b.week.localeCompare(a.week))[0];
+    expect(rows[0]).to.include({ track_id: best.track_id, places_gained: best.gained, rank: best.rank, previous_rank: best.previous_rank });
+    expect(rows).to.have.length(20);
+    for (const row of rows) expect(row.places_gained as number).to.be.at.most(best.gained);
+  });
+
+  it('new-entries: the debuts of 2023-03-02 are the CSV rows with previous_rank -1 and weeks_on_chart 1', async () => {
+    const rows = await run('new-entries', { from_week: '2023-03-02', to_week: '2023-03-02' });
+    const expected = csv.filter((r) => r.week === '2023-03-02' && r.previous_rank === -1 && r.weeks_on_chart === 1).sort((a, b) => a.rank - b.rank);
+    expect(expected.length).to.be.greaterThan(0);
+    expect(rows.map((r) => [r.track_id, r.debut_rank])).to.deep.equal(expected.map((r) => [r.track_id, r.rank]));
+    // Over the year: the top debut's weeks after its debut, counted in the files.
+    const year = await run('new-entries');
+    const first = year[0];
+    expect(first.weeks_in_range).to.equal(csv.filter((r) => r.track_id === first.track_id && r.week >= (first.debut_week as string)).length);
+  });
+
+  it('re-entries: the returns of 2023-11-02 are the CSV rows with previous_rank -1 and more than one week on the chart', async () => {
+    const rows = await run('re-entries', { from_week: '2023-11-02', to_week: '2023-11-02' });
+    const expected = csv.filter((r) => r.week === '2023-11-02' && r.previous_rank === -1 && r.weeks_on_chart > 1).sort((a, b) => a.rank - b.rank);
+    expect(rows.map((r) => r.track_id)).to.deep.equal(expected.map((r) => r.track_id));
+    expect(rows[0]).to.include({ track_name: 'Wildest Dreams (Taylor\'s Version)', rank: 10 });
+  });
+
+  it('longest-runs: each song\'s longest run of consecutive weeks matches a count over the files', async () => {
+    const rows = await run('longest-runs');
+    const allWeeks = weeks();
+    const longest = (trackId: string) => {
+      const present = new Set(csv.filter((r) => r.track_id === trackId).map((r) => r.week));
+      let best = 0;
+      let current = 0;
+      for (const week of allWeeks) {
+        current = present.has(week) ? current + 1 : 0;
+        best = Math.max(best, current);
+      }
+      return best;
+    };
+    expect(rows).to.have.length(50);
+    for (const row of rows) expect(row.longest_run_weeks, String(row.track_name)).to.equal(longest(row.track_id as string));
+    const everyWeek = new Set(csv.map((r) => r.track_id).filter((id) => csv.filter((r) => r.track_id === id).length === 52));
+    expect(rows.filter((r) => r.longest_run_weeks === 52).length).to.equal(everyWeek.size);
+    expect(rows[0]).to.include({ track_name: 'Kill Bill', longest_run_weeks: 52, weeks_on_chart_total: 55 });
+  });
+
+  it('most-streams: Kill Bill leads 2023 with 415,077,888 streams, the sum of its rows in the files', async () => {
+    const rows = await run('most-streams');
+    const expected = sumBy(csv, (r) => [r.track_id]).slice(0, 10);
+    expect(rows.slice(0, 10).map((r) => [r.track_id, r.streams])).to.deep.equal(expected);
+    expect(rows[0]).to.include({ track_name: 'Kill Bill', streams: 415077888, weeks_in_range: 52, weeks_at_number_1: 4 });
+  });
+
+  it('top-artists: every credited artist counts; Taylor Swift leads with 2,573,055,407 streams, 3 weeks at number 1', async () => {
+    const rows = await run('top-artists');
+    const credited = sumBy(csv, (r) => r.artist_names.split(', '));
+    expect(rows.slice(0, 10).map((r) => [r.artist_name, r.streams])).to.deep.equal(credited.slice(0, 10));
+    const total = csv.reduce((sum, r) => sum + r.streams, 0);
+    const taylor = rows.find((r) => r.artist_name === 'Taylor Swift')!;
+    expect(taylor).to.include({ streams: 2573055407, weeks_at_number_1: 3 });
+    expect(taylor.share_pct).to.equal(Math.round((10000 * 2573055407) / total) / 100);
+    expect(taylor.charting_tracks).to.equal(new Set(csv.filter((r) => r.artist_names.split(', ').includes('Taylor Swift')).map((r) => r.track_id)).size);
+    // A featured artist is credited too: 21 Savage has no solo number 1 but shares "Creepin'".
+    const savage = rows.find((r) => r.artist_name === '21 Savage')!;
+    expect(savage.streams).to.equal(credited.find(([name]) => name === '21 Savage')![1]);
+  });
+
+  it('artist-weeks: each week\'s top artist and share of that week\'s streams', async () => {
+    const rows = await run('artist-weeks', { from_week: '2023-03-02', to_week: '2023-03-09' });
+    expect(rows).to.have.length(20);
+    for (const week of ['2023-03-02', '2023-03-09']) {
+      const inWeek = csv.filter((r) => r.week === week);
+      const [name, streams] = sumBy(inWeek, (r) => r.artist_names.split(', '))[0];
+      const total = inWeek.reduce((sum, r) => sum + r.streams, 0);
+      const top = rows.find((r) => r.week === week && r.artist_rank === 1)!;
+      expect(top).to.include({ artist_name: name, streams, share_pct: Math.round((10000 * streams) / total) / 100 });
+    }
+  });
+
+  it('top-labels: labels by streams are the CSV\'s `source` column summed', async () => {
+    const rows = await run('top-labels');
+    expect(rows.slice(0, 5).map((r) => [r.label, r.streams])).to.deep.equal(sumBy(csv, (r) => [r.label]).slice(0, 5));
+    const warner = rows.find((r) => r.label === 'Warner Records')!;
+    expect(warner.charting_tracks).to.equal(new Set(csv.filter((r) => r.label === 'Warner Records').map((r) => r.track_id)).size);
+  });
+
+  it('top-albums: a CSV-only lake has no albums, so no rows (not an error)', async () => {
+    const result = await runSavedAnalysis(engine, savedAnalysis('top-albums'), RANGE);
+    expect(result.rows).to.deep.equal([]);
+    expect(result.columns.map((c) => c.name)).to.include.members(['album', 'charting_tracks', 'streams']);
+  });
+
+  it('chart-patterns: turnover, collaboration share, median weeks on chart and top-10 share per week match the files', async () => {
+    const rows = await run('chart-patterns');
+    expect(rows.map((r) => r.week)).to.deep.equal(weeks());
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const mid = sorted.length / 2;
+      return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
+    for (const row of rows) {
+      const inWeek = csv.filter((r) => r.week === row.week);
+      const streams = inWeek.reduce((sum, r) => sum + r.streams, 0);
+      const top10 = inWeek.filter((r) => r.rank <= 10).reduce((sum, r) => sum + r.streams, 0);
+      expect(row, String(row.week)).to.include({
+        chart_size: 200,
+        new_entries: inWeek.filter((r) => r.previous_rank === -1 && r.weeks_on_chart === 1).length,
+        re_entries: inWeek.filter((r) => r.previous_rank === -1 && r.weeks_on_chart > 1).length,
+        collaboration_share: Math.round((10000 * inWeek.filter((r) => r.artist_names.includes(', ')).length) / 200) / 10000,
+        median_weeks_on_chart: median(inWeek.map((r) => r.weeks_on_chart)),
+        top10_streams_share: Math.round((10000 * top10) / streams) / 10000,
+        streams,
+      });
+      // The CSV has no durations, explicit flags or release dates: NULL, not zero.
+      expect([row.median_duration_ms, row.explicit_share, row.median_debut_age_weeks]).to.deep.equal([null, null, null]);
+    }
+    expect(rows.find((r) => r.week === '2023-03-02')).to.include({ new_entries: 23, top10_streams_share: 0.1528 });
+  });
+});
+
+export type { Row };
