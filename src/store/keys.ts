@@ -113,3 +113,11 @@ export function weekLockKey(chartWeek: ChartWeek, purpose: string): string {
   if (!/^[a-z][a-z0-9-]*$/.test(purpose)) throw new Error(`invalid lock purpose ${JSON.stringify(purpose)}`);
   return `${LOCK_PREFIX}${chartWeek.chart}/week=${chartWeek.week}/${purpose}.lock`;
 }
+
+export const REPORTS_PREFIX = 'reports/';
+
+/** Where `chartlake report` puts its HTML page (and tests their screenshots): outside raw/ and transformed/. */
+export function reportKey(fileName: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(fileName)) throw new Error(`invalid report file name ${JSON.stringify(fileName)}`);
+  return `${REPORTS_PREFIX}${fileName}`;
+}
