@@ -1,0 +1,17 @@
+/** How the AWS stack lays the lake out for Glue and S3 notifications (index.ts uses these; tests assert them). */
+
+/**
+ * Tables live at s3://<lake>/transformed/<table>/chart=<alias>/week=<date>/: level 1 is the bucket, 2 `transformed`,
+ * 3 the table folder, so every table folder becomes one table and `chart`/`week` its partition keys.
+ */
+export const CRAWLER_CONFIGURATION = {
+  Version: 1.0,
+  Grouping: { TableLevelConfiguration: 3 },
+  CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
+};
+
+/** Lineage records are JSON beside the tables, not a table. Relative to the crawler's `transformed/` path. */
+export const CRAWLER_EXCLUSIONS = ['_lineage/**'];
+
+/** S3 allows one prefix and one suffix per notification rule: JSON envelopes and CSV exports are two rules on raw/. */
+export const RAW_SUFFIXES = ['.json', '.csv'];

@@ -1,0 +1,75 @@
+import * as pulumi from '@pulumi/pulumi';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { RegisteredResource } from './stack-harness';
+
+const run = promisify(execFile);
+const REPO = path.resolve(__dirname, '..', '..');
+
+/**
+ * Writes a CallbackFunction's code archive (as the program handed it to the engine) into `dir`: the serialized
+ * `__index.js` and every folder Pulumi would zip, copied (not linked, so Node cannot find the repo's
+ * node_modules through a symlink's real path). Returns the archive's entry names.
+ */
+export async function materializeCode(fn: RegisteredResource, dir: string): Promise<string[]> {
+  const archive = fn.inputs.code as pulumi.asset.AssetArchive;
+  const assets = (await archive.assets) as Record<string, pulumi.asset.Asset | pulumi.asset.Archive>;
+  mkdirSync(dir, { recursive: true });
+  for (const [name, entry] of Object.entries(assets)) {
+    const target = path.join(dir, name);
+    if (entry instanceof pulumi.asset.StringAsset) {
+      writeFileSync(target, await (entry as unknown as { text: Promise<string> }).text);
+    } else if (entry instanceof pulumi.asset.FileArchive || entry instanceof pulumi.asset.FileAsset) {
+      const source = path.resolve(REPO, await (entry as unknown as { path: Promise<string> }).path);
+      cpSync(source, target, { recursive: true, dereference: true });
+    } else {
+      throw new Error(`unexpected entry ${name} in the Lambda code archive`);
+    }
+  }
+  return Object.keys(assets).sort();
+}
+
+/** The package zipped as Lambda receives it (deflate, as Pulumi zips); its size in bytes. */
+export async function zippedSize(dir: string, zipFile: string): Promise<number> {
+  await run('zip', ['-q', '-r', '-X', zipFile, '.'], { cwd: dir, maxBuffer: 1 << 20 });
+  return statSync(zipFile).size;
+}
+
+export interface Invocation<T> {
+  result?: T;
+  error?: { name: string; message: string };
+  logs: string;
+}
+
+/**
+ * Invokes `handler` of the package's `__index.js` as the nodejs22.x runtime would: a fresh Node process with the
+ * package folder as working directory, only the function's environment (plus credentials and endpoints), one
+ * event. The runner prints the result (or error) as the last line.
+ */
+export async function invokeLambda<T>(dir: string, event: unknown, env: Record<string, string>): Promise<Invocation<T>> {
+  const runner = path.join(dir, '..', 'lambda-runner.js');
+  writeFileSync(
+    runner,
+    `const { handler } = require(${JSON.stringify(path.join(dir, '__index.js'))});
+const context = { functionName: 'test', awsRequestId: 'test-request', getRemainingTimeInMillis: () => 60000 };
+handler(${JSON.stringify(event)}, context).then(
+  (result) => process.stdout.write('\\n@@RESULT ' + JSON.stringify({ result }) + '\\n'),
+  (error) => process.stdout.write('\\n@@RESULT ' + JSON.stringify({ error: { name: error.name, message: error.message } }) + '\\n'),
+);`,
+  );
+  // The nodejs22.x runtime provides AWS SDK v3 on NODE_PATH; so does this runner, and nothing else of the repo.
+  const runtime = path.join(dir, '..', 'runtime', 'node_modules');
+  mkdirSync(runtime, { recursive: true });
+  if (!existsSync(path.join(runtime, '@aws-sdk'))) symlinkSync(path.join(REPO, 'node_modules', '@aws-sdk'), path.join(runtime, '@aws-sdk'));
+  const { stdout, stderr } = await run(process.execPath, [runner], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LAMBDA_TASK_ROOT: dir, NODE_PATH: runtime, ...env },
+    maxBuffer: 64 << 20,
+  });
+  const marker = stdout.lastIndexOf('@@RESULT ');
+  if (marker < 0) throw new Error(`the Lambda printed no result:\n${stdout}\n${stderr}`);
+  const outcome = JSON.parse(stdout.slice(marker + '@@RESULT '.length)) as Omit<Invocation<T>, 'logs'>;
+  return { ...outcome, logs: stdout.slice(0, marker) + stderr };
+}
