@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { describeDrift, readCatalog } from '../catalog';
 import { consoleLogger } from '../log';
-import { formatResult, listSavedAnalyses, runSavedAnalysis, savedAnalysis, type OutputFormat } from '../query';
+import { formatResult, listSavedAnalyses, runSavedAnalysis, savedAnalysis, type OutputFormat, type QueryEngine } from '../query';
+import { athenaEngineFromEnv } from './aws-commands';
 import { openStore } from '../store';
 import { transformRawObject } from '../transform';
 import { LocalPipeline } from '../pipeline';
@@ -47,7 +48,7 @@ export const commands: Record<string, Command> = {
   },
 
   query: {
-    summary: 'run SQL on the lake (DuckDB), or a saved analysis with --saved <name>',
+    summary: 'run SQL on the lake (DuckDB; --engine athena: the AWS stack), or a saved analysis with --saved <name>',
     args: '"<SQL>" | --saved <name> [--chart <alias>] [--from <date>] [--to <date>]',
     options: {
       ...lakeOption,
@@ -57,6 +58,7 @@ export const commands: Record<string, Command> = {
       to: { type: 'string' },
       format: { type: 'string', default: 'table' },
       list: { type: 'boolean' },
+      engine: { type: 'string', default: 'duckdb' },
     },
     async run(values, positionals) {
       const format = values.format as OutputFormat;
@@ -65,9 +67,9 @@ export const commands: Record<string, Command> = {
         for (const analysis of listSavedAnalyses()) process.stdout.write(`${analysis.name.padEnd(28)} ${analysis.title}\n`);
         return 0;
       }
-      const store = openStore(lakeOf(values));
-      const pipeline = await LocalPipeline.open(store, consoleLogger('warn'));
-      const engine = await pipeline.engine();
+      if (!['duckdb', 'athena'].includes(values.engine as string)) throw new Error(`--engine must be duckdb or athena, not ${values.engine}`);
+      const pipeline = values.engine === 'athena' ? undefined : await LocalPipeline.open(openStore(lakeOf(values)), consoleLogger('warn'));
+      const engine: QueryEngine = pipeline ? await pipeline.engine() : athenaEngineFromEnv();
       try {
         let result;
         if (values.saved) {
@@ -81,7 +83,7 @@ export const commands: Record<string, Command> = {
         return 0;
       } finally {
         await engine.close();
-        await pipeline.close();
+        await pipeline?.close();
       }
     },
   },
@@ -155,7 +157,7 @@ export const commands: Record<string, Command> = {
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */
-async function defaultRange(engine: Awaited<ReturnType<LocalPipeline['engine']>>, values: Values): Promise<Record<string, string>> {
+async function defaultRange(engine: QueryEngine, values: Values): Promise<Record<string, string>> {
   const span = await engine.query(
     `SELECT chart, CAST(min(week) AS VARCHAR) AS first_week, CAST(max(week) AS VARCHAR) AS last_week FROM chart_entries GROUP BY chart ORDER BY count(*) DESC LIMIT 1`,
   );

@@ -85,7 +85,7 @@ export function loadStack(): Promise<LoadedStack> {
       if (pulumi.Output.isInstance(value)) {
         const output = value as pulumi.Output<unknown>;
         outputs[name] = await new Promise((resolve) => output.apply(resolve));
-        if (await output.isSecret) secretOutputs.push(name);
+        if (await pulumi.isSecret(output)) secretOutputs.push(name);
       } else {
         outputs[name] = value;
       }
