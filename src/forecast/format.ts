@@ -2,7 +2,7 @@ import { formatResult } from '../query/format';
 import type { QueryResult } from '../query/duckdb';
 import type { BacktestResult } from './backtest';
 import type { ChartForecast } from './forecast';
-import { METHODS, type Method, type MethodScore } from './metrics';
+import { METHODS, score, type Method, type MethodScore, type Scored } from './metrics';
 import type { ForecastRow } from './types';
 
 const percent = (p: number) => `${(100 * p).toFixed(0)}%`;
@@ -80,6 +80,38 @@ export function backtestTable(result: BacktestResult): QueryResult {
   return { columns, rows };
 }
 
+/** Where the model wins and loses: the same scores by the song's rank band (and new entries) at the origin week. */
+export const SEGMENTS: { name: string; test: (item: Scored) => boolean }[] = [
+  { name: 'ranks 1-10', test: (item) => item.row.rank <= 10 },
+  { name: 'ranks 11-50', test: (item) => item.row.rank > 10 && item.row.rank <= 50 },
+  { name: 'ranks 51-150', test: (item) => item.row.rank > 50 && item.row.rank <= 150 },
+  { name: 'ranks 151-200', test: (item) => item.row.rank > 150 },
+  { name: 'new entries', test: (item) => item.row.entry_status === 'NEW_ENTRY' },
+];
+
+export function segmentTable(result: BacktestResult): QueryResult {
+  const rows: Record<string, unknown>[] = [];
+  for (const horizon of result.horizons) {
+    const items = result.scored.filter((item) => item.horizon === horizon.horizon);
+    for (const segment of SEGMENTS) {
+      const part = items.filter(segment.test);
+      if (part.length === 0) continue;
+      const s = score(horizon.horizon, part).scores;
+      const cell = (value: number | null, digits: number) => (value === null || Number.isNaN(value) ? '' : value.toFixed(digits));
+      const row: Record<string, unknown> = { h: horizon.horizon, segment: segment.name, songs: part.length };
+      for (const method of METHODS) row[`MAE ${LABELS[method]}`] = cell(s[method].rankMae, 2);
+      for (const method of METHODS) row[`Brier stay ${LABELS[method]}`] = cell(s[method].brierStay, 4);
+      rows.push(row);
+    }
+  }
+  const columns = [
+    { name: 'h', type: 'INTEGER' }, { name: 'segment', type: 'VARCHAR' }, { name: 'songs', type: 'INTEGER' },
+    ...METHODS.map((method) => ({ name: `MAE ${LABELS[method]}`, type: 'DOUBLE' })),
+    ...METHODS.map((method) => ({ name: `Brier stay ${LABELS[method]}`, type: 'DOUBLE' })),
+  ];
+  return { columns, rows };
+}
+
 export function formatBacktest(result: BacktestResult): string {
   const spans = result.horizons.map((h) => `h=${h.horizon}: ${h.folds} folds, target weeks ${h.firstTarget} .. ${h.lastTarget}, ${h.examples.toLocaleString('en-US')} songs (${h.stayed.toLocaleString('en-US')} stayed)`);
   return [
@@ -87,5 +119,8 @@ export function formatBacktest(result: BacktestResult): string {
     ...spans,
     '',
     formatResult(backtestTable(result), 'table'),
+    '',
+    'By rank band at the origin week (rank MAE on songs that stay; Brier of "stays on chart")',
+    formatResult(segmentTable(result), 'table'),
   ].join('\n');
 }

@@ -16,4 +16,4 @@ export { forecastWeek } from './forecast';
 export { writeForecasts } from './write';
 export { runForecast, runChartBacktest, resolveChartWeek } from './run';
 export type { ForecastRun } from './run';
-export { formatForecast, formatBacktest, backtestTable } from './format';
+export { formatForecast, formatBacktest, backtestTable, segmentTable, SEGMENTS } from './format';
