@@ -7,6 +7,8 @@ import { FsStore, objectCreatedEvent, partitionKey, S3Store } from '../../src/st
 import { importChartsCsv } from '../../src/extract';
 import { transformRawObject, TABLES } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from '../../src/demo/catalog';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer, type SpotifyServer } from '../../src/demo/spotify-server';
 import { startAwsJsonStub } from './aws-json-stub';
 import { invokeLambda, materializeCode, zippedSize } from './lambda-package';
 import { startS3rver, S3RVER_CREDENTIALS, type LocalS3 } from './s3rver';
@@ -128,6 +130,65 @@ describe('the Lambda packages, invoked as Lambda would', function () {
         duck.close();
         removeDir(local);
       }
+    });
+  });
+
+  describe('extract: the weekly schedule\'s event against the Spotify-compatible test server', () => {
+    let s3: LocalS3;
+    let spotify: SpotifyServer;
+    before(async () => {
+      s3 = await startS3rver();
+      spotify = await startSpotifyServer({ catalog: buildDemoCatalog({ chartSize: 50 }) });
+    });
+    after(async () => {
+      await s3?.close();
+      await spotify?.close();
+    });
+
+    it('writes one enriched raw envelope of the latest week to raw/, and never logs the client secret', async () => {
+      const fn = named(stack, FUNCTION, '-extract');
+      // The extract's environment reaches the engine as a secret: unwrap it as the deployed function would see it.
+      const environment = fn.inputs.environment as { value: { variables: Record<string, string> } };
+      const variables = environment.value.variables;
+      const bucket = variables.CHARTLAKE_LAKE_BUCKET;
+      await s3.createBucket(bucket);
+      const dir = path.join(work, 'extract');
+      await materializeCode(fn, dir);
+      const tmp = tempDir('lambda-tmp');
+      const target = stack.resources.find((r) => r.type === 'aws:cloudwatch/eventTarget:EventTarget')!;
+      const invocation = await invokeLambda<{ chart: string; week: string; rawKey: string; entries: number; apiMode: string; skipped: boolean }>(
+        dir,
+        JSON.parse(target.inputs.input as string),
+        {
+          ...variables,
+          SPOTIFY_CLIENT_ID: DEMO_CLIENT_ID,
+          SPOTIFY_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+          CHARTLAKE_SPOTIFY_CHARTS_URL: spotify.url,
+          CHARTLAKE_SPOTIFY_API_URL: spotify.url,
+          CHARTLAKE_SPOTIFY_ACCOUNTS_URL: spotify.url,
+          HOME: tmp,
+          CHARTLAKE_TMP: tmp,
+          CHARTLAKE_S3_ENDPOINT: s3.endpoint,
+          AWS_REGION: TEST_REGION,
+          AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+        },
+      );
+      removeDir(tmp);
+      expect(invocation.error, `${JSON.stringify(invocation.error)}\n${invocation.logs}`).to.equal(undefined);
+      const result = invocation.result!;
+      expect([result.chart, result.week, result.skipped, result.entries]).to.deep.equal([GLOBAL_WEEKLY_ALIAS, spotify.latestWeek, false, 50]);
+      expect(result.apiMode).to.not.equal('none');
+      const lake = new S3Store({ bucket, client: s3.client });
+      const raw = await lake.list('raw/');
+      expect(raw.map((o) => o.key)).to.deep.equal([result.rawKey]);
+      expect(result.rawKey).to.match(new RegExp(`^raw/spotify/${GLOBAL_WEEKLY_ALIAS}/week=${spotify.latestWeek}/`));
+      const envelope = JSON.parse((await lake.get(result.rawKey))!.toString()) as { chart: { alias: string; date: string }; entries: unknown[]; tracks: object };
+      expect([envelope.chart.alias, envelope.chart.date, envelope.entries.length]).to.deep.equal([GLOBAL_WEEKLY_ALIAS, spotify.latestWeek, 50]);
+      expect(Object.keys(envelope.tracks).length).to.be.above(0);
+      expect(invocation.logs).to.include('"message":"extracted"');
+      expect(invocation.logs).not.to.include(DEMO_CLIENT_SECRET);
+      for (const token of spotify.issuedTokens) expect(invocation.logs).not.to.include(token);
     });
   });
 });
