@@ -75,8 +75,10 @@ export async function fetchChartWeek(args: FetchChartWeekArgs): Promise<RawEnvel
     if (error instanceof SpotifySourceError) {
       throw new SpotifySourceError(error.code, `could not fetch the chart week ${what}: ${message}`, error.status);
     }
-    // Unexpected (a bug or a failing lake): same redaction, no original error attached.
-    throw new Error(`could not fetch the chart week ${what}: ${message}`);
+    // Unexpected (a bug or a failing lake): same redaction, no original error attached, but its stack kept.
+    const wrapped = new Error(`could not fetch the chart week ${what}: ${message}`);
+    if (error instanceof Error && error.stack) wrapped.stack = redactor.redact(error.stack);
+    throw wrapped;
   }
 }
 

@@ -19,7 +19,7 @@ describe('sources: charts-service', function () {
   afterEach(async () => h && (await h.close()));
 
   it('with a token: any week, 200 entries kept exactly as the service gave them', async () => {
-    h = await harness({ mode: 'development' });
+    h = await harness({ mode: 'extended' });
     const week = chartWeeks()[10];
     const envelope = (await h.run(week.date)) as ChartsServiceEnvelope;
     expect(envelopeProblem(envelope)).to.equal(undefined);
@@ -33,7 +33,7 @@ describe('sources: charts-service', function () {
   });
 
   it('with a token and no week: the latest chart', async () => {
-    h = await harness({ mode: 'development' });
+    h = await harness({ mode: 'extended' });
     const envelope = await h.run(undefined);
     expect(envelope.chart.date).to.equal(demoCatalog().weeks[demoCatalog().weeks.length - 1]);
     expect(envelope.entries).to.have.length(200);

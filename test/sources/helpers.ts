@@ -16,11 +16,18 @@ import type { RawEnvelope } from '../../src/sources/envelope';
 import { FsStore } from '../../src/store';
 
 let shared: DemoCatalog | undefined;
+let small: DemoCatalog | undefined;
 
 /** One catalog for every test (building it takes a fraction of a second, but only once). */
 export function demoCatalog(): DemoCatalog {
   shared ??= buildDemoCatalog();
   return shared;
+}
+
+/** The same weeks with a Top 40 only: for tests about behaviour, not about a full week's request counts. */
+export function smallCatalog(): DemoCatalog {
+  small ??= buildDemoCatalog({ chartSize: 40 });
+  return small;
 }
 
 export function chartWeeks(catalog = demoCatalog()) {
@@ -76,11 +83,11 @@ export function testOptions(url: string, overrides: Partial<SpotifySourceOptions
 }
 
 export async function harness(
-  server: Partial<Omit<SpotifyServerOptions, 'catalog'>> = {},
+  server: Partial<SpotifyServerOptions> = {},
   options: Partial<SpotifySourceOptions> = {},
 ): Promise<Harness> {
-  const catalog = demoCatalog();
-  const started = await startSpotifyServer({ catalog, ...server });
+  const catalog = server.catalog ?? demoCatalog();
+  const started = await startSpotifyServer({ ...server, catalog });
   const store = tempStore();
   const logs: LogLine[] = [];
   const sleeps: number[] = [];

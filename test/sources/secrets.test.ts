@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chartWeeks, harness, type Harness } from './helpers';
+import { chartWeeks, harness, smallCatalog, type Harness } from './helpers';
 import { DEMO_CHARTS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '../../src/demo/spotify-server';
 import { memoryLogger } from '../../src/log';
 import { fetchChartWeek } from '../../src/sources';
@@ -33,7 +33,7 @@ describe('sources: secrets never leak', function () {
   afterEach(async () => h && (await h.close()));
 
   it('not in logs or the envelope of a run full of faults and token refreshes', async () => {
-    h = await harness({ mode: 'development', faults: { every: 6, kinds: ['401', '429', 'reset', '503'] } });
+    h = await harness({ mode: 'development', catalog: smallCatalog(), faults: { every: 6, kinds: ['401', '429', 'reset', '503'] } });
     const envelope = await h.run(chartWeeks()[0].date);
     expect(h.server.issuedTokens.length).to.be.greaterThan(3);
     expect(h.logs.length).to.be.greaterThan(10);
@@ -69,7 +69,7 @@ describe('sources: secrets never leak', function () {
 
   it('the project logger hides them as well (secrets are registered with src/log)', async () => {
     // 401 every 18th request: far enough apart that a refreshed token is not revoked at once.
-    h = await harness({ mode: 'development', faults: { every: 6, kinds: ['401', '429', '503'] } });
+    h = await harness({ mode: 'development', catalog: smallCatalog(), faults: { every: 6, kinds: ['401', '429', '503'] } });
     const logger = memoryLogger();
     await fetchChartWeek({
       options: h.options,

@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { errorMessage, retryAfterMs } from '../../src/sources/http';
+import { Limiter, mapLimited } from '../../src/sources/limiter';
+import { parseSource, resolveOptions, DEFAULT_SPOTIFY_SOURCE_OPTIONS } from '../../src/sources/options';
+
+describe('sources: small parts', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('2')).to.equal(2000);
+    expect(retryAfterMs(['0.5'])).to.equal(500);
+    expect(retryAfterMs(undefined)).to.equal(undefined);
+    expect(retryAfterMs('soon')).to.equal(undefined);
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    expect(retryAfterMs(inAMinute)).to.be.within(55_000, 60_000);
+  });
+
+  it('finds the message of Web API and Accounts error bodies', () => {
+    expect(errorMessage('{"error":{"status":429,"message":"API rate limit exceeded"}}')).to.equal('API rate limit exceeded');
+    expect(errorMessage('{"error":"invalid_client","error_description":"Invalid client"}')).to.equal('invalid_client: Invalid client');
+    expect(errorMessage('<html>502</html>')).to.equal(undefined);
+  });
+
+  it('limits concurrency and stops starting tasks after a failure', async () => {
+    const limiter = new Limiter(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const result = mapLimited([1, 2, 3, 4, 5, 6], limiter, async (n) => {
+      started.push(n);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      if (n === 2) throw new Error('boom');
+      return n;
+    });
+    const error = await result.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.equal('boom');
+    expect(peak).to.equal(2);
+    expect(running).to.equal(0);
+    expect(started.length).to.be.below(6);
+    expect(await mapLimited([1, 2, 3], new Limiter(1), async (n) => n * 2)).to.deep.equal([2, 4, 6]);
+  });
+
+  it('parses sources and fills defaults for omitted tuning options', () => {
+    expect(parseSource('charts-service')).to.deep.equal({ kind: 'charts-service' });
+    expect(parseSource('playlist')).to.deep.equal({ kind: 'playlist', playlistId: '37i9dQZEVXbMDoHDwVN2tF' });
+    expect(parseSource('playlist:abc')).to.deep.equal({ kind: 'playlist', playlistId: 'abc' });
+    expect(() => parseSource('csv')).to.throw(/unknown source "csv"/);
+    const resolved = resolveOptions({ ...DEFAULT_SPOTIFY_SOURCE_OPTIONS, backoffBaseMs: undefined, cachePrefix: 'cache/x' });
+    expect(resolved.backoffBaseMs).to.equal(500);
+    expect(resolved.cachePrefix).to.equal('cache/x/');
+    expect(() => resolveOptions({ ...DEFAULT_SPOTIFY_SOURCE_OPTIONS, concurrency: 0 })).to.throw(/concurrency must be at least 1/);
+  });
+});
