@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { openLakeEngine } from '../../src/catalog';
+import { FORECAST_COLUMNS, forecastWeek, runBacktest, runForecast } from '../../src/forecast';
+import { partitionKey } from '../../src/store';
+import { removeDir, tempDir } from '../support/lake';
+import { CHART, syntheticLake, type TestLake } from './support';
+import { weekOf } from './synthetic-charts';
+
+describe('chartlake forecast writes the forecasts table', function () {
+  let dir: string;
+  let lake: TestLake;
+  const origin = weekOf(10);
+
+  before(async () => {
+    dir = tempDir('forecast-table');
+    lake = await syntheticLake(dir, 13);
+  });
+  after(async () => {
+    await lake?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it('writes one partition per chart and origin week, queryable as a view after the crawl, and replaces it on a rerun', async () => {
+    const context = { store: lake.store, duck: lake.pipeline.duck, engine: lake.engine };
+    const first = await runForecast(context, { week: origin });
+    expect(first.key).to.equal(partitionKey('forecasts', { chart: CHART, week: origin }));
+    await runForecast(context, { week: origin }); // a rerun replaces the partition whole
+    const engine = await openLakeEngine(lake.store, { duck: lake.pipeline.duck });
+    try {
+      const { rows, columns } = await engine.query(
+        `SELECT count(*) AS n, count(DISTINCT track_id) AS tracks, CAST(min(target_week) AS VARCHAR) AS target, min(p_stay) AS lo, max(p_stay) AS hi,
+                max(p_top10) AS top, min(predicted_rank) AS best, max(predicted_rank) AS worst, any_value(chart) AS chart, CAST(any_value(week) AS VARCHAR) AS week
+         FROM forecasts`,
+      );
+      expect(columns.map((column) => column.name)).to.include('n');
+      const row = rows[0];
+      expect([row.n, row.tracks, row.target, row.chart, row.week]).to.deep.equal([200, 200, weekOf(11), CHART, origin]);
+      expect(row.lo as number).to.be.within(0, 1);
+      expect(row.hi as number).to.be.within(0, 1);
+      expect(row.top as number).to.be.within(0, 1);
+      expect(row.best as number).to.be.at.least(1);
+      expect(row.worst as number).to.be.at.most(200);
+      const described = await engine.query(`SELECT column_name FROM (DESCRIBE forecasts)`);
+      expect(described.rows.map((r) => r.column_name)).to.deep.equal([...FORECAST_COLUMNS, 'chart', 'week']);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('predicts from a week exactly as the backtest fold with that origin does', () => {
+    const forecast = forecastWeek(CHART, lake.features, origin, 1);
+    const fold = runBacktest(CHART, lake.features, { horizons: [1] }).scored.filter((item) => item.origin === origin);
+    expect(fold).to.have.length(200);
+    const byTrack = new Map(forecast.rows.map((row) => [row.track_id, row]));
+    for (const item of fold) {
+      const row = byTrack.get(item.row.track_id)!;
+      expect([row.p_stay, row.p_top10, row.predicted_rank]).to.deep.equal([item.predictions.model.pStay, item.predictions.model.pTop10, item.predictions.model.rank]);
+    }
+  });
+});
