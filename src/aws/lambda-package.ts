@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
@@ -32,8 +33,10 @@ export const LAMBDA_CODE_PATH_OPTIONS = {
  * Returns the number of files written. Runs on every `pulumi up`, in well under a second.
  */
 export function buildLambdaCode(root: string): number {
-  const out = path.join(root, LAMBDA_CODE_DIR);
-  rmSync(out, { recursive: true, force: true });
+  const final = path.join(root, LAMBDA_CODE_DIR);
+  // Build beside the final folder and swap it in only when something changed, so concurrent runs (tests in
+  // parallel, a preview during a test) never see a half-written or vanished dist/lambda.
+  const out = `${final}.build-${process.pid}-${randomBytes(4).toString('hex')}`;
   let files = 0;
   const walk = (dir: string, relative: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -65,5 +68,27 @@ export function buildLambdaCode(root: string): number {
     }
   };
   walk(path.join(root, 'src'), 'src');
+  if (existsSync(final) && treeHash(final) === treeHash(out)) {
+    rmSync(out, { recursive: true, force: true });
+  } else {
+    const old = `${out}.old`;
+    if (existsSync(final)) renameSync(final, old);
+    renameSync(out, final);
+    rmSync(old, { recursive: true, force: true });
+  }
   return files;
+}
+
+/** SHA-256 over every file's relative path and bytes. */
+function treeHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(path.relative(dir, full)).update('\0').update(readFileSync(full)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
 }
