@@ -14,6 +14,8 @@ export interface RoutedResult {
 export class TransformRouter {
   private queue: Promise<void> = Promise.resolve();
   private results: RoutedResult[] = [];
+  /** While set, raw keys are collected here instead of being routed one by one (a batch import). */
+  private collected: string[] | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -28,6 +30,10 @@ export class TransformRouter {
     const [encodedKey] = eventKeys(event);
     const key = this.store.lakeKeyOf(encodedKey);
     if (key === undefined || !key.startsWith(RAW_PREFIX)) return; // the notification filter: prefix raw/
+    if (this.collected) {
+      this.collected.push(key);
+      return;
+    }
     this.queue = this.queue.then(async () => {
       const result: RoutedResult = { key };
       try {
@@ -50,6 +56,22 @@ export class TransformRouter {
     const results = this.results;
     this.results = [];
     return results;
+  }
+
+  /**
+   * Runs `work` (which stores raw objects) with routing held: the raw keys its object-created events name are
+   * returned, in event order, for the caller to transform as one batch instead of one invocation each.
+   */
+  async collect(work: () => Promise<void>): Promise<string[]> {
+    await this.settle();
+    const keys: string[] = [];
+    this.collected = keys;
+    try {
+      await work();
+    } finally {
+      this.collected = undefined;
+    }
+    return keys;
   }
 
   close(): void {
