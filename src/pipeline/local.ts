@@ -7,6 +7,13 @@ import { DuckDb, type DuckDbEngine } from '../query';
 import type { ObjectStore } from '../store';
 import { MAX_RAW_OBJECT_BYTES, type TransformedWeek } from '../transform';
 import { TransformRouter, type RoutedResult } from './router';
+import { transformRawBatch } from '../transform/batch';
+
+/** An import of at least this many files takes the batch path; fewer go through the events one by one. */
+const BATCH_MIN_FILES = 2;
+/** Files stored and transformed per batch (bounds memory at any scale). */
+const BATCH_CHUNK_FILES = 1000;
+
 
 /**
  * The pipeline on one machine: the object store's events drive the transform exactly as S3 notifications drive
@@ -33,6 +40,7 @@ export class LocalPipeline {
     onFile: (file: string, total: number, result?: RoutedResult) => void = () => {},
   ): Promise<{ imported: ImportedCsv[]; weeks: TransformedWeek[]; failures: { file: string; error: Error }[] }> {
     const files = await expandInputs(inputs);
+    if (files.length >= BATCH_MIN_FILES) return this.importBatch(files, onFile);
     const imported: ImportedCsv[] = [];
     const weeks: TransformedWeek[] = [];
     const failures: { file: string; error: Error }[] = [];
@@ -52,6 +60,44 @@ export class LocalPipeline {
         weeks.push(...(result.weeks ?? []));
       }
       onFile(file, files.length, results[0]);
+    }
+    if (weeks.length > 0) await this.crawl();
+    return { imported, weeks, failures };
+  }
+
+  /**
+   * Many files (a backfill): each chunk's files are stored first, byte for byte, their object-created events are
+   * collected instead of routed one by one, and the chunk is transformed in one DuckDB pass (`transformRawBatch`),
+   * with the same partitions, lineage and quarantine per week as the event path.
+   */
+  private async importBatch(
+    files: string[],
+    onFile: (file: string, total: number, result?: RoutedResult) => void,
+  ): Promise<{ imported: ImportedCsv[]; weeks: TransformedWeek[]; failures: { file: string; error: Error }[] }> {
+    const imported: ImportedCsv[] = [];
+    const weeks: TransformedWeek[] = [];
+    const failures: { file: string; error: Error }[] = [];
+    for (let start = 0; start < files.length; start += BATCH_CHUNK_FILES) {
+      const chunk = files.slice(start, start + BATCH_CHUNK_FILES);
+      const fileOf = new Map<string, string>();
+      const keys = await this.router.collect(async () => {
+        for (const file of chunk) {
+          try {
+            const entry = await importChartsCsv(this.store, file, await readInput(file));
+            imported.push(entry);
+            fileOf.set(entry.rawKey, file);
+          } catch (error) {
+            failures.push({ file, error: error as Error });
+            onFile(file, files.length);
+          }
+        }
+      });
+      for (const result of await transformRawBatch(keys, this.router.context)) {
+        const file = fileOf.get(result.rawKey) ?? result.rawKey;
+        if (result.error) failures.push({ file, error: result.error });
+        if (result.week) weeks.push(result.week);
+        onFile(file, files.length, { key: result.rawKey, weeks: result.week ? [result.week] : undefined, error: result.error });
+      }
     }
     if (weeks.length > 0) await this.crawl();
     return { imported, weeks, failures };

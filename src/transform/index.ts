@@ -5,3 +5,5 @@ export type { CheckFailure } from './errors';
 export { TABLES } from './tables';
 export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
+export { transformRawBatch } from './batch';
+export type { BatchResult, BatchOptions } from './batch';
