@@ -5,6 +5,9 @@ import { weekLockKey, type ChartWeek, type ObjectStore } from '../store';
 /** What a lock object holds: who has the week, since when, and until when it counts as alive. */
 export interface LockBody {
   owner: string;
+  /** Host and process of the holder: on the same host, a lock whose process is gone is taken over at once. */
+  host?: string;
+  pid?: number;
   purpose: string;
   chart: string;
   week: string;
@@ -51,7 +54,8 @@ export function defaultLockOwner(): string {
 /**
  * Runs `work` while holding the lake lock of one chart week (an object created with `putIfAbsent`, so two
  * processes, or two Lambdas, cannot both hold it). A lock whose holder stopped refreshing it for `staleMs`
- * is taken over, so a run killed with SIGKILL blocks the week only until the timeout.
+ * is taken over, so a run killed with SIGKILL blocks the week only until the timeout (on the same host, not at
+ * all: a lock whose process is gone is taken over at once).
  */
 export async function withWeekLock<T>(
   store: ObjectStore,
@@ -83,11 +87,11 @@ export async function acquireWeekLock(store: ObjectStore, chartWeek: ChartWeek, 
   const deadline = now().getTime() + (options.waitMs ?? 0);
   for (;;) {
     const stamp = now().toISOString();
-    const body: LockBody = { owner, purpose, chart: chartWeek.chart, week: chartWeek.week, acquired_at: stamp, heartbeat_at: stamp };
+    const body: LockBody = { owner, host: os.hostname(), pid: process.pid, purpose, chart: chartWeek.chart, week: chartWeek.week, acquired_at: stamp, heartbeat_at: stamp };
     if (await store.putIfAbsent(key, JSON.stringify(body))) return held(store, key, body, staleMs, now);
     const holder = await readLock(store, key);
     if (holder === undefined) continue; // released between our two calls: try again at once
-    if (isStale(holder, staleMs, now())) {
+    if (isStale(holder, staleMs, now()) || holderIsGone(holder)) {
       // Take over only the very lock we judged stale; a fresh one written meanwhile is left alone.
       const again = await readLock(store, key);
       if (again && again.owner === holder.owner && again.heartbeat_at === holder.heartbeat_at) {
@@ -115,6 +119,17 @@ export async function readLock(store: ObjectStore, key: string): Promise<LockBod
 export function isStale(lock: LockBody, staleMs: number, now: Date): boolean {
   const beat = Date.parse(lock.heartbeat_at);
   return Number.isNaN(beat) || now.getTime() - beat > staleMs;
+}
+
+/** True when the holder ran on this host and its process no longer exists (killed, crashed). */
+export function holderIsGone(lock: LockBody): boolean {
+  if (lock.host !== os.hostname() || typeof lock.pid !== 'number' || lock.pid === process.pid) return false;
+  try {
+    process.kill(lock.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 function held(store: ObjectStore, key: string, body: LockBody, staleMs: number, now: () => Date): HeldLock {
