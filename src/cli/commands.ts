@@ -11,6 +11,7 @@ import type { Command, Values } from './command';
 import { runCommands } from './run-commands';
 import { qualityCommands } from './quality-commands';
 import { forecastCommands } from './forecast-commands';
+import { reportCommands } from './report-commands';
 
 export type { Command, Values } from './command';
 
@@ -154,6 +155,7 @@ export const commands: Record<string, Command> = {
   ...runCommands,
   ...qualityCommands,
   ...forecastCommands,
+  ...reportCommands,
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */

@@ -1,0 +1,106 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/** Colours and fonts shared by every chart and the page's CSS. */
+export const THEME = {
+  accent: '#1db954',
+  ink: '#191414',
+  muted: '#6a6a6a',
+  grid: '#e8e8e8',
+  font: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
+  palette: ['#1db954', '#3b82f6', '#f59e0b', '#ef4444', '#8b5cf6', '#14b8a6', '#ec4899', '#84cc16', '#f97316', '#64748b'],
+};
+
+const CONFIG = {
+  font: THEME.font,
+  background: 'white',
+  view: { stroke: null },
+  title: { fontSize: 14, fontWeight: 600, color: THEME.ink, anchor: 'start' as const, offset: 10 },
+  axis: { labelColor: THEME.muted, titleColor: THEME.muted, gridColor: THEME.grid, domainColor: '#cccccc', tickColor: '#cccccc', labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500 as const },
+  legend: { labelColor: THEME.ink, titleColor: THEME.muted, labelFontSize: 11, titleFontSize: 11, labelLimit: 260 },
+  range: { category: THEME.palette },
+};
+
+/**
+ * Renders a Vega-Lite spec to an SVG string in Node: no browser, no canvas, no network (data is inline).
+ * vega and vega-lite are ESM with top-level await, so they are imported, not required.
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vegaLite.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+type Values = Record<string, unknown>[];
+
+/** Rank (1 on top) over the weeks, one line per song of the current top 10. */
+export function rankOverTimeSpec(title: string, values: Values): TopLevelSpec {
+  return {
+    title,
+    width: 780,
+    height: 300,
+    data: { values },
+    mark: { type: 'line', point: { size: 18 }, strokeWidth: 2, interpolate: 'monotone' },
+    encoding: {
+      x: { field: 'week', type: 'temporal', title: null, axis: { format: '%b %d', labelAngle: 0 } },
+      y: { field: 'rank', type: 'quantitative', title: 'rank', scale: { reverse: true, domain: [1, 200], type: 'log', nice: false }, axis: { values: [1, 2, 5, 10, 20, 50, 100, 200] } },
+      color: { field: 'song', type: 'nominal', title: null, sort: { field: 'current_rank' }, legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 } },
+    },
+  };
+}
+
+/** Horizontal bars of a measure, in the order of the rows (the analyses sort them, biggest first). */
+export function barSpec(title: string, values: Values, label: string, measure: string, measureTitle: string, format = '~s'): TopLevelSpec {
+  return {
+    title,
+    width: 290,
+    height: { step: 20 },
+    data: { values },
+    layer: [
+      { mark: { type: 'bar', color: THEME.accent, cornerRadiusEnd: 3 } },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: THEME.muted }, encoding: { text: { field: measure, type: 'quantitative', format } } },
+    ],
+    encoding: {
+      y: { field: label, type: 'nominal', sort: null, title: null, axis: { labelLimit: 190, labelFontSize: 11, labelColor: THEME.ink, ticks: false, domain: false } },
+      x: { field: measure, type: 'quantitative', title: measureTitle, axis: { format, grid: true, tickCount: 4 } },
+    },
+  };
+}
+
+/** Share of the week's streams of the most streamed artists, week by week. */
+export function artistShareSpec(title: string, values: Values): TopLevelSpec {
+  return {
+    title,
+    width: 780,
+    height: 240,
+    data: { values },
+    mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
+    encoding: {
+      x: { field: 'week', type: 'temporal', title: null, axis: { format: '%b %d', labelAngle: 0 } },
+      y: { field: 'share', type: 'quantitative', title: 'share of the week\u2019s streams', axis: { format: '.0%' } },
+      color: { field: 'artist_name', type: 'nominal', title: null, legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 } },
+    },
+  };
+}
+
+/** One small time series of the patterns grid. */
+export function patternSpec(title: string, values: Values, format: string, color: string): TopLevelSpec {
+  return {
+    title: { text: title, fontSize: 12.5 },
+    width: 280,
+    height: 110,
+    data: { values },
+    layer: [
+      { mark: { type: 'area', color, opacity: 0.12, interpolate: 'monotone' } },
+      { mark: { type: 'line', color, strokeWidth: 2, interpolate: 'monotone' } },
+    ],
+    encoding: {
+      x: { field: 'week', type: 'temporal', title: null, axis: { format: '%b', labelAngle: 0, tickCount: 6, grid: false } },
+      y: { field: 'value', type: 'quantitative', title: null, axis: { format, tickCount: 4 }, scale: { zero: false } },
+    },
+  };
+}

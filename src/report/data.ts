@@ -1,0 +1,61 @@
+import * as path from 'node:path';
+import type { Logger } from '../log';
+import { silentLogger } from '../log';
+import { loadSql, runSavedAnalysis, savedAnalysis, type Parameter, type QueryEngine } from '../query';
+import type { ChartSpan, ForecastEntry, ReportData, ReportRange } from './types';
+
+const SQL_DIR = path.join(__dirname, 'sql');
+
+/**
+ * The report's range: what the caller gave, the rest from the lake (the chart with the most rows, its whole
+ * span). Read through the engine, like everything the report shows.
+ */
+export async function resolveRange(engine: QueryEngine, given: Partial<ReportRange> = {}): Promise<ReportRange> {
+  const { rows } = await engine.query(loadSql(SQL_DIR, 'default-range'));
+  const found = rows[0] as { chart?: string; first_week?: string; last_week?: string } | undefined;
+  const chart = given.chart ?? found?.chart;
+  if (!chart) throw new Error('the lake has no chart entries yet: import or run a week first');
+  return { chart, from_week: given.from_week ?? '1900-01-01', to_week: given.to_week ?? '9999-12-31' };
+}
+
+/** Runs every query of the page (in parallel on DuckDB's connection queue: they are independent). */
+export async function loadReportData(engine: QueryEngine, range: ReportRange, log: Logger = silentLogger): Promise<ReportData> {
+  const params: Parameter[] = [range.chart, range.from_week, range.to_week];
+  const sql = async <T>(name: string) => (await engine.query(loadSql(SQL_DIR, name), params)).rows as T[];
+  const saved = async <T>(name: string) => (await runSavedAnalysis(engine, savedAnalysis(name), { ...range })).rows as T[];
+
+  const [span] = await sql<ChartSpan>('chart-span');
+  if (!span || !span.last_week) throw new Error(`no weeks of ${range.chart} between ${range.from_week} and ${range.to_week}`);
+  const actual: ReportRange = { chart: range.chart, from_week: span.first_week!, to_week: span.last_week };
+  const data: ReportData = {
+    range: actual,
+    span,
+    latest: await sql('latest-chart'),
+    rankHistory: await sql('rank-history'),
+    artists: await saved('top-artists'),
+    artistWeeks: await saved('artist-weeks'),
+    albums: await saved('top-albums'),
+    labels: await saved('top-labels'),
+    climbers: await saved('biggest-climbers'),
+    newEntries: await saved('new-entries'),
+    longestRuns: await saved('longest-runs'),
+    mostStreams: await saved('most-streams'),
+    patterns: await saved('chart-patterns'),
+  };
+  data.forecast = await loadForecast(engine, params, log);
+  return data;
+}
+
+/** The "next week" panel's rows, when `chartlake forecast` has written a forecasts table. */
+async function loadForecast(engine: QueryEngine, params: Parameter[], log: Logger): Promise<ReportData['forecast']> {
+  const { rows } = await engine.query(loadSql(SQL_DIR, 'forecast-table'));
+  if (Number(rows[0]?.found ?? 0) === 0) return undefined;
+  try {
+    return { rows: (await engine.query(loadSql(SQL_DIR, 'forecast-next'), params)).rows as unknown as ForecastEntry[] };
+  } catch (error) {
+    // A forecasts table of another shape must not cost the user the rest of the page.
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    log.log('warn', 'report: the forecasts table could not be read; the next-week panel is left out', { error: message });
+    return { rows: [], error: message };
+  }
+}

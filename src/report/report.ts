@@ -1,0 +1,81 @@
+import { silentLogger, type Logger } from '../log';
+import type { QueryEngine } from '../query';
+import { artistShareSpec, barSpec, patternSpec, rankOverTimeSpec, renderSvg, THEME } from './charts';
+import { loadReportData, resolveRange } from './data';
+import { renderPage, type PageCharts } from './page';
+import type { PatternRow, ReportData, ReportRange } from './types';
+
+/** The titles of the page's charts: the browser test looks for exactly these. */
+export const CHART_TITLES = {
+  rankOverTime: 'Rank over time: the current top 10',
+  artists: 'Top artists by streams',
+  artistShare: 'Share of the week’s streams: the top 5 artists',
+  labels: 'Top labels by streams',
+} as const;
+
+/** The patterns-over-time grid: one small chart per measure of the chart-patterns analysis. */
+export const PATTERNS: { id: string; title: string; format: string; value: (row: PatternRow) => number | null; note: string }[] = [
+  { id: 'turnover', title: 'Chart turnover: new entries per week', format: 'd', value: (r) => r.new_entries, note: '' },
+  { id: 're-entries', title: 'Re-entries per week', format: 'd', value: (r) => r.re_entries, note: '' },
+  { id: 'concentration', title: 'Streams concentration: top-10 share', format: '.0%', value: (r) => r.top10_streams_share, note: '' },
+  { id: 'collaborations', title: 'Collaboration share (more than one artist)', format: '.0%', value: (r) => r.collaboration_share, note: '' },
+  { id: 'stay', title: 'How long songs stay: median weeks on chart', format: 'd', value: (r) => r.median_weeks_on_chart, note: '' },
+  { id: 'streams', title: 'Streams of the whole chart per week', format: '~s', value: (r) => r.streams, note: '' },
+  { id: 'duration', title: 'Median song duration (minutes)', format: '.2f', value: (r) => (r.median_duration_ms === null ? null : r.median_duration_ms / 60000), note: 'Needs weeks enriched by the Spotify Web API: Charts CSV files carry no durations.' },
+  { id: 'explicit', title: 'Explicit share', format: '.0%', value: (r) => r.explicit_share, note: 'Needs weeks enriched by the Spotify Web API: Charts CSV files carry no explicit flags.' },
+  { id: 'debut-age', title: 'Age of songs at debut (median weeks since release)', format: '.1f', value: (r) => r.median_debut_age_weeks, note: 'Needs weeks enriched by the Spotify Web API: Charts CSV files carry no release dates.' },
+];
+
+export interface BuildReportOptions {
+  range?: Partial<ReportRange>;
+  now?: Date;
+  log?: Logger;
+}
+
+export interface BuiltReport {
+  html: string;
+  data: ReportData;
+  /** Milliseconds spent querying and rendering. */
+  timings: { query: number; render: number };
+}
+
+/** Builds the dashboard: queries through the engine (never files), charts rendered to inline SVG, one HTML page. */
+export async function buildReport(engine: QueryEngine, options: BuildReportOptions = {}): Promise<BuiltReport> {
+  const log = options.log ?? silentLogger;
+  const started = Date.now();
+  const range = await resolveRange(engine, options.range);
+  const data = await loadReportData(engine, range, log);
+  const queried = Date.now();
+  const charts = await renderCharts(data);
+  const html = renderPage(data, charts, options.now ?? new Date());
+  return { html, data, timings: { query: queried - started, render: Date.now() - queried } };
+}
+
+async function renderCharts(data: ReportData): Promise<PageCharts> {
+  const songOf = (rank: number, name: string | null) => `${rank}. ${truncate(name ?? '?', 34)}`;
+  const history = data.rankHistory.map((p) => ({ week: p.week, rank: p.rank, current_rank: p.current_rank, song: songOf(p.current_rank, p.track_name) }));
+  const topArtists = new Set(data.artists.slice(0, 5).map((a) => a.artist_name));
+  const shares = data.artistWeeks.filter((w) => topArtists.has(w.artist_name)).map((w) => ({ week: w.week, artist_name: w.artist_name, share: (w.share_pct ?? 0) / 100 }));
+  const patterns = PATTERNS.map((pattern, index) => {
+    const values = data.patterns.map((row) => ({ week: row.week, value: pattern.value(row) })).filter((point) => point.value !== null);
+    return { pattern, values, color: THEME.palette[index % THEME.palette.length] };
+  });
+  const [rankOverTime, artists, artistShare, labels, ...patternSvgs] = await Promise.all([
+    renderSvg(rankOverTimeSpec(CHART_TITLES.rankOverTime, history)),
+    renderSvg(barSpec(CHART_TITLES.artists, data.artists.slice(0, 12).map((a) => ({ ...a, label: a.artist_name })), 'label', 'streams', 'streams (each credited artist counts the song)')),
+    renderSvg(artistShareSpec(CHART_TITLES.artistShare, shares)),
+    renderSvg(barSpec(CHART_TITLES.labels, data.labels.slice(0, 12).map((l) => ({ ...l, label: truncate(l.label, 40) })), 'label', 'streams', 'streams')),
+    ...patterns.map(({ pattern, values, color }) => (values.length > 0 ? renderSvg(patternSpec(pattern.title, values, pattern.format, color)) : Promise.resolve(undefined))),
+  ]);
+  return {
+    rankOverTime,
+    artists,
+    artistShare,
+    labels,
+    patterns: patterns.map(({ pattern }, index) => ({ id: pattern.id, title: pattern.title, svg: patternSvgs[index], note: pattern.note || 'No data in this range.' })),
+  };
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}

@@ -1,0 +1,21 @@
+-- The newest forecast made from a week within the range, at its shortest horizon: one row per song.
+WITH params AS (
+  SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
+),
+origin AS (
+  SELECT max(CAST(f.week AS DATE)) AS week
+  FROM forecasts AS f, params AS p
+  WHERE f.chart = p.chart AND CAST(f.week AS DATE) BETWEEN p.from_week AND p.to_week
+),
+horizon AS (
+  SELECT min(f.horizon) AS horizon
+  FROM forecasts AS f, params AS p, origin AS o
+  WHERE f.chart = p.chart AND CAST(f.week AS DATE) = o.week
+)
+SELECT
+  CAST(o.week AS VARCHAR) AS origin_week, CAST(f.target_week AS VARCHAR) AS target_week, f.track_id, f.track_name,
+  f.artist_names, f.rank, CAST(f.predicted_rank AS DOUBLE) AS predicted_rank, CAST(f.predicted_streams AS DOUBLE) AS predicted_streams,
+  CAST(f.p_stay AS DOUBLE) AS p_stay, CAST(f.p_top10 AS DOUBLE) AS p_top10, f.model
+FROM forecasts AS f, params AS p, origin AS o, horizon AS h
+WHERE f.chart = p.chart AND CAST(f.week AS DATE) = o.week AND f.horizon = h.horizon
+ORDER BY f.rank

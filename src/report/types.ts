@@ -1,0 +1,122 @@
+/** The chart and week range a report covers. */
+export interface ReportRange {
+  chart: string;
+  from_week: string;
+  to_week: string;
+}
+
+export interface ChartSpan {
+  first_week: string | null;
+  last_week: string | null;
+  weeks: number;
+  songs: number;
+  streams: number | null;
+}
+
+export interface LatestEntry {
+  week: string;
+  rank: number;
+  track_id: string;
+  track_name: string | null;
+  artist_names: string | null;
+  streams: number | null;
+  previous_rank: number | null;
+  peak_rank: number | null;
+  weeks_on_chart: number | null;
+  entry_status: string | null;
+}
+
+export interface RankPoint {
+  week: string;
+  current_rank: number;
+  track_name: string | null;
+  rank: number;
+}
+
+export interface ArtistRow {
+  artist_name: string;
+  streams: number | null;
+  share_pct: number | null;
+  charting_tracks: number;
+  weeks_at_number_1: number;
+  best_rank: number;
+}
+
+export interface ArtistWeekRow {
+  week: string;
+  artist_rank: number;
+  artist_name: string;
+  streams: number | null;
+  share_pct: number | null;
+}
+
+export interface AlbumRow {
+  album: string | null;
+  album_type: string | null;
+  artists: string | null;
+  charting_tracks: number;
+  streams: number | null;
+  best_rank: number;
+}
+
+export interface LabelRow {
+  label: string;
+  streams: number | null;
+  share_pct: number | null;
+  charting_tracks: number;
+}
+
+export interface SongRow {
+  track_id: string;
+  track_name: string | null;
+  artist_names: string | null;
+  [measure: string]: unknown;
+}
+
+export interface PatternRow {
+  week: string;
+  chart_size: number;
+  new_entries: number;
+  re_entries: number;
+  median_duration_ms: number | null;
+  explicit_share: number | null;
+  collaboration_share: number | null;
+  median_debut_age_weeks: number | null;
+  median_weeks_on_chart: number | null;
+  avg_weeks_on_chart: number | null;
+  top10_streams_share: number | null;
+  streams: number | null;
+}
+
+export interface ForecastEntry {
+  origin_week: string;
+  target_week: string;
+  track_id: string;
+  track_name: string | null;
+  artist_names: string | null;
+  rank: number;
+  predicted_rank: number | null;
+  predicted_streams: number | null;
+  p_stay: number;
+  p_top10: number;
+  model: string | null;
+}
+
+/** Everything the page shows, read through the QueryEngine. */
+export interface ReportData {
+  range: ReportRange;
+  span: ChartSpan;
+  latest: LatestEntry[];
+  rankHistory: RankPoint[];
+  artists: ArtistRow[];
+  artistWeeks: ArtistWeekRow[];
+  albums: AlbumRow[];
+  labels: LabelRow[];
+  climbers: SongRow[];
+  newEntries: SongRow[];
+  longestRuns: SongRow[];
+  mostStreams: SongRow[];
+  patterns: PatternRow[];
+  /** Undefined when the lake has no forecasts table; `error` when it has one this report cannot read. */
+  forecast?: { rows: ForecastEntry[]; error?: string };
+}
