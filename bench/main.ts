@@ -39,13 +39,17 @@ export interface BenchReport {
 /** Runs a step in a child process (its own peak RSS) or in this one. */
 async function runStep(name: StepName, args: object, isolate: boolean): Promise<StepResult> {
   if (!isolate) return (STEPS[name] as (input: object) => Promise<StepResult>)(args);
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'child.ts'), name, JSON.stringify(args)], {
+  // The arguments go through a file: thousands of file names exceed the command line's limit.
+  const argsFile = path.join(os.tmpdir(), `chartlake-bench-args-${process.pid}-${name}.json`);
+  await fs.writeFile(argsFile, JSON.stringify(args));
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'child.ts'), name, argsFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
   });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  await fs.rm(argsFile, { force: true });
   if (code !== 0) throw new Error(`bench step ${name} failed (exit ${code})`);
   return JSON.parse(out.trim().split('\n').pop()!) as StepResult;
 }

@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { formatReport, runBench, type BenchReport } from '../../bench/main';
+import { generateInput } from '../../bench/generate';
+import { listSavedAnalyses } from '../../src/query';
+import { chartsCsvHeaderProblem, parseChartsCsvName } from '../../src/transform';
+import { removeDir, tempDir } from '../support/lake';
+
+describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no timings asserted)', function () {
+  let results: string;
+  let report: BenchReport;
+
+  before(async () => {
+    results = tempDir('bench-results');
+    report = await runBench({ regions: 2, weeks: 3, resultsDir: results, isolate: false, increments: 1, queryRuns: 1, log: () => {} });
+  });
+  after(() => removeDir(results));
+
+  it('writes the same number of rows by every method', () => {
+    expect(report.scale).to.deep.equal({ regions: 2, weeks: 3, files: 6, rows: 1200 });
+    expect([report.backfill.rows, report.limit.rows, report.usual.rows]).to.deep.equal([1200, 1200, 1200]);
+  });
+
+  it('measures increments on lakes of 1 and 3 weeks and every saved analysis that exists', () => {
+    expect(report.increment.map((item) => item.lakeWeeks)).to.deep.equal([1, 3]);
+    for (const item of report.increment) expect(item.ms).to.be.greaterThan(0);
+    expect(report.queries.map((query) => query.name)).to.deep.equal(listSavedAnalyses().map((analysis) => analysis.name));
+  });
+
+  it('writes results/<date>.json with every section and the machine, and prints a table', () => {
+    const files = readdirSync(results);
+    expect(files).to.have.length(1);
+    expect(files[0]).to.match(/^\d{4}-\d{2}-\d{2}\.json$/);
+    const json = JSON.parse(readFileSync(path.join(results, files[0]), 'utf8')) as BenchReport;
+    expect(Object.keys(json)).to.include.members(['machine', 'scale', 'backfill', 'limit', 'usual', 'ratios', 'increment', 'queries', 'targets']);
+    expect(json.machine.cores).to.be.greaterThan(0);
+    expect(json.machine.memoryGiB).to.be.greaterThan(0);
+    expect(json.targets).to.have.length(5);
+    const table = formatReport(json);
+    expect(table).to.contain('| chartlake import |').and.to.contain('DuckDB alone').and.to.contain('the usual approach');
+  });
+});
+
+describe('bench input generator', function () {
+  let dir: string;
+  before(() => (dir = tempDir('bench-input')));
+  after(() => removeDir(dir));
+
+  it('writes real-format Spotify Charts CSVs: BOM, CRLF, Thursdays, ranks 1..200, streams non-increasing, -1 for new', async () => {
+    const input = await generateInput(dir, { regions: 2, weeks: 2 });
+    expect(input.files).to.have.length(4);
+    for (const { file, week } of input.files) {
+      const bytes = readFileSync(file);
+      expect(chartsCsvHeaderProblem(bytes)).to.equal(undefined);
+      expect(parseChartsCsvName(path.basename(file)).week).to.equal(week);
+      expect(new Date(`${week}T00:00:00Z`).getUTCDay()).to.equal(4);
+      const text = bytes.toString('utf8');
+      expect(text.startsWith('\uFEFF')).to.equal(true);
+      const lines = text.split('\r\n').filter(Boolean).slice(1);
+      expect(lines).to.have.length(200);
+      const rows = lines.map((line) => /^(\d+),"spotify:track:([0-9A-Za-z]{22})",".*",(\d+),(-?\d+),(\d+),"(\d+)"$/.exec(line)!);
+      expect(rows.every(Boolean)).to.equal(true);
+      expect(rows.map((row) => Number(row[1]))).to.deep.equal(Array.from({ length: 200 }, (_, index) => index + 1));
+      const streams = rows.map((row) => Number(row[6]));
+      for (let index = 1; index < streams.length; index += 1) expect(streams[index]).to.be.at.most(streams[index - 1]);
+      if (week === input.weeks[0]) expect(rows.every((row) => row[4] === '-1')).to.equal(true);
+    }
+  });
+});
