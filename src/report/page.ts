@@ -140,14 +140,14 @@ function forecastPanel(rows: ForecastEntry[], error?: string): string {
   const climbers = moved.filter((row) => row.move > 0 && row.p_stay >= 0.5).sort((a, b) => b.move - a.move || a.rank - b.rank).slice(0, 6);
   const fallers = [...rows].sort((a, b) => a.p_stay - b.p_stay || a.rank - b.rank).slice(0, 6);
   const contenders = rows.filter((row) => row.rank > 10).sort((a, b) => b.p_top10 - a.p_top10).slice(0, 6);
-  const list = (items: ForecastEntry[], badge: (row: ForecastEntry) => string, detail: (row: ForecastEntry) => string) =>
-    `<ol class="songs">${items.map((row) => `<li><span class="badge">${escape(badge(row))}</span><div><div class="name">${escape(row.track_name)}</div><div class="artist">${escape(row.artist_names)} · ${escape(detail(row))}</div></div></li>`).join('') || '<li class="muted">none</li>'}</ol>`;
+  const list = (items: ForecastEntry[], badge: (row: ForecastEntry) => string, detail: (row: ForecastEntry) => string, kind = '') =>
+    `<ol class="songs">${items.map((row) => `<li><span class="badge ${kind}">${escape(badge(row))}</span><div><div class="name">${escape(row.track_name)}</div><div class="artist">${escape(row.artist_names)} · ${escape(detail(row))}</div></div></li>`).join('') || '<li class="muted">none</li>'}</ol>`;
   const first = rows[0];
   return `<section class="card" id="next-week">
   <h2>Next week <span class="muted">forecast for ${escape(first.target_week)} from ${escape(first.origin_week)}${first.model ? ` · ${escape(first.model)}` : ''}</span></h2>
   <div class="grid three inner">
     <div><h3>Predicted climbers</h3>${list(climbers, (r) => `#${r.rank} → ${Math.round(r.predicted_rank as number)}`, (r) => `stays ${percent(r.p_stay)}`)}</div>
-    <div><h3>Likely to drop out</h3>${list(fallers, (r) => `#${r.rank}`, (r) => `stays ${percent(r.p_stay)}`)}</div>
+    <div><h3>Likely to drop out</h3>${list(fallers, (r) => `#${r.rank}`, (r) => `stays ${percent(r.p_stay)}`, 'warn')}</div>
     <div><h3>Knocking on the top 10</h3>${list(contenders, (r) => `#${r.rank}`, (r) => `top 10: ${percent(r.p_top10)}`)}</div>
   </div>
 </section>`;
@@ -196,6 +196,7 @@ ol.songs{list-style:none;margin:0;padding:0}
 ol.songs li{display:flex;gap:10px;align-items:center;padding:6px 0;border-bottom:1px solid #f3f3f3;min-width:0}
 ol.songs li>div{min-width:0}
 .badge{flex:none;min-width:84px;text-align:center;font-size:11px;font-weight:700;background:#ecfdf3;color:#15803d;border-radius:6px;padding:3px 6px}
+.badge.warn{background:#fef2f2;color:#b91c1c}
 .patterns{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:10px 18px}
 figure{margin:0;min-width:0}
 .empty{height:100%;min-height:150px;border:1px dashed #ddd;border-radius:10px;padding:14px;color:${THEME.muted}}
