@@ -37,6 +37,8 @@ export function parseChartsCsvName(fileName: string): ChartsCsvName {
  */
 export function chartsCsvHeaderProblem(bytes: Uint8Array): string | undefined {
   if (bytes.byteLength === 0) return 'the file is empty';
+  const notUtf8 = firstNonUtf8Line(bytes);
+  if (notUtf8 !== undefined) return `line ${notUtf8} is not UTF-8 (Spotify exports UTF-8; was the file re-saved in another encoding?)`;
   const head = Buffer.from(bytes.subarray(0, Math.min(bytes.byteLength, 4096))).toString('utf8');
   const firstLine = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0];
   const columns = firstLine.split(',').map((column) => column.trim().replace(/^"|"$/g, ''));
@@ -44,4 +46,28 @@ export function chartsCsvHeaderProblem(bytes: Uint8Array): string | undefined {
   const expected = CHARTS_CSV_COLUMNS.join(',');
   if (columns.join(',') !== expected) return `the header is "${firstLine}", expected "${expected}"`;
   return undefined;
+}
+
+/** The 1-based line holding the first byte sequence that is not UTF-8, if any (DuckDB would stop on it less clearly). */
+export function firstNonUtf8Line(bytes: Uint8Array): number | undefined {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    decoder.decode(bytes);
+    return undefined;
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          decoder.decode(bytes.subarray(start, i));
+        } catch {
+          return line;
+        }
+        line += 1;
+        start = i + 1;
+      }
+    }
+    return line;
+  }
 }
