@@ -157,7 +157,7 @@ describe('crash safety: SIGKILL at many points, rerun, the lake equals a clean r
       expect(Object.keys(clean)).to.have.length(4 * 3 + 4 * 5);
       expect(clean['chart_entries regional-us-weekly 2023-03-02'].rows).to.equal(200);
       const random = seeded(20230302);
-      const points = [
+      const points: KillPoint[] = [
         ...killPoints(writes, 10),
         ...Array.from({ length: 2 }, (_, i) => {
           const ms = Math.round(900 + random() * 2500);
