@@ -21,13 +21,15 @@ describe('demo catalog', function () {
   let buildMs: number;
 
   before(() => {
-    const started = process.hrtime.bigint();
+    // CPU time, not wall time: other processes on a busy CI machine must not fail this test.
+    const started = process.cpuUsage();
     catalog = buildDemoCatalog();
-    buildMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const used = process.cpuUsage(started);
+    buildMs = (used.user + used.system) / 1000;
     weeks = catalog.charts.get(GLOBAL_WEEKLY_ALIAS) ?? [];
   });
 
-  it('is big enough and fast to build', () => {
+  it('is big enough and fast to build (under 1 s of CPU)', () => {
     expect(catalog.tracks.size).to.be.at.least(1500);
     expect(catalog.artists.size).to.be.at.least(600);
     expect(catalog.albums.size).to.be.at.least(900);

@@ -73,7 +73,7 @@ export function testOptions(url: string, overrides: Partial<SpotifySourceOptions
     apiMode: 'auto',
     concurrency: 4,
     artistMaxAgeDays: 28,
-    requestTimeoutMs: 2000,
+    requestTimeoutMs: 5000,
     retryBudget: 500,
     backoffBaseMs: 1,
     backoffMaxMs: 4,

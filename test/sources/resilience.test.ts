@@ -79,7 +79,7 @@ describe('sources: resilience', function () {
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {
-    const h = await open({ mode: 'development', latencyMs: 3, catalog: smallCatalog() }, { concurrency: 3 });
+    const h = await open({ mode: 'development', latencyMs: 15, catalog: smallCatalog() }, { concurrency: 3 });
     await h.run(chartWeeks()[0].date);
     expect(h.server.peakInFlight).to.equal(3);
   });
