@@ -92,14 +92,26 @@ function field(text: string, lo: number, hi: number, names: string[], what: stri
   return values;
 }
 
-/** The first time strictly after `after` (to the minute, UTC) at which the schedule fires; undefined if never (within 5 years). */
+/** The first time strictly after `after` (to the minute, UTC) at which the schedule fires; undefined if never (EventBridge years end at 2199). */
 export function nextFire(schedule: CronSchedule, after: Date): Date | undefined {
   const start = new Date(after.getTime());
   start.setUTCSeconds(0, 0);
   start.setUTCMinutes(start.getUTCMinutes() + 1);
   const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
-  for (let i = 0; i < 5 * 366; i++, day.setUTCDate(day.getUTCDate() + 1)) {
-    if (!dayMatches(schedule, day)) continue;
+  while (day.getUTCFullYear() <= 2199) {
+    // Whole years and months that cannot match are skipped, so a far-off year costs no day-by-day walk.
+    if (schedule.years && !schedule.years.has(day.getUTCFullYear())) {
+      day.setTime(Date.UTC(day.getUTCFullYear() + 1, 0, 1));
+      continue;
+    }
+    if (!schedule.months.has(day.getUTCMonth() + 1)) {
+      day.setTime(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 1));
+      continue;
+    }
+    if (!dayMatches(schedule, day)) {
+      day.setUTCDate(day.getUTCDate() + 1);
+      continue;
+    }
     const sameDay = day.getTime() === Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
     for (const hour of [...schedule.hours].sort((a, b) => a - b)) {
       for (const minute of [...schedule.minutes].sort((a, b) => a - b)) {
@@ -107,6 +119,7 @@ export function nextFire(schedule: CronSchedule, after: Date): Date | undefined 
         if (!sameDay || at.getTime() >= start.getTime()) return at;
       }
     }
+    day.setUTCDate(day.getUTCDate() + 1);
   }
   return undefined;
 }
