@@ -96,7 +96,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
     const family = rng.int(0, GENRE_FAMILIES.length - 1);
     const genres = GENRE_FAMILIES[family].filter(() => rng.chance(0.5));
     if (genres.length === 0) genres.push(GENRE_FAMILIES[family][0]);
-    const star = Math.min(80, rng.pareto(1.2));
+    const star = Math.min(25, rng.pareto(1.7));
     artists.set(id, {
       id,
       name,
