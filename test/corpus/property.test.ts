@@ -1,0 +1,176 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import * as path from 'node:path';
+import { silentLogger } from '../../src/log';
+import { LocalPipeline } from '../../src/pipeline';
+import { renderSql } from '../../src/query/sql';
+import { FsStore, partitionKey, rawCsvKey, rawSpotifyKey } from '../../src/store';
+import { RawObjectRejected, transformRawObject } from '../../src/transform';
+import { removeDir, snapshot, tempDir } from '../support/lake';
+import { envelopeOf, renderCsv, type CsvRow, type CsvStyle } from './generate';
+
+const CHART = 'regional-us-weekly';
+const BASE62 = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'];
+
+/** Text as names come: any Unicode, commas, quotes, apostrophes; no control characters, no outer spaces. */
+const name = fc
+  .string({ unit: fc.oneof(fc.constantFrom(',', '"', "'", ' ', '&', 'é', '한', '🎵'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 24 })
+  .filter((s) => s.trim() === s && s.length > 0 && !/[\u0000-\u001f\u007f\u2028\u2029\uFEFF]/.test(s));
+
+const trackId = fc.string({ unit: fc.constantFrom(...BASE62), minLength: 22, maxLength: 22 });
+
+/** A valid weekly chart of `size` entries: ranks 1..N, distinct tracks, positive streams falling with rank. */
+function chart(size: number): fc.Arbitrary<CsvRow[]> {
+  return fc
+    .tuple(
+      fc.uniqueArray(trackId, { minLength: size, maxLength: size }),
+      fc.array(fc.tuple(name, fc.array(name, { minLength: 1, maxLength: 3 }), name), { minLength: size, maxLength: size }),
+      fc.array(fc.integer({ min: 0, max: 500_000 }), { minLength: size, maxLength: size }),
+      fc.array(fc.tuple(fc.integer({ min: 1, max: size }), fc.integer({ min: -1, max: size }), fc.integer({ min: 1, max: 400 })), { minLength: size, maxLength: size }),
+    )
+    .map(([ids, names, steps, history]) => {
+      let streams = 1000;
+      const bottomUp = steps.map((step) => (streams += step)).reverse(); // rank 1 has the most
+      return ids.map((id, i) => ({
+        rank: i + 1,
+        track_id: id,
+        track_name: names[i][0],
+        artist_names: names[i][1].join(', '),
+        source: names[i][2],
+        peak_rank: history[i][0],
+        previous_rank: history[i][1] === 0 ? -1 : history[i][1],
+        weeks_on_chart: history[i][2],
+        streams: bottomUp[i],
+      }));
+    });
+}
+
+const style: fc.Arbitrary<CsvStyle> = fc.record({
+  bom: fc.boolean(),
+  eol: fc.constantFrom('\r\n' as const, '\n' as const),
+  quoting: fc.constantFrom('spotify' as const, 'all' as const, 'minimal' as const),
+  trailingEol: fc.boolean(),
+});
+
+describe('property: the CSV reader and the raw JSON reader (fast-check)', function () {
+  let dir: string;
+  let pipeline: LocalPipeline;
+  let store: FsStore;
+  let weekNumber = 0;
+  /** A fresh chart week (a Thursday) for every generated file, so no two runs share a partition. */
+  const nextWeek = () => new Date(Date.UTC(2000, 0, 6 + 7 * weekNumber++)).toISOString().slice(0, 10);
+
+  before(async () => {
+    dir = tempDir('property');
+    pipeline = await LocalPipeline.open(new FsStore(tempDir('property-scratch')), silentLogger);
+    store = new FsStore(dir); // its puts emit no event here: the property calls the transform itself
+  });
+  after(async () => {
+    await pipeline?.close();
+    if (dir) removeDir(dir);
+  });
+
+  async function rowsOf(week: string): Promise<CsvRow[]> {
+    const file = path.join(dir, ...partitionKey('chart_entries', { chart: CHART, week }).split('/'));
+    return pipeline.duck.withConnection(async (connection) => {
+      const rows = await connection.all<Record<string, unknown>>(
+        renderSql(
+          `SELECT rank, track_id, track_name, artist_names, label AS source, peak_rank, coalesce(previous_rank, -1) AS previous_rank, weeks_on_chart, streams
+           FROM read_parquet({{file}}) ORDER BY rank`,
+          { file },
+        ),
+      );
+      return rows.map((row) => ({ ...row, streams: Number(row.streams) }) as unknown as CsvRow);
+    });
+  }
+
+  const sameRows = (rows: CsvRow[]) => rows.map((row) => ({ ...row }));
+  const transform = (rawKey: string) => transformRawObject(rawKey, { store, duck: pipeline.duck, log: silentLogger });
+
+  it('any valid 200-entry chart, in any BOM / line-end / quoting style, reads back as exactly its rows', async () => {
+    await fc.assert(
+      fc.asyncProperty(chart(200), style, async (rows, csvStyle) => {
+        const week = nextWeek();
+        const key = rawCsvKey({ chart: CHART, week }, `regional-us-weekly-${week}.csv`);
+        await store.put(key, renderCsv(rows, csvStyle));
+        const done = await transform(key);
+        expect(done.rows.chart_entries).to.equal(200);
+        expect(await rowsOf(week)).to.deep.equal(sameRows(rows));
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('any valid charts-service envelope (50 or 200 entries) reads back as exactly its rows', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(50, 200).chain((size) => chart(size)), async (rows) => {
+        const week = nextWeek();
+        const key = rawSpotifyKey({ chart: CHART, week }, '2024-01-01T00:00:00.000Z');
+        await store.put(key, JSON.stringify(envelopeOf(rows, { alias: CHART, region: 'us', date: week })));
+        await transform(key);
+        expect(await rowsOf(week)).to.deep.equal(sameRows(rows));
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  type Corruption = { name: string; apply: (rows: CsvRow[], at: number) => CsvRow[] | string; message: RegExp };
+  const corruptions: Corruption[] = [
+    { name: 'duplicate rank', apply: (r, i) => r.map((row, j) => (j === i ? { ...row, rank: r[(i + 1) % r.length].rank } : row)), message: /duplicate_rank|ranks_not_1_to_n/ },
+    { name: 'rank gap', apply: (r) => r.map((row) => (row.rank === 200 ? { ...row, rank: 201 } : row)), message: /ranks_not_1_to_n/ },
+    { name: 'negative streams', apply: (r, i) => r.map((row, j) => (j === i ? { ...row, streams: -row.streams } : row)), message: /streams_not_positive/ },
+    { name: 'zero streams', apply: (r) => r.map((row, j) => (j === r.length - 1 ? { ...row, streams: 0 } : row)), message: /streams_not_positive/ },
+    { name: 'streams rising', apply: (r, i) => r.map((row, j) => (j === Math.max(1, i) ? { ...row, streams: r[j - 1].streams + 1 } : row)), message: /streams_rise_as_rank_falls/ },
+    { name: 'non-numeric streams', apply: (r, i) => r.map((row, j) => (j === i ? { ...row, streams: 'n/a' as unknown as number } : row)), message: /not_a_number: line \d+: streams is "n\/a"/ },
+    { name: 'non-numeric rank', apply: (r, i) => r.map((row, j) => (j === i ? { ...row, rank: 'first' as unknown as number } : row)), message: /not_a_number: line \d+: rank is "first"/ },
+    { name: 'a row missing', apply: (r, i) => r.filter((_, j) => j !== i), message: /entry_count: the chart has 199 entries|ranks_not_1_to_n/ },
+    { name: 'a track twice', apply: (r, i) => r.map((row, j) => (j === i ? { ...row, track_id: r[(i + 1) % r.length].track_id } : row)), message: /duplicate_track/ },
+    { name: 'a broken track id', apply: (r, i) => r.map((row, j) => (j === i ? { ...row, track_id: row.track_id.slice(1) } : row)), message: /bad_track_id/ },
+    { name: 'swapped header columns', apply: (r) => renderCsv(r).replace('peak_rank,previous_rank', 'previous_rank,peak_rank'), message: /csv_header: .*the header is/ },
+    {
+      name: 'truncated (cut before the last closing quote)',
+      apply: (r, i) => {
+        const text = renderCsv(r);
+        const start = text.indexOf('\n') + 1;
+        return text.slice(0, start + Math.floor(((text.lastIndexOf('"') - start) * i) / 200));
+      },
+      message: /entry_count|csv_unreadable|ranks_not_1_to_n|not_a_number|bad_track_id/,
+    },
+  ];
+
+  it('any single corruption of a valid chart is refused with a message naming the object, and transformed/ does not change', async () => {
+    const transformedBefore = () => snapshot(path.join(dir, 'transformed'));
+    await fc.assert(
+      fc.asyncProperty(chart(200), fc.constantFrom(...corruptions), fc.integer({ min: 0, max: 199 }), async (rows, corruption, at) => {
+        const week = nextWeek();
+        const key = rawCsvKey({ chart: CHART, week }, `regional-us-weekly-${week}.csv`);
+        const corrupted = corruption.apply(rows, at);
+        await store.put(key, typeof corrupted === 'string' ? corrupted : renderCsv(corrupted));
+        const before = transformedBefore();
+        const error = await transform(key).then(() => undefined, (e: Error) => e);
+        expect(error, corruption.name).to.be.instanceOf(RawObjectRejected);
+        expect(error?.message, corruption.name).to.contain(key).and.match(corruption.message);
+        expect(transformedBefore(), corruption.name).to.deep.equal(before);
+        expect(await store.head(`quarantine/${key}.error.json`), corruption.name).to.not.equal(undefined);
+      }),
+      { numRuns: 24 },
+    );
+  });
+
+  it('any truncation of a valid envelope is refused as unreadable JSON, and transformed/ does not change', async () => {
+    await fc.assert(
+      fc.asyncProperty(chart(50), fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), async (rows, where) => {
+        const week = nextWeek();
+        const key = rawSpotifyKey({ chart: CHART, week }, '2024-01-01T00:00:00.000Z');
+        const json = JSON.stringify(envelopeOf(rows, { alias: CHART, region: 'us', date: week }));
+        await store.put(key, json.slice(0, Math.floor(json.length * where)));
+        const before = snapshot(path.join(dir, 'transformed'));
+        const error = await transform(key).then(() => undefined, (e: Error) => e);
+        expect(error).to.be.instanceOf(RawObjectRejected);
+        expect(error?.message).to.contain(key).and.match(/json_unreadable/);
+        expect(snapshot(path.join(dir, 'transformed'))).to.deep.equal(before);
+      }),
+      { numRuns: 10 },
+    );
+  });
+});
