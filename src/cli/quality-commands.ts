@@ -135,7 +135,7 @@ export const qualityCommands: Record<string, Command> = {
 
 /** `chartlake run --catch-up [--from] [--to] [--chart]`: fills the weeks without data, oldest first. */
 export async function runCatchUp(values: Values, log: Logger = consoleLogger()): Promise<number> {
-  const config = loadConfig({ lake: str(values.lake), source: str(values.source) });
+  const config = loadConfig({ lake: str(values.lake), source: str(values.source), apiMode: str(values['api-mode']) });
   const store = openStore(config.lake);
   const pipeline = await LocalPipeline.open(store, log);
   let result: CatchUpResult;

@@ -4,20 +4,26 @@ import { LocalPipeline } from '../pipeline';
 import { openStore } from '../store';
 import { runDemo } from '../demo/run-demo';
 import type { Command } from './command';
+import { runCatchUp } from './quality-commands';
 
 export const runCommands: Record<string, Command> = {
   run: {
     summary: 'extract and transform one chart week (default: the latest the source has)',
-    args: '[--week <YYYY-MM-DD>] [--chart <alias>] [--source charts-service|playlist:<id>] [--force]',
+    args: '[--week <YYYY-MM-DD>] [--chart <alias>] [--source charts-service|playlist:<id>] [--force] | --catch-up [--from <date>] [--to <date>]',
     options: {
       lake: { type: 'string' },
       week: { type: 'string' },
+      'catch-up': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       chart: { type: 'string' },
       source: { type: 'string' },
       'api-mode': { type: 'string' },
       force: { type: 'boolean' },
     },
     async run(values) {
+      // --catch-up: every week without data, oldest first (src/schedule/catch-up.ts).
+      if (values['catch-up']) return runCatchUp(values);
       const config = loadConfig({
         lake: values.lake as string | undefined,
         chart: values.chart as string | undefined,
