@@ -119,8 +119,9 @@ export const qualityCommands: Record<string, Command> = {
           charts: chartList,
           log,
           signal: stop.signal,
-          onTick: () => {
-            void pipeline.crawl().catch((error: Error) => log.log('error', 'crawl failed', { error: error.message }));
+          onTick: async (result) => {
+            if (!result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) return;
+            await pipeline.crawl().catch((error: Error) => log.log('error', 'crawl failed', { error: error.message }));
           },
         });
         return 0;

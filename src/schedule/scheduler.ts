@@ -15,8 +15,8 @@ export interface SchedulerOptions {
   now?: () => Date;
   /** Waits until `until` or until `signal` aborts (tests pass a fake clock). */
   sleepUntil?: (until: Date, signal: AbortSignal) => Promise<void>;
-  /** After a catch-up (tests count ticks). */
-  onTick?: (result: CatchUpResult) => void;
+  /** After a catch-up, awaited before the next sleep (the CLI crawls the catalog here). */
+  onTick?: (result: CatchUpResult) => void | Promise<void>;
 }
 
 /**
@@ -35,7 +35,7 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
       log.log('warn', 'week quarantined; fix it and run chartlake replay', { chart: gap.chart, week: gap.week, raw_key: gap.raw_key });
     }
     if (result.runs.length === 0 && !result.stopped) log.log('info', 'nothing to do', { reason });
-    options.onTick?.(result);
+    await options.onTick?.(result);
   };
   await tick('start');
   while (!signal.aborted) {
