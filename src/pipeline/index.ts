@@ -1,3 +1,4 @@
-export { LocalPipeline } from './local';
+export { LocalPipeline, extractThenSettle } from './local';
+export type { ExtractedWeek } from './local';
 export { TransformRouter } from './router';
 export type { RoutedResult } from './router';

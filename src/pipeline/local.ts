@@ -6,6 +6,9 @@ import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import type { ObjectStore } from '../store';
 import { MAX_RAW_OBJECT_BYTES, type TransformedWeek } from '../transform';
+import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
+import { withWeekLock } from './lock';
+import type { SpotifySourceOptions } from '../sources';
 import { TransformRouter, type RoutedResult } from './router';
 import { transformRawBatch } from '../transform/batch';
 
@@ -13,7 +16,6 @@ import { transformRawBatch } from '../transform/batch';
 const BATCH_MIN_FILES = 2;
 /** Files stored and transformed per batch (bounds memory at any scale). */
 const BATCH_CHUNK_FILES = 1000;
-
 
 /**
  * The pipeline on one machine: the object store's events drive the transform exactly as S3 notifications drive
@@ -103,6 +105,17 @@ export class LocalPipeline {
     return { imported, weeks, failures };
   }
 
+  /**
+   * Extracts one chart week and lets its object-created event run the transform, as the schedule does on AWS.
+   * A named week is extracted under the week's `extract` lock, so two runs never fetch it twice at once.
+   * Throws when the extract fails (nothing written) or the transform refuses the week (quarantined).
+   */
+  async extractWeek(event: ExtractEvent, options: SpotifySourceOptions): Promise<ExtractedWeek> {
+    if (!event.week) return extractThenSettle(this, event, options);
+    const chartWeek = { chart: event.chart ?? DEFAULT_CHART, week: event.week };
+    return withWeekLock(this.store, chartWeek, 'extract', () => extractThenSettle(this, { ...event, ...chartWeek }, options));
+  }
+
   crawl() {
     return crawl(this.store, this.duck);
   }
@@ -144,4 +157,25 @@ async function expandInputs(inputs: string[]): Promise<string[]> {
     }
   }
   return files;
+}
+
+export interface ExtractedWeek {
+  extract: ExtractResult;
+  /** What the transforms started by the extract's object-created event wrote. */
+  weeks: TransformedWeek[];
+}
+
+/** Runs the extract handler, then waits for the transforms its raw object's event started; a refused week throws. */
+export async function extractThenSettle(
+  parts: { store: ObjectStore; router: TransformRouter; log: Logger },
+  event: ExtractEvent,
+  options: SpotifySourceOptions,
+): Promise<ExtractedWeek> {
+  const extract = await handleExtract(event, { store: parts.store, options, log: parts.log });
+  const weeks: TransformedWeek[] = [];
+  for (const routed of await parts.router.settle()) {
+    if (routed.error) throw routed.error;
+    weeks.push(...(routed.weeks ?? []));
+  }
+  return { extract, weeks };
 }

@@ -1,11 +1,11 @@
-import { handleExtract } from '../extract/handler';
 import type { Logger } from '../log';
 import { withWeekLock, type WeekLockOptions } from '../pipeline/lock';
 import type { TransformRouter } from '../pipeline/router';
+import { extractThenSettle } from '../pipeline/local';
 import type { DuckDb } from '../query';
 import type { SpotifySourceOptions } from '../sources';
 import { lineageKey, type ChartWeek, type ObjectStore } from '../store';
-import { transformRawObject, type TransformedWeek } from '../transform';
+import { transformRawObject } from '../transform';
 import type { WeekWorker } from './catch-up';
 
 export interface PipelineParts {
@@ -20,7 +20,7 @@ export interface PipelineParts {
  * and a `chartlake run`, never fetch the same week twice), then the transform its object-created event starts.
  */
 export function pipelineWorker(pipeline: PipelineParts, options: SpotifySourceOptions, lock: WeekLockOptions = {}): WeekWorker {
-  const { store, duck, router, log } = pipeline;
+  const { store, duck, log } = pipeline;
   const transform = async (rawKey: string) => {
     const week = await transformRawObject(rawKey, { store, duck, log, lock });
     return { rows: week.rows.chart_entries };
@@ -29,12 +29,7 @@ export function pipelineWorker(pipeline: PipelineParts, options: SpotifySourceOp
     transform,
     async extract(chartWeek: ChartWeek) {
       return withWeekLock(store, chartWeek, 'extract', async () => {
-        const result = await handleExtract({ chart: chartWeek.chart, week: chartWeek.week }, { store, options, log });
-        const weeks: TransformedWeek[] = [];
-        for (const routed of await router.settle()) {
-          if (routed.error) throw routed.error;
-          weeks.push(...(routed.weeks ?? []));
-        }
+        const { extract: result, weeks } = await extractThenSettle(pipeline, { chart: chartWeek.chart, week: chartWeek.week }, options);
         const done = weeks.find((week) => week.rawKey === result.rawKey);
         if (done) return { rawKey: result.rawKey, rows: done.rows.chart_entries };
         // Already extracted (by an earlier, interrupted run): transform that raw object unless it already was.
