@@ -3,6 +3,8 @@ import { consoleLogger } from '../log';
 import { LocalPipeline } from '../pipeline';
 import { openStore } from '../store';
 import { runDemo } from '../demo/run-demo';
+import { buildDemoCatalog } from '../demo/catalog';
+import { DEMO_CHARTS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer } from '../demo/spotify-server';
 import type { Command } from './command';
 import { runCatchUp } from './quality-commands';
 
@@ -56,6 +58,29 @@ export const runCommands: Record<string, Command> = {
       const weeks = values.weeks ? Number(values.weeks) : undefined;
       if (weeks !== undefined && !(Number.isInteger(weeks) && weeks > 0)) throw new Error('--weeks must be a positive whole number');
       await runDemo({ store: openStore(config.lake), weeks });
+      return 0;
+    },
+  },
+
+  'spotify-server': {
+    summary: 'serve the demo catalog as a Spotify-compatible server, to try run/schedule offline',
+    args: '[--port <n>] [--mode development|extended]',
+    options: { port: { type: 'string', default: '0' }, mode: { type: 'string', default: 'development' } },
+    async run(values) {
+      const mode = values.mode as string;
+      if (mode !== 'development' && mode !== 'extended') throw new Error('--mode must be development or extended');
+      const server = await startSpotifyServer({ catalog: buildDemoCatalog(), mode, port: Number(values.port) });
+      process.stdout.write(
+        `A Spotify-compatible server (${mode} mode) listens at ${server.url}. In another shell:\n\n` +
+          `  export CHARTLAKE_SPOTIFY_BASE_URL=${server.url} CHARTLAKE_CHARTS_TOKEN=${DEMO_CHARTS_TOKEN}\n` +
+          `  export SPOTIFY_CLIENT_ID=${DEMO_CLIENT_ID} SPOTIFY_CLIENT_SECRET=${DEMO_CLIENT_SECRET}\n` +
+          `  npm run chartlake -- run --lake /tmp/try-lake --week ${server.latestWeek}\n\nCtrl-C stops it.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
       return 0;
     },
   },
