@@ -24,7 +24,7 @@ const SKIPPED_FOLDERS = new Set(['cli', 'demo']);
 export const LAMBDA_CODE_PATH_OPTIONS = {
   extraIncludePaths: [LAMBDA_CODE_DIR],
   extraIncludePackages: ['@duckdb/node-bindings-linux-x64'],
-  extraExcludePackages: ['@aws-sdk/client-s3', '@aws-sdk/client-athena', '@aws-sdk/client-glue'],
+  extraExcludePackages: ['@aws-sdk/client-s3', '@aws-sdk/client-athena', '@aws-sdk/client-glue', 'vega', 'vega-lite'],
 };
 
 /**
