@@ -1,12 +1,11 @@
 import { readCatalog } from '../catalog';
 import { silentLogger } from '../log';
 import { formatResult, runSavedAnalysis, savedAnalysis } from '../query';
-import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, type SpotifySourceOptions } from '../sources';
 import { partitionKey, type ObjectStore } from '../store';
 import { LocalPipeline } from '../pipeline';
 import { Progress } from '../cli/progress';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from './catalog';
-import { DEMO_CHARTS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer } from './spotify-server';
+import { demoSourceOptions, startSpotifyServer } from './spotify-server';
 
 export interface DemoOptions {
   store: ObjectStore;
@@ -35,17 +34,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const out = options.out ?? process.stdout;
   const catalog = buildDemoCatalog({ weeks: options.weeks ?? 104 });
   const server = await startSpotifyServer({ catalog, mode: 'development' });
-  const spotify: SpotifySourceOptions = {
-    ...DEFAULT_SPOTIFY_SOURCE_OPTIONS,
-    source: 'charts-service',
-    chartsBaseUrl: server.url,
-    apiBaseUrl: server.url,
-    accountsBaseUrl: server.url,
-    chartsToken: DEMO_CHARTS_TOKEN,
-    clientId: DEMO_CLIENT_ID,
-    clientSecret: DEMO_CLIENT_SECRET,
-    apiMode: 'auto',
-  };
+  const spotify = demoSourceOptions(server.url);
   const pipeline = await LocalPipeline.open(options.store, silentLogger);
   out.write(`chartlake demo: ${catalog.weeks.length} weekly ${GLOBAL_WEEKLY_ALIAS} charts from a Spotify-compatible server at ${server.url}\n`);
   const progress = new Progress(catalog.weeks.length, 'weeks', options.progress ?? process.stderr);

@@ -9,6 +9,7 @@
 import * as http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, type SpotifySourceOptions } from '../sources/options';
 import type { DemoCatalog, DemoChartWeek } from './catalog-types';
 import { faultFor, type Fault, type FaultFunction, type FaultSchedule, type RouteName } from './faults';
 import {
@@ -29,6 +30,22 @@ export type { Fault, FaultFunction, FaultKind, FaultSchedule, RouteName } from '
 export const DEMO_CLIENT_ID = 'chartlakedemoclientid0000000000';
 export const DEMO_CLIENT_SECRET = 'chartlake-demo-client-secret-not-a-real-one';
 export const DEMO_CHARTS_TOKEN = 'chartlake-demo-charts-session-token';
+
+/** Source options that point every base URL at a demo server, with the credentials it accepts. */
+export function demoSourceOptions(url: string, overrides: Partial<SpotifySourceOptions> = {}): SpotifySourceOptions {
+  return {
+    ...DEFAULT_SPOTIFY_SOURCE_OPTIONS,
+    source: 'charts-service',
+    chartsBaseUrl: url,
+    apiBaseUrl: url,
+    accountsBaseUrl: url,
+    chartsToken: DEMO_CHARTS_TOKEN,
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    apiMode: 'auto',
+    ...overrides,
+  };
+}
 
 export interface SpotifyServerOptions {
   catalog: DemoCatalog;

@@ -4,9 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS, type DemoCatalog } from '../../src/demo/catalog';
 import {
-  DEMO_CHARTS_TOKEN,
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
+  demoSourceOptions,
   startSpotifyServer,
   type SpotifyServer,
   type SpotifyServerOptions,
@@ -62,24 +60,7 @@ export interface Harness {
 
 /** Options pointing every base URL at the demo server, with retries made fast for tests. */
 export function testOptions(url: string, overrides: Partial<SpotifySourceOptions> = {}): SpotifySourceOptions {
-  return {
-    source: 'charts-service',
-    chartsBaseUrl: url,
-    apiBaseUrl: url,
-    accountsBaseUrl: url,
-    chartsToken: DEMO_CHARTS_TOKEN,
-    clientId: DEMO_CLIENT_ID,
-    clientSecret: DEMO_CLIENT_SECRET,
-    apiMode: 'auto',
-    concurrency: 4,
-    artistMaxAgeDays: 28,
-    requestTimeoutMs: 5000,
-    retryBudget: 500,
-    backoffBaseMs: 1,
-    backoffMaxMs: 4,
-    retryAfterScale: 0.001,
-    ...overrides,
-  };
+  return demoSourceOptions(url, { requestTimeoutMs: 5000, retryBudget: 500, backoffBaseMs: 1, backoffMaxMs: 4, retryAfterScale: 0.001, ...overrides });
 }
 
 export async function harness(
