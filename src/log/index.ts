@@ -13,16 +13,17 @@ const secrets = new Set<string>();
 
 /** Registers a value that must never be printed (client secret, tokens); it is replaced by `***`. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) secrets.add(value);
+  if (value && value.length >= 4) secrets.add(value);
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join('***');
-  // Authorization headers and token-bearing query parameters, whatever their value.
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
+  // Authorization values and token-bearing query parameters, whatever their value.
   return out
-    .replace(/(authorization["']?\s*[:=]\s*["']?)(basic|bearer)\s+[A-Za-z0-9._~+/=-]+/gi, '$1$2 ***')
-    .replace(/((?:access_token|client_secret|token)=)[^&\s"']+/gi, '$1***');
+    .replace(/\b(basic|bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 ***')
+    .replace(/((?:access_token|client_secret|refresh_token|token)=)[^&\s"']+/gi, '$1***');
 }
 
 /** One JSON object per line: what `chartlake schedule` and the Lambdas print. */

@@ -1,28 +1,20 @@
 /**
  * Keeps secrets (client secret, Basic credentials, access tokens, the charts session token) out of every log
- * line, error message and envelope. Each run has its own redactor; the values are also registered with the
- * project-wide redaction in `src/log` so other layers' loggers hide them too.
+ * line, error message and envelope, through the project-wide redaction of `src/log`, so other layers' loggers
+ * hide them too.
  */
-import { registerSecret } from '../log';
+import { redact, registerSecret } from '../log';
 
 const MASK = '***';
 
+/** The secrets of one run, registered with the project-wide redaction that every logger applies. */
 export class Redactor {
-  private readonly secrets = new Set<string>();
-
   add(value: string | undefined): void {
-    if (!value || value.length < 4) return;
-    this.secrets.add(value);
     registerSecret(value);
   }
 
   redact(text: string): string {
-    let out = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(MASK);
-    return out
-      .replace(/\b(basic|bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${MASK}`)
-      .replace(/((?:access_token|client_secret|refresh_token|token)=)[^&\s"']+/gi, `$1${MASK}`);
+    return redact(text);
   }
 
   redactFields(fields: Record<string, unknown>): Record<string, unknown> {
