@@ -44,7 +44,10 @@ export function extractPolicy(a: { lakeArn: string; logGroupArn: string; deadLet
   );
 }
 
-/** Transform: read raw/, replace transformed/ partitions, write or clear quarantine/ reports, start one crawler. */
+/**
+ * Transform: read raw/, replace transformed/ partitions, write or clear quarantine/ reports, hold the week's lock
+ * object in locks/ (reading a missing key answers 403 without ListBucket, so it may list that prefix), start one crawler.
+ */
 export function transformPolicy(a: { lakeArn: string; crawlerArn: string; logGroupArn: string; deadLetterArn: string }): PolicyDocument {
   return doc(
     { Sid: 'ReadRaw', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${a.lakeArn}/raw/*`] },
@@ -53,6 +56,14 @@ export function transformPolicy(a: { lakeArn: string; crawlerArn: string; logGro
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:DeleteObject'],
       Resource: [`${a.lakeArn}/transformed/*`, `${a.lakeArn}/quarantine/*`],
+    },
+    { Sid: 'WeekLocks', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`${a.lakeArn}/locks/*`] },
+    {
+      Sid: 'ListLocks',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [a.lakeArn],
+      Condition: { StringLike: { 's3:prefix': ['locks/*'] } },
     },
     { Sid: 'StartCrawler', Effect: 'Allow', Action: ['glue:StartCrawler'], Resource: [a.crawlerArn] },
     { Sid: 'FailureDestination', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [a.deadLetterArn] },

@@ -138,6 +138,8 @@ describe('the Pulumi program (index.ts) under mocks', () => {
     expect(actionsOn(policyOf(named(stack, 'aws:iam/rolePolicy:RolePolicy', '-transform-policy').inputs.policy))).to.deep.equal([
       { actions: ['s3:GetObject'], resources: [`${lake}/raw/*`] },
       { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [`${lake}/transformed/*`, `${lake}/quarantine/*`] },
+      { actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], resources: [`${lake}/locks/*`] },
+      { actions: ['s3:ListBucket'], resources: [lake], condition: { StringLike: { 's3:prefix': ['locks/*'] } } },
       { actions: ['glue:StartCrawler'], resources: [`arn:aws:glue:${TEST_REGION}:123456789012:crawler/chartlake-unit-transformed`] },
       { actions: ['sqs:SendMessage'], resources: [dlq] },
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs('transform')] },
