@@ -1,39 +1,77 @@
-import * as path from 'node:path';
-import { CATALOG_KEY, PARTITION_KEYS, type Catalog, type CatalogColumn, type CatalogPartition, type CatalogTable, type CatalogVersion, type SchemaDrift } from './types';
+import { createHash } from 'node:crypto';
 import { LINEAGE_TABLE, parsePartitionKey, TRANSFORMED_PREFIX, type ObjectInfo, type ObjectStore } from '../store';
 import type { DuckDb } from '../query/duckdb';
-import { sqlString } from '../query/sql';
 import { localLakeRoot } from '../query/lake-files';
+import { readSchemas } from './footers';
+import { readPartitionList, readPartitionLists, writePartitionList } from './partition-lists';
+import {
+  CATALOG_KEY,
+  PARTITION_KEYS,
+  partitionListKey,
+  type Catalog,
+  type CatalogChart,
+  type CatalogColumn,
+  type CatalogPartition,
+  type CatalogTable,
+  type CatalogVersion,
+  type SchemaDrift,
+} from './types';
+
+export interface CrawlOptions {
+  /**
+   * Partition keys written (or deleted) since the last crawl, e.g. what a transform just wrote. Only these
+   * are looked at: their footers are read, their table/chart partition lists rewritten, and `catalog.json`
+   * (which does not list partitions) rewritten, so the cost does not grow with the lake. Without it (or when
+   * there is no catalog yet) the crawl is full: every partition is listed, and footers are read for those new or
+   * changed since the last crawl.
+   */
+  changedKeys?: readonly string[];
+  now?: Date;
+}
 
 /**
  * The local crawler (what the Glue crawler does on AWS): one table per folder of `transformed/`, partitions from
  * `chart=`/`week=`, each partition's schema from its Parquet footer, a new version per schema change, and type
- * changes reported as drift. Footers are read only for partitions that are new or changed since the last crawl.
+ * changes reported as drift.
  */
-export async function crawl(store: ObjectStore, duck: DuckDb, now: Date = new Date()): Promise<Catalog> {
+export async function crawl(store: ObjectStore, duck: DuckDb, options: CrawlOptions = {}): Promise<Catalog> {
+  const now = options.now ?? new Date();
   const previous = await readCatalog(store);
   const root = await localLakeRoot(store);
-  const byTable = new Map<string, ObjectInfo[]>();
-  for (const object of await store.list(TRANSFORMED_PREFIX)) {
-    const parts = parsePartitionKey(object.key);
-    if (!parts || parts.table === LINEAGE_TABLE || !parts.file.endsWith('.parquet')) continue;
-    const list = byTable.get(parts.table) ?? [];
-    list.push(object);
-    byTable.set(parts.table, list);
+  const incremental = previous !== undefined && options.changedKeys !== undefined;
+
+  // What each table/chart holds now: the whole listing (full crawl) or the changed keys' heads (incremental).
+  const seen = new Map<string, Map<string, Map<string, ObjectInfo | undefined>>>();
+  const note = (key: string, object: ObjectInfo | undefined) => {
+    const parts = parsePartitionKey(key);
+    if (!parts || parts.table === LINEAGE_TABLE || !parts.file.endsWith('.parquet')) return;
+    const charts = seen.get(parts.table) ?? new Map<string, Map<string, ObjectInfo | undefined>>();
+    const objects = charts.get(parts.chart) ?? new Map<string, ObjectInfo | undefined>();
+    objects.set(key, object);
+    charts.set(parts.chart, objects);
+    seen.set(parts.table, charts);
+  };
+  if (incremental) {
+    for (const key of new Set(options.changedKeys)) note(key, await store.head(key));
+  } else {
+    for (const object of await store.list(TRANSFORMED_PREFIX)) note(object.key, object);
   }
 
-  const tables: Record<string, CatalogTable> = {};
-  for (const [name, objects] of [...byTable.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  const tables: Record<string, CatalogTable> = incremental ? { ...previous.tables } : {};
+  const names = new Set([...seen.keys(), ...(incremental ? [] : Object.keys(previous?.tables ?? {}))]);
+  const lists: { key: string; list: CatalogPartition[] | undefined }[] = [];
+  for (const name of [...names].sort()) {
     const before = previous?.tables[name];
-    const known = new Map((before?.partitions ?? []).map((partition) => [partition.key, partition]));
-    const changed = objects.filter((object) => {
-      const seen = known.get(object.key);
-      return !seen || seen.size !== object.size || seen.last_modified !== object.lastModified.toISOString();
-    });
-    const schemas = await readSchemas(duck, changed.map((object) => path.join(root, ...object.key.split('/'))), root);
-    tables[name] = buildTable(name, objects, known, schemas, before, now);
+    const charts = seen.get(name) ?? new Map<string, Map<string, ObjectInfo | undefined>>();
+    const scope = incremental ? [...charts.keys()] : [...new Set([...charts.keys(), ...Object.keys(before?.charts ?? {})])];
+    const updated = await crawlTable(store, duck, root, { name, before, charts, scope, incremental, now });
+    lists.push(...updated.lists);
+    if (updated.table.partitions > 0) tables[name] = updated.table;
+    else delete tables[name];
   }
-  const catalog: Catalog = { format: 1, updated_at: now.toISOString(), tables };
+  for (const { key, list } of lists) await writePartitionList(store, key, list);
+  const sorted = Object.fromEntries(Object.entries(tables).sort(([a], [b]) => a.localeCompare(b)));
+  const catalog: Catalog = { format: 2, updated_at: now.toISOString(), tables: sorted };
   await store.put(CATALOG_KEY, JSON.stringify(catalog, null, 2));
   return catalog;
 }
@@ -43,89 +81,141 @@ export async function readCatalog(store: ObjectStore): Promise<Catalog | undefin
   if (!body) return undefined;
   try {
     const catalog = JSON.parse(body.toString('utf8')) as Catalog;
-    return catalog.format === 1 ? catalog : undefined;
+    // An older format (partitions inline) or a damaged catalog is rebuilt by the next (full) crawl.
+    return catalog.format === 2 ? catalog : undefined;
   } catch {
-    return undefined; // A damaged catalog is rebuilt by the next crawl.
+    return undefined;
   }
 }
 
-/**
- * Columns per file, from the Parquet footers: DuckDB's own reading of each footer (DESCRIBE reads only the
- * footer), so logical types (DATE, TIMESTAMP, DECIMAL, lists, structs) are named exactly as the views will see
- * them. Files are described in batches of one UNION ALL query each. Keys of the result are lake keys.
- */
-async function readSchemas(duck: DuckDb, files: string[], root: string): Promise<Map<string, CatalogColumn[]>> {
-  const schemas = new Map<string, CatalogColumn[]>();
-  const BATCH = 200;
-  for (let start = 0; start < files.length; start += BATCH) {
-    const batch = files.slice(start, start + BATCH);
-    const sql = batch
-      .map((file, index) => `SELECT ${start + index} AS file_index, column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(file)}, hive_partitioning = false))`)
-      .join('\nUNION ALL\n');
-    const rows = await duck.withConnection((connection) => connection.all<{ file_index: number; column_name: string; column_type: string }>(sql));
-    // DESCRIBE lists a file's columns in footer order, and UNION ALL keeps each branch's order.
-    for (const row of rows) {
-      const key = path.relative(root, files[row.file_index]).split(path.sep).join('/');
-      const columns = schemas.get(key) ?? [];
-      columns.push({ name: row.column_name, type: row.column_type });
-      schemas.set(key, columns);
+interface TableCrawl {
+  name: string;
+  before: CatalogTable | undefined;
+  /** Per chart: key → object now (undefined: gone). */
+  charts: Map<string, Map<string, ObjectInfo | undefined>>;
+  /** The charts whose partition lists are rebuilt. */
+  scope: string[];
+  incremental: boolean;
+  now: Date;
+}
+
+async function crawlTable(
+  store: ObjectStore,
+  duck: DuckDb,
+  root: string,
+  { name, before, charts, scope, incremental, now }: TableCrawl,
+): Promise<{ table: CatalogTable; lists: { key: string; list: CatalogPartition[] | undefined }[] }> {
+  const versions: CatalogVersion[] = (before?.versions ?? []).map((version) => ({ ...version, partitions: incremental ? version.partitions : 0 }));
+  const versionOf = (columns: CatalogColumn[]): CatalogVersion => {
+    const found = versions.find((version) => signature(version.columns) === signature(columns));
+    if (found) return found;
+    const version = { version: versions.length + 1, columns, created_at: now.toISOString(), change: describeChange(versions[versions.length - 1]?.columns, columns), partitions: 0 };
+    versions.push(version);
+    return version;
+  };
+  const byNumber = (number: number) => versions.find((version) => version.version === number)!;
+
+  // The old and new partition lists of the charts in scope; footers only for new or changed files.
+  const oldLists = new Map<string, CatalogPartition[]>();
+  const newObjects = new Map<string, ObjectInfo[]>();
+  const changed: string[] = [];
+  for (const chart of scope) {
+    const old = (await readPartitionList(store, partitionListKey(name, chart))) ?? [];
+    oldLists.set(chart, old);
+    const known = new Map(old.map((partition) => [partition.key, partition]));
+    const objects = charts.get(chart) ?? new Map<string, ObjectInfo | undefined>();
+    const current = incremental ? new Map(old.map((partition) => [partition.key, toObject(partition)])) : new Map<string, ObjectInfo>();
+    for (const [key, object] of objects) {
+      if (object) current.set(key, object);
+      else current.delete(key);
+    }
+    const list = [...current.values()].sort((a, b) => a.key.localeCompare(b.key));
+    newObjects.set(chart, list);
+    for (const object of list) {
+      const seen = known.get(object.key);
+      if (!seen || seen.size !== object.size || seen.last_modified !== object.lastModified.toISOString()) changed.push(object.key);
     }
   }
-  return schemas;
-}
+  const schemas = await readSchemas(duck, changed, root);
 
-function signature(columns: CatalogColumn[]): string {
-  return columns.map((column) => `${column.name}:${column.type}`).join(',');
-}
+  const newLists = new Map<string, CatalogPartition[]>();
+  for (const chart of scope) {
+    const old = oldLists.get(chart)!;
+    const known = new Map(old.map((partition) => [partition.key, partition]));
+    if (incremental) for (const partition of old) byNumber(partition.version).partitions -= 1;
+    const list = newObjects.get(chart)!.map((object): CatalogPartition => {
+      const parts = parsePartitionKey(object.key)!;
+      const columns = schemas.get(object.key);
+      const version = columns ? versionOf(columns).version : known.get(object.key)!.version;
+      byNumber(version).partitions += 1;
+      return { chart: parts.chart, week: parts.week, key: object.key, size: object.size, last_modified: object.lastModified.toISOString(), version };
+    });
+    newLists.set(chart, list);
+  }
 
-function buildTable(
-  name: string,
-  objects: ObjectInfo[],
-  known: Map<string, CatalogPartition>,
-  schemas: Map<string, CatalogColumn[]>,
-  before: CatalogTable | undefined,
-  now: Date,
-): CatalogTable {
-  const versions = [...(before?.versions ?? [])];
-  const versionOf = (columns: CatalogColumn[]): number => {
-    const found = versions.find((version) => signature(version.columns) === signature(columns));
-    if (found) return found.version;
-    const previous = versions[versions.length - 1];
-    const version = { version: versions.length + 1, columns, created_at: now.toISOString(), change: describeChange(previous?.columns, columns) };
-    versions.push(version);
-    return version.version;
-  };
+  // Drift needs every partition's version (to name them): only then, and while drift lasts, are all of this
+  // table's lists read. A lake without drift never pays for it.
+  let drift = findDriftTypes(versions);
+  if (drift.length > 0 || (before?.drift.length ?? 0) > 0) {
+    for (const chart of Object.keys(before?.charts ?? {})) {
+      if (newLists.has(chart)) continue;
+      const list = (await readPartitionList(store, partitionListKey(name, chart))) ?? [];
+      oldLists.set(chart, list);
+      newLists.set(chart, list.map((partition) => ({ ...partition })));
+    }
+    const all = [...newLists.values()].flat().sort((a, b) => a.key.localeCompare(b.key));
+    const named = nameDrift(drift, all);
+    const excluded = new Set(named.flatMap((item) => item.excluded));
+    for (const partition of all) {
+      if (excluded.has(partition.key)) partition.drifted = true;
+      else delete partition.drifted;
+    }
+    drift = named;
+  }
 
-  const partitions: CatalogPartition[] = objects.map((object) => {
-    const parts = parsePartitionKey(object.key)!;
-    const columns = schemas.get(object.key);
-    const version = columns ? versionOf(columns) : known.get(object.key)!.version;
-    return { chart: parts.chart, week: parts.week, key: object.key, size: object.size, last_modified: object.lastModified.toISOString(), version };
-  });
-
-  const drift = findDrift(versions, partitions);
-  const excluded = new Set(drift.flatMap((item) => item.excluded));
-  for (const partition of partitions) if (excluded.has(partition.key)) partition.drifted = true;
+  const lists: { key: string; list: CatalogPartition[] | undefined }[] = [];
+  const chartSummaries: Record<string, CatalogChart> = incremental ? { ...(before?.charts ?? {}) } : {};
+  for (const [chart, list] of newLists) {
+    if (JSON.stringify(list) !== JSON.stringify(oldLists.get(chart))) lists.push({ key: partitionListKey(name, chart), list: list.length > 0 ? list : undefined });
+    if (list.length > 0) chartSummaries[chart] = summarize(list);
+    else delete chartSummaries[chart];
+  }
 
   // The table's columns: every column of every version that still has partitions, in first-seen order, with
   // its established type (a drifted type never becomes the table's).
-  const live = new Set(partitions.map((partition) => partition.version));
   const established = new Map(drift.map((item) => [item.column, item.expected]));
   const columns: CatalogColumn[] = [];
-  for (const version of versions.filter((candidate) => live.has(candidate.version))) {
+  for (const version of versions.filter((candidate) => candidate.partitions > 0)) {
     for (const column of version.columns) {
       if (!columns.some((existing) => existing.name === column.name)) columns.push({ name: column.name, type: established.get(column.name) ?? column.type });
     }
   }
-  return {
+  const charts_ = Object.fromEntries(Object.entries(chartSummaries).sort(([a], [b]) => a.localeCompare(b)));
+  const table: CatalogTable = {
     name,
     location: `${TRANSFORMED_PREFIX}${name}/`,
     partition_keys: PARTITION_KEYS,
     columns,
     versions,
-    partitions,
+    partitions: Object.values(charts_).reduce((sum, chart) => sum + chart.partitions, 0),
+    charts: charts_,
     drift,
   };
+  return { table, lists };
+}
+
+function toObject(partition: CatalogPartition): ObjectInfo {
+  return { key: partition.key, size: partition.size, lastModified: new Date(partition.last_modified) };
+}
+
+function summarize(list: CatalogPartition[]): CatalogChart {
+  const weeks = list.map((partition) => partition.week).sort();
+  const fingerprint = createHash('sha256').update(JSON.stringify(list)).digest('hex').slice(0, 16);
+  return { partitions: list.length, first_week: weeks[0], last_week: weeks[weeks.length - 1], fingerprint };
+}
+
+function signature(columns: CatalogColumn[]): string {
+  return columns.map((column) => `${column.name}:${column.type}`).join(',');
 }
 
 function describeChange(before: CatalogColumn[] | undefined, after: CatalogColumn[]): string {
@@ -143,15 +233,15 @@ function describeChange(before: CatalogColumn[] | undefined, after: CatalogColum
 }
 
 /**
- * A column with more than one type among the partitions that exist now (a version whose partitions were all
- * rewritten no longer counts). The established type is the one of the oldest such version: a newcomer with
- * another type is what drifted, and its partitions are left out of the view rather than cast.
+ * A column with more than one type among the versions that have partitions now (a version whose partitions were
+ * all rewritten no longer counts). The established type is the one of the oldest such version: a newcomer with
+ * another type is what drifted, and its partitions are left out of the view rather than cast. Partitions are
+ * named later (`nameDrift`), only when there is drift.
  */
-function findDrift(versions: CatalogVersion[], partitions: CatalogPartition[]): SchemaDrift[] {
-  const live = new Set(partitions.map((partition) => partition.version));
+function findDriftTypes(versions: CatalogVersion[]): SchemaDrift[] {
   const typesByColumn = new Map<string, Map<string, number[]>>();
   for (const version of [...versions].sort((a, b) => a.version - b.version)) {
-    if (!live.has(version.version)) continue;
+    if (version.partitions <= 0) continue;
     for (const column of version.columns) {
       const types = typesByColumn.get(column.name) ?? new Map<string, number[]>();
       types.set(column.type, [...(types.get(column.type) ?? []), version.version]);
@@ -162,9 +252,19 @@ function findDrift(versions: CatalogVersion[], partitions: CatalogPartition[]): 
   for (const [column, types] of typesByColumn) {
     if (types.size < 2) continue;
     const [expected] = types.keys(); // Map keeps insertion order: the oldest live version's type comes first.
-    const keysOf = (inVersions: number[]) => partitions.filter((partition) => inVersions.includes(partition.version)).map((partition) => partition.key);
-    const listed = [...types.entries()].map(([type, inVersions]) => ({ type, partitions: keysOf(inVersions) }));
-    drift.push({ column, expected, types: listed, excluded: listed.filter((item) => item.type !== expected).flatMap((item) => item.partitions) });
+    drift.push({ column, expected, types: [...types.entries()].map(([type, inVersions]) => ({ type, partitions: inVersions.map(String) })), excluded: [] });
   }
   return drift;
 }
+
+/** Fills in the partition keys of each drifted type (`types[].partitions` held version numbers until now). */
+function nameDrift(drift: SchemaDrift[], partitions: CatalogPartition[]): SchemaDrift[] {
+  return drift.map((item) => {
+    const listed = item.types.map(({ type, partitions: inVersions }) => ({
+      type,
+      partitions: partitions.filter((partition) => inVersions.includes(String(partition.version))).map((partition) => partition.key),
+    }));
+    return { ...item, types: listed, excluded: listed.filter((entry) => entry.type !== item.expected).flatMap((entry) => entry.partitions) };
+  });
+}
+

@@ -104,9 +104,10 @@ export const commands: Record<string, Command> = {
         return 0;
       }
       for (const table of Object.values(catalog.tables)) {
-        const weeks = table.partitions.map((partition) => partition.week).sort();
-        const charts = [...new Set(table.partitions.map((partition) => partition.chart))];
-        process.stdout.write(`${table.name}  (${table.partitions.length} partitions: ${charts.join(', ')}; weeks ${weeks[0]} .. ${weeks[weeks.length - 1]}; schema v${table.versions.length})\n`);
+        const charts = Object.values(table.charts);
+        const first = charts.map((chart) => chart.first_week).sort()[0];
+        const last = charts.map((chart) => chart.last_week).sort().pop();
+        process.stdout.write(`${table.name}  (${table.partitions} partitions: ${Object.keys(table.charts).join(', ')}; weeks ${first} .. ${last}; schema v${table.versions.length})\n`);
         for (const column of [...table.columns, ...table.partition_keys]) process.stdout.write(`  ${column.name.padEnd(24)} ${column.type}\n`);
       }
       return 0;
@@ -122,7 +123,7 @@ export const commands: Record<string, Command> = {
       try {
         const catalog = await pipeline.crawl();
         for (const table of Object.values(catalog.tables)) {
-          process.stdout.write(`${table.name}: ${table.partitions.length} partitions, ${table.columns.length} columns, schema v${table.versions.length}${table.drift.length ? `, DRIFT in ${table.drift.map((d) => d.column).join(', ')}` : ''}\n`);
+          process.stdout.write(`${table.name}: ${table.partitions} partitions, ${table.columns.length} columns, schema v${table.versions.length}${table.drift.length ? `, DRIFT in ${table.drift.map((d) => d.column).join(', ')}` : ''}\n`);
         }
         return 0;
       } finally {

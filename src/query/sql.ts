@@ -65,3 +65,40 @@ export function splitStatements(script: string): string[] {
     .map((statement) => statement.replace(/^\s*(--[^\n]*\n\s*)*/g, '').trim())
     .filter((statement) => statement.length > 0);
 }
+
+/**
+ * Replaces each `?` placeholder (outside string literals, quoted identifiers and comments) with its value as a
+ * SQL literal, in order. DuckDB plans a prepared statement before it sees the values, so a bound `?` never prunes
+ * Hive partitions; the same values as literals do. The values are quoted by `sqlLiteral`, never spliced raw.
+ */
+export function inlineParameters(sql: string, parameters: readonly (string | number | boolean | null)[]): string {
+  let out = '';
+  let next = 0;
+  let i = 0;
+  while (i < sql.length) {
+    const char = sql[i];
+    const two = sql.slice(i, i + 2);
+    let end = i + 1;
+    if (char === "'" || char === '"') {
+      end = sql.indexOf(char, i + 1);
+      while (end !== -1 && sql[end + 1] === char) end = sql.indexOf(char, end + 2);
+      end = end === -1 ? sql.length : end + 1;
+    } else if (two === '--') {
+      end = sql.indexOf('\n', i);
+      end = end === -1 ? sql.length : end;
+    } else if (two === '/*') {
+      end = sql.indexOf('*/', i + 2);
+      end = end === -1 ? sql.length : end + 2;
+    } else if (char === '?') {
+      if (next >= parameters.length) throw new Error(`the statement has more '?' placeholders than the ${parameters.length} value(s) given`);
+      out += sqlLiteral(parameters[next]);
+      next += 1;
+      i += 1;
+      continue;
+    }
+    out += sql.slice(i, end);
+    i = end;
+  }
+  if (next !== parameters.length) throw new Error(`${parameters.length} value(s) given for ${next} '?' placeholder(s)`);
+  return out;
+}

@@ -1,5 +1,5 @@
--- The body of a table's view: the catalogued partition files (drifted ones left out), with chart= and week= as
--- typed columns. union_by_name: a column added in a later schema version reads as NULL in older partitions.
--- The files are listed, not globbed, so a file the crawler has not seen (or found drifted) is never read.
+-- The body of a table's view over its Parquet files, with chart= and week= as typed columns. {{files}} is the
+-- table's glob when it has one schema version and no drift (binding reads one footer), else the catalogued files
+-- (drifted ones left out) with union_by_name: a column added in a later version reads as NULL in older partitions.
 SELECT *
-FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'week': DATE})
+FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = {{union_by_name}}, hive_types = {'chart': VARCHAR, 'week': DATE})
