@@ -17,6 +17,13 @@ export interface ImportedCsv {
  * refused: raw objects are never modified.
  */
 export async function importChartsCsv(store: ObjectStore, file: string, bytes: Buffer): Promise<ImportedCsv> {
+  const imported = await prepareChartsCsv(store, file, bytes);
+  await store.put(imported.rawKey, bytes);
+  return imported;
+}
+
+/** Every check of `importChartsCsv`, without the write: the caller stores `bytes` at `rawKey` (a bulk import). */
+export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: Buffer): Promise<ImportedCsv> {
   const fileName = path.basename(file);
   let name;
   try {
@@ -31,6 +38,5 @@ export async function importChartsCsv(store: ObjectStore, file: string, bytes: B
   if (existing && !existing.equals(bytes)) {
     throw new Error(`${file}: the lake already holds a different ${fileName} (${rawKey}); raw objects are never modified — delete that object first to replace it`);
   }
-  await store.put(rawKey, bytes);
   return { file, rawKey, chart: name.chart, week: name.week, stored: !existing };
 }

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { crawl, openLakeEngine } from '../catalog';
-import { importChartsCsv, type ImportedCsv } from '../extract/import-csv';
+import { importChartsCsv, prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
-import type { ObjectStore } from '../store';
+import { putAll, type ObjectStore } from '../store';
 import { MAX_RAW_OBJECT_BYTES, type TransformedWeek } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from './lock';
@@ -83,9 +83,33 @@ export class LocalPipeline {
       const chunk = files.slice(start, start + BATCH_CHUNK_FILES);
       const fileOf = new Map<string, string>();
       const keys = await this.router.collect(async () => {
+        // The chunk's raw objects are stored in one bulk write (one flush to disk), after every file's checks.
+        let pending = new Map<string, Buffer>();
+        const flush = async () => {
+          const entries = [...pending].map(([key, body]) => ({ key, body }));
+          pending = new Map();
+          try {
+            await putAll(this.store, entries);
+          } catch (error) {
+            // Not stored (or not all): each of these files is a failure, none is transformed.
+            const failed = new Set(entries.map((entry) => entry.key));
+            for (const entry of imported.filter((item) => failed.has(item.rawKey))) {
+              failures.push({ file: entry.file, error: error as Error });
+              onFile(entry.file, files.length);
+            }
+            imported.splice(0, imported.length, ...imported.filter((item) => !failed.has(item.rawKey)));
+          }
+        };
         for (const file of chunk) {
           try {
-            const entry = await importChartsCsv(this.store, file, await readInput(file));
+            const bytes = await readInput(file);
+            let entry = await prepareChartsCsv(this.store, file, bytes);
+            if (pending.has(entry.rawKey)) {
+              // The same file name twice in one import: the first is stored before the second is checked against it.
+              await flush();
+              entry = await prepareChartsCsv(this.store, file, bytes);
+            }
+            pending.set(entry.rawKey, bytes);
             imported.push(entry);
             fileOf.set(entry.rawKey, file);
           } catch (error) {
@@ -93,6 +117,7 @@ export class LocalPipeline {
             onFile(file, files.length);
           }
         }
+        await flush();
       });
       for (const result of await transformRawBatch(keys, this.router.context)) {
         const file = fileOf.get(result.rawKey) ?? result.rawKey;

@@ -1,5 +1,5 @@
-export type { ObjectInfo, ObjectStore, ObjectCreatedListener } from './types';
-export { ObjectNotFoundError, getRequired } from './types';
+export type { ObjectInfo, ObjectStore, ObjectCreatedListener, PutEntry } from './types';
+export { ObjectNotFoundError, getRequired, putAll, inPool } from './types';
 export type { S3Event, S3EventRecord } from './events';
 export { objectCreatedEvent, eventKeys, encodeEventKey, decodeEventKey } from './events';
 export { FsStore } from './fs-store';

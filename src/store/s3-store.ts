@@ -9,7 +9,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { objectCreatedEvent } from './events';
 import { assertValidKey } from './keys';
-import type { ObjectCreatedListener, ObjectInfo, ObjectStore } from './types';
+import { promises as fs } from 'node:fs';
+import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry } from './types';
+
+/** PUTs in flight at once in `putMany` (the SDK's default agent keeps 50 sockets). */
+const PUT_CONCURRENCY = 16;
 
 export interface S3StoreOptions {
   bucket: string;
@@ -66,6 +70,22 @@ export class S3Store implements ObjectStore {
     );
     this.emit(key, bytes.byteLength, result.ETag);
     return { key, size: bytes.byteLength, lastModified: new Date() };
+  }
+
+  /** One PUT per object, `PUT_CONCURRENCY` at a time; the events follow in the order of `entries`. */
+  async putMany(entries: PutEntry[]): Promise<ObjectInfo[]> {
+    assertDistinctKeys(entries);
+    const done: { size: number; eTag: string | undefined }[] = new Array(entries.length);
+    await inPool(entries.map((entry, index) => ({ entry, index })), PUT_CONCURRENCY, async ({ entry, index }) => {
+      const bytes = 'body' in entry ? (typeof entry.body === 'string' ? Buffer.from(entry.body) : entry.body) : await fs.readFile(entry.file);
+      const result = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(entry.key), Body: bytes }));
+      done[index] = { size: bytes.byteLength, eTag: result.ETag };
+    });
+    const now = new Date();
+    return entries.map((entry, index) => {
+      this.emit(entry.key, done[index].size, done[index].eTag);
+      return { key: entry.key, size: done[index].size, lastModified: now };
+    });
   }
 
   async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {

@@ -4,11 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { loadSql, renderSql, type SqlValue } from '../query/sql';
-import { FsStore, getRequired, lineageKey, parseRawKey, partitionKey, quarantineKey, type RawKeyParts } from '../store';
+import { FsStore, getRequired, inPool, lineageKey, parseRawKey, partitionKey, putAll, quarantineKey, type PutEntry, type RawKeyParts } from '../store';
 import { regionOfAlias } from '../sources/envelope';
 import { silentLogger } from '../log';
 import { CODE_VERSION } from '../config/version';
-import { acquireWeekLock } from '../pipeline/lock';
+import { acquireWeekLock, WeekLockedError, type HeldLock } from '../pipeline/lock';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { transformRawObject, type Lineage, type TransformContext, type TransformedWeek } from './handler';
 import { TABLES, type TableName } from './tables';
@@ -16,9 +16,10 @@ import { TABLES, type TableName } from './tables';
 const SQL_DIR = path.join(__dirname, 'sql');
 /** Raw objects per DuckDB pass: bounds memory (about 200 rows and 6 output files each). */
 const DEFAULT_CHUNK = 1000;
-/** Chart weeks whose files are put at the same time (the store's writes wait on the disk, not the CPU). */
-const PUT_CONCURRENCY = 16;
-const LOCK_WAIT_MS = 15 * 60_000;
+/** Week locks taken or released at the same time (each is a small write that waits on the disk). */
+const LOCK_CONCURRENCY = 16;
+/** Work folders are `chartlake-batch-<pid>-<random>`: the pid tells whether their process is gone. */
+const WORK_PREFIX = 'chartlake-batch-';
 
 export interface BatchResult {
   rawKey: string;
@@ -49,6 +50,7 @@ interface BatchFile {
  */
 export async function transformRawBatch(rawKeys: string[], context: TransformContext, options: BatchOptions = {}): Promise<BatchResult[]> {
   const chunk = options.chunkSize ?? DEFAULT_CHUNK;
+  await removeAbandonedWork(context.workDir ?? os.tmpdir());
   const results = new Map<string, BatchResult>();
   for (let start = 0; start < rawKeys.length; start += chunk) {
     for (const result of await transformChunk(rawKeys.slice(start, start + chunk), context)) results.set(result.rawKey, result);
@@ -71,7 +73,7 @@ async function transformChunk(rawKeys: string[], context: TransformContext): Pro
     if (parts) weekCount.set(`${parts.chart}/${parts.week}`, (weekCount.get(`${parts.chart}/${parts.week}`) ?? 0) + 1);
   }
 
-  const work = await fs.mkdtemp(path.join(context.workDir ?? os.tmpdir(), 'chartlake-batch-'));
+  const work = await fs.mkdtemp(path.join(context.workDir ?? os.tmpdir(), `${WORK_PREFIX}${process.pid}-`));
   try {
     const files: BatchFile[] = [];
     for (const rawKey of unique) {
@@ -104,13 +106,7 @@ async function transformChunk(rawKeys: string[], context: TransformContext): Pro
     } else {
       const passing = files.filter((file) => !outcome.rejected.has(file.fileId));
       alone.push(...files.filter((file) => outcome.rejected.has(file.fileId)).map((file) => file.rawKey));
-      await inPool(passing, PUT_CONCURRENCY, async (file) => {
-        try {
-          results.set(file.rawKey, { rawKey: file.rawKey, week: await writeWeek(file, outcome.rows.get(file.fileId)!, out, context, now) });
-        } catch (error) {
-          results.set(file.rawKey, { rawKey: file.rawKey, error: error as Error });
-        }
-      });
+      alone.push(...(await writeWeeks(passing, outcome.rows, out, context, now, results)));
       log.log('info', 'transformed a batch', { weeks: passing.length, refused: outcome.rejected.size, ms: Date.now() - started });
     }
   } finally {
@@ -184,39 +180,92 @@ async function flattenBatch(
   return { rejected, rows };
 }
 
-/** Puts one chart week's partitions and lineage under its week lock, as `transformRawObject` does. */
-async function writeWeek(file: BatchFile, rows: Record<TableName, number>, out: string, context: TransformContext, now: () => Date): Promise<TransformedWeek> {
-  const chartWeek = { chart: file.parts.chart, week: file.parts.week };
-  const lock = await acquireWeekLock(context.store, chartWeek, 'transform', { waitMs: LOCK_WAIT_MS, ...context.lock });
+/**
+ * Writes the passing weeks of a chunk as `transformRawObject` writes one: under each week's transform lock, the
+ * five partitions, then (once all partitions are in place) the lineage that describes them, then the quarantine
+ * report is dropped. The locks are taken without waiting, so two imports never wait on each other while holding
+ * some: a week another run holds is returned, to go through `transformRawObject` alone (which waits its turn).
+ * The writes are bulk (`putAll`): the DuckDB files are moved into place and the store flushes them together.
+ */
+async function writeWeeks(
+  files: BatchFile[],
+  rows: Map<number, Record<TableName, number>>,
+  out: string,
+  context: TransformContext,
+  now: () => Date,
+  results: Map<string, BatchResult>,
+): Promise<string[]> {
+  const busy: string[] = [];
+  const locked: { file: BatchFile; lock: HeldLock }[] = [];
   try {
-    const partitions: string[] = [];
-    for (const table of TABLES) {
-      const written = path.join(out, table, `chart=${chartWeek.chart}`, `week=${chartWeek.week}`, 'part-0.parquet');
-      const body = rows[table] > 0 ? await fs.readFile(written) : await fs.readFile(path.join(out, `${table}-empty.parquet`));
-      const key = partitionKey(table, chartWeek);
-      await context.store.put(key, body);
-      partitions.push(key);
+    await inPool(files, LOCK_CONCURRENCY, async (file) => {
+      try {
+        locked.push({ file, lock: await acquireWeekLock(context.store, file.parts, 'transform', { ...context.lock, waitMs: 0 }) });
+      } catch (error) {
+        if (!(error instanceof WeekLockedError)) throw error;
+        busy.push(file.rawKey);
+      }
+    });
+    locked.sort((a, b) => a.file.fileId - b.file.fileId);
+    const empty = Object.fromEntries(await Promise.all(TABLES.map(async (table) => [table, await fs.readFile(path.join(out, `${table}-empty.parquet`))]))) as Record<TableName, Buffer>;
+    const weeks = locked.map(({ file }) => {
+      const chartWeek = { chart: file.parts.chart, week: file.parts.week };
+      const counts = rows.get(file.fileId)!;
+      const partitions = TABLES.map((table): PutEntry => {
+        const key = partitionKey(table, chartWeek);
+        return counts[table] > 0
+          ? { key, file: path.join(out, table, `chart=${chartWeek.chart}`, `week=${chartWeek.week}`, 'part-0.parquet') }
+          : { key, body: empty[table] };
+      });
+      return { file, chartWeek, rows: counts, partitions };
+    });
+    try {
+      await putAll(context.store, weeks.flatMap((week) => week.partitions));
+      const transformedAt = now().toISOString();
+      await putAll(context.store, weeks.map((week): PutEntry => {
+        const lineage: Lineage = {
+          raw: { key: week.file.rawKey, size: week.file.size, sha256: week.file.sha256 },
+          chart: week.chartWeek.chart,
+          week: week.chartWeek.week,
+          code_version: CODE_VERSION,
+          transformed_at: transformedAt,
+          rows: week.rows,
+          partitions: week.partitions.map((entry) => entry.key),
+        };
+        return { key: lineageKey(week.chartWeek), body: JSON.stringify(lineage, null, 2) };
+      }));
+      await inPool(weeks, LOCK_CONCURRENCY, (week) => context.store.delete(quarantineKey(week.file.rawKey)));
+      for (const week of weeks) {
+        const partitions = week.partitions.map((entry) => entry.key);
+        results.set(week.file.rawKey, { rawKey: week.file.rawKey, week: { rawKey: week.file.rawKey, ...week.chartWeek, rows: week.rows, partitions } });
+      }
+    } catch (error) {
+      for (const week of weeks) results.set(week.file.rawKey, { rawKey: week.file.rawKey, error: error as Error });
     }
-    const lineage: Lineage = {
-      raw: { key: file.rawKey, size: file.size, sha256: file.sha256 },
-      chart: chartWeek.chart,
-      week: chartWeek.week,
-      code_version: CODE_VERSION,
-      transformed_at: now().toISOString(),
-      rows,
-      partitions,
-    };
-    await context.store.put(lineageKey(chartWeek), JSON.stringify(lineage, null, 2));
-    await context.store.delete(quarantineKey(file.rawKey));
-    return { rawKey: file.rawKey, chart: chartWeek.chart, week: chartWeek.week, rows, partitions };
   } finally {
-    await lock.release();
+    await inPool(locked, LOCK_CONCURRENCY, ({ lock }) => lock.release());
+  }
+  return busy;
+}
+
+/**
+ * Removes the work folders of batch transforms whose process is gone (killed before its `finally` ran); a folder
+ * of a live process, or of a name not ours, is left alone.
+ */
+async function removeAbandonedWork(dir: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = new RegExp(`^${WORK_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || processIsAlive(Number(pid))) continue;
+    await fs.rm(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
-async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
@@ -23,12 +24,17 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs the worker as a child process; `killAfterMs` sends SIGKILL from outside after a delay. */
+/**
+ * Runs the worker as a child process; `killAfterMs` sends SIGKILL from outside after a delay. Its TMPDIR is a
+ * folder beside its lake (removed with the lake): a killed worker cannot remove its scratch folders itself.
+ */
 function runWorker(env: Record<string, string>, killAfterMs?: number): Promise<Outcome> {
+  const tmp = `${env.CRASH_LAKE}-tmp`;
+  mkdirSync(tmp, { recursive: true });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', WORKER], {
       cwd: REPO,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, TMPDIR: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -129,7 +135,10 @@ describe('crash safety: SIGKILL at many points, rerun, the lake equals a clean r
   });
   after(async () => {
     await pipeline?.close();
-    for (const dir of lakes) removeDir(dir);
+    for (const dir of lakes) {
+      removeDir(dir);
+      removeDir(`${dir}-tmp`);
+    }
   });
 
   describe('importing real US weekly CSVs (batch transform)', function () {

@@ -34,6 +34,13 @@ export class CrashingStore extends FsStore {
     return done;
   }
 
+  /** Each object of a bulk write (`putMany`) counts as one write: killed before or right after its rename. */
+  protected override async publish(key: string, temp: string, target: string): Promise<void> {
+    this.beforeWrite(key, '');
+    await super.publish(key, temp, target);
+    this.afterWrite();
+  }
+
   private beforeWrite(key: string, body: Uint8Array | string): void {
     this.writes += 1;
     if (this.how === 'torn' && this.writes === this.crashAt) {

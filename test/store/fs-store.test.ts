@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FsStore } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
@@ -25,6 +25,23 @@ describe('FsStore', () => {
       expect((await store.list('raw/')).map((o) => o.key)).to.deep.equal(['raw/a/b.json']);
     } finally {
       removeDir(root);
+    }
+  });
+
+  it('putMany moves a local file into place and leaves no temporary file', async () => {
+    const root = tempDir('fs-putmany');
+    const local = tempDir('fs-putmany-local');
+    try {
+      const store = new FsStore(root);
+      const file = path.join(local, 'out.parquet');
+      writeFileSync(file, 'PAR1');
+      await store.putMany([{ key: 'transformed/t/chart=a/week=2023-01-05/part-0.parquet', file }, { key: 'raw/a/b.json', body: '{}' }]);
+      expect(existsSync(file)).to.equal(false);
+      expect(readFileSync(path.join(root, 'transformed', 't', 'chart=a', 'week=2023-01-05', 'part-0.parquet'), 'utf8')).to.equal('PAR1');
+      expect(readdirSync(path.join(root, 'raw', 'a'))).to.deep.equal(['b.json']);
+    } finally {
+      removeDir(root);
+      removeDir(local);
     }
   });
 

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { eventKeys, type ObjectStore, type S3Event } from '../../src/store';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { eventKeys, putAll, type ObjectStore, type S3Event } from '../../src/store';
 
 /**
  * The behaviour every ObjectStore must have; run against FsStore and against S3Store on s3rver, so the
@@ -56,6 +59,51 @@ export function storeContract(open: () => Promise<ObjectStore>, close: () => Pro
       expect(record.s3.bucket.name).to.equal(store.bucket);
       expect(record.s3.object.key).to.match(/a\+b%2Bc\.csv$/);
       expect(store.lakeKeyOf(eventKeys(events[0])[0])).to.equal('raw/charts-csv/x/week=2023-01-05/a b+c.csv');
+    });
+
+    it('putMany writes bodies and local files unchanged, one event per object in the order given', async () => {
+      const local = mkdtempSync(path.join(os.tmpdir(), 'chartlake-test-putmany-'));
+      try {
+        const file = path.join(local, 'part.parquet');
+        const fileBytes = Buffer.from([0x50, 0x41, 0x52, 0x31, 0x00, 0xff]);
+        writeFileSync(file, fileBytes);
+        await store.put('transformed/t/chart=a/week=2023-01-05/part-0.parquet', 'old');
+        const events: S3Event[] = [];
+        const unsubscribe = store.onObjectCreated((event) => events.push(event));
+        const keys = ['transformed/t/chart=a/week=2023-01-05/part-0.parquet', 'raw/b c.csv', 'transformed/_lineage/x.json'];
+        const infos = await store.putMany!([
+          { key: keys[0], file },
+          { key: keys[1], body: Buffer.from('a,b\r\n') },
+          { key: keys[2], body: '{"é":1}' },
+        ]);
+        unsubscribe();
+        expect(infos.map((info) => [info.key, info.size])).to.deep.equal([[keys[0], 6], [keys[1], 5], [keys[2], 8]]);
+        expect(events.map((event) => store.lakeKeyOf(eventKeys(event)[0]))).to.deep.equal(keys);
+        expect((await store.get(keys[0]))?.equals(fileBytes)).to.equal(true);
+        expect((await store.get(keys[1]))?.toString()).to.equal('a,b\r\n');
+        expect((await store.get(keys[2]))?.toString()).to.equal('{"é":1}');
+        expect((await store.list('')).map((object) => object.key)).to.deep.equal([...keys].sort());
+        expect(await store.putMany!([])).to.deep.equal([]);
+      } finally {
+        rmSync(local, { recursive: true, force: true });
+      }
+    });
+
+    it('putMany refuses a key named twice before writing anything', async () => {
+      let error: Error | undefined;
+      await store.putMany!([{ key: 'raw/x.csv', body: '1' }, { key: 'raw/x.csv', body: '2' }]).catch((e: Error) => (error = e));
+      expect(error?.message).to.match(/named twice/);
+      expect(await store.head('raw/x.csv')).to.equal(undefined);
+    });
+
+    it('putAll falls back to one put per entry for a store without putMany', async () => {
+      const wrapper: ObjectStore = Object.assign(Object.create(store) as ObjectStore, { putMany: undefined });
+      const events: S3Event[] = [];
+      const unsubscribe = store.onObjectCreated((event) => events.push(event));
+      await putAll(wrapper, [{ key: 'raw/1.csv', body: 'a' }, { key: 'raw/2.csv', body: 'bb' }]);
+      unsubscribe();
+      expect(events.map((event) => store.lakeKeyOf(eventKeys(event)[0]))).to.deep.equal(['raw/1.csv', 'raw/2.csv']);
+      expect((await store.get('raw/2.csv'))?.toString()).to.equal('bb');
     });
 
     it('putIfAbsent writes once and then refuses', async () => {
