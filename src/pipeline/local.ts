@@ -14,8 +14,8 @@ import { transformRawBatch } from '../transform/batch';
 
 /** An import of at least this many files takes the batch path; fewer go through the events one by one. */
 const BATCH_MIN_FILES = 2;
-/** Files stored and transformed per batch (bounds memory at any scale). */
-const BATCH_CHUNK_FILES = 1000;
+/** Files stored and transformed per batch (bounds memory at any scale; see the batch transform's chunk). */
+const BATCH_CHUNK_FILES = 500;
 
 /**
  * The pipeline on one machine: the object store's events drive the transform exactly as S3 notifications drive

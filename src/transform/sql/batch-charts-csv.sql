@@ -1,10 +1,11 @@
 -- Many Spotify Charts weekly CSVs in one pass: charts-csv.sql for a list of files, every row tagged with its file
--- (file_id, from batch_file) and its line in that file. The per-week tables of tables.sql are the type templates.
+-- (file_id, from batch_file). The per-week tables of tables.sql are the type templates. Rows carry no position:
+-- a partitioned COPY does not keep row order within a file anyway, and readers order by columns.
 -- Parameters: {{paths}}
 CREATE TEMP TABLE batch_csv_row AS
-SELECT f.file_id, r.seq - min(r.seq) OVER (PARTITION BY f.file_id) + 2 AS line, r.* EXCLUDE (seq, filename)
+SELECT f.file_id, r.* EXCLUDE (filename)
 FROM (
-  SELECT row_number() OVER () AS seq, *
+  SELECT *
   FROM read_csv({{paths}},
     header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, filename = true,
     columns = {
@@ -14,17 +15,15 @@ FROM (
 ) AS r
 JOIN batch_file AS f ON f.path = r.filename;
 
--- `ord` keeps each table's per-week row order (charts-csv.sql and dimensions.sql) across the batch.
-CREATE TEMP TABLE batch_chart_entries AS SELECT CAST(NULL AS INTEGER) AS file_id, CAST(NULL AS BIGINT) AS ord, * FROM chart_entries LIMIT 0;
-CREATE TEMP TABLE batch_tracks AS SELECT CAST(NULL AS INTEGER) AS file_id, CAST(NULL AS BIGINT) AS ord, * FROM tracks LIMIT 0;
-CREATE TEMP TABLE batch_track_artists AS SELECT CAST(NULL AS INTEGER) AS file_id, CAST(NULL AS BIGINT) AS ord, * FROM track_artists LIMIT 0;
-CREATE TEMP TABLE batch_albums AS SELECT CAST(NULL AS INTEGER) AS file_id, CAST(NULL AS BIGINT) AS ord, * FROM albums LIMIT 0;
-CREATE TEMP TABLE batch_artists AS SELECT CAST(NULL AS INTEGER) AS file_id, CAST(NULL AS BIGINT) AS ord, * FROM artists LIMIT 0;
+CREATE TEMP TABLE batch_chart_entries AS SELECT CAST(NULL AS INTEGER) AS file_id, * FROM chart_entries LIMIT 0;
+CREATE TEMP TABLE batch_tracks AS SELECT CAST(NULL AS INTEGER) AS file_id, * FROM tracks LIMIT 0;
+CREATE TEMP TABLE batch_track_artists AS SELECT CAST(NULL AS INTEGER) AS file_id, * FROM track_artists LIMIT 0;
+CREATE TEMP TABLE batch_albums AS SELECT CAST(NULL AS INTEGER) AS file_id, * FROM albums LIMIT 0;
+CREATE TEMP TABLE batch_artists AS SELECT CAST(NULL AS INTEGER) AS file_id, * FROM artists LIMIT 0;
 
 INSERT INTO batch_chart_entries
 SELECT
   r.file_id,
-  row_number() OVER (ORDER BY r.file_id, r.line),
   f.region,
   TRY_CAST(rank AS INTEGER),
   NULLIF(regexp_extract(uri, '^spotify:track:([0-9A-Za-z]{22})$', 1), ''),
@@ -57,18 +56,18 @@ GROUP BY file_id, track_id;
 
 -- dimensions.sql for a week without API objects (a CSV has none): names as the chart gives them.
 INSERT INTO batch_tracks
-SELECT file_id, row_number() OVER (ORDER BY file_id, track_id), track_id, name, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+SELECT file_id, track_id, name, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM batch_entry_track;
 
 INSERT INTO batch_track_artists
-SELECT file_id, row_number() OVER (ORDER BY file_id, track_id, credit.position), track_id, credit.id, credit.name, credit.position
+SELECT file_id, track_id, credit.id, credit.name, credit.position
 FROM (
   SELECT file_id, track_id, unnest(list_transform(artists, (a, i) -> {'id': a.id, 'name': a.name, 'position': i})) AS credit
   FROM batch_entry_track
 );
 
 INSERT INTO batch_artists
-SELECT file_id, row_number() OVER (ORDER BY file_id, artist_id), artist_id, name, NULL, NULL, NULL
+SELECT file_id, artist_id, name, NULL, NULL, NULL
 FROM (
   SELECT file_id, artist_id, any_value(artist_name) AS name
   FROM batch_track_artists
