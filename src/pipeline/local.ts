@@ -70,64 +70,78 @@ export class LocalPipeline {
   /**
    * Many files (a backfill): each chunk's files are stored first, byte for byte, their object-created events are
    * collected instead of routed one by one, and the chunk is transformed in one DuckDB pass (`transformRawBatch`),
-   * with the same partitions, lineage and quarantine per week as the event path.
+   * with the same partitions, lineage and quarantine per week as the event path. The next chunk is stored while
+   * one is transformed (the store waits on the disk, the transform on DuckDB); chunks are stored in order.
    */
   private async importBatch(
     files: string[],
     onFile: (file: string, total: number, result?: RoutedResult) => void,
   ): Promise<{ imported: ImportedCsv[]; weeks: TransformedWeek[]; failures: { file: string; error: Error }[] }> {
-    const imported: ImportedCsv[] = [];
+    const done: ImportProgress = { imported: [], failures: [], total: files.length, onFile };
     const weeks: TransformedWeek[] = [];
-    const failures: { file: string; error: Error }[] = [];
-    for (let start = 0; start < files.length; start += BATCH_CHUNK_FILES) {
-      const chunk = files.slice(start, start + BATCH_CHUNK_FILES);
-      const fileOf = new Map<string, string>();
-      const keys = await this.router.collect(async () => {
-        // The chunk's raw objects are stored in one bulk write (one flush to disk), after every file's checks.
-        let pending = new Map<string, Buffer>();
-        const flush = async () => {
-          const entries = [...pending].map(([key, body]) => ({ key, body }));
-          pending = new Map();
-          try {
-            await putAll(this.store, entries);
-          } catch (error) {
-            // Not stored (or not all): each of these files is a failure, none is transformed.
-            const failed = new Set(entries.map((entry) => entry.key));
-            for (const entry of imported.filter((item) => failed.has(item.rawKey))) {
-              failures.push({ file: entry.file, error: error as Error });
-              onFile(entry.file, files.length);
-            }
-            imported.splice(0, imported.length, ...imported.filter((item) => !failed.has(item.rawKey)));
-          }
-        };
-        for (const file of chunk) {
-          try {
-            const bytes = await readInput(file);
-            let entry = await prepareChartsCsv(this.store, file, bytes);
-            if (pending.has(entry.rawKey)) {
-              // The same file name twice in one import: the first is stored before the second is checked against it.
-              await flush();
-              entry = await prepareChartsCsv(this.store, file, bytes);
-            }
-            pending.set(entry.rawKey, bytes);
-            imported.push(entry);
-            fileOf.set(entry.rawKey, file);
-          } catch (error) {
-            failures.push({ file, error: error as Error });
-            onFile(file, files.length);
-          }
-        }
-        await flush();
-      });
-      for (const result of await transformRawBatch(keys, this.router.context)) {
-        const file = fileOf.get(result.rawKey) ?? result.rawKey;
-        if (result.error) failures.push({ file, error: result.error });
+    const chunks: string[][] = [];
+    for (let start = 0; start < files.length; start += BATCH_CHUNK_FILES) chunks.push(files.slice(start, start + BATCH_CHUNK_FILES));
+    let storing = chunks.length > 0 ? this.storeChunk(chunks[0], done) : undefined;
+    for (let index = 0; index < chunks.length; index += 1) {
+      const stored = await storing!;
+      storing = index + 1 < chunks.length ? this.storeChunk(chunks[index + 1], done) : undefined;
+      let results: Awaited<ReturnType<typeof transformRawBatch>>;
+      try {
+        results = await transformRawBatch(stored.keys, this.router.context);
+      } catch (error) {
+        await storing?.catch(() => undefined); // never leave the next chunk's writes running unobserved
+        throw error;
+      }
+      for (const result of results) {
+        const file = stored.fileOf.get(result.rawKey) ?? result.rawKey;
+        if (result.error) done.failures.push({ file, error: result.error });
         if (result.week) weeks.push(result.week);
         onFile(file, files.length, { key: result.rawKey, weeks: result.week ? [result.week] : undefined, error: result.error });
       }
     }
     if (weeks.length > 0) await this.crawl();
-    return { imported, weeks, failures };
+    return { imported: done.imported, weeks, failures: done.failures };
+  }
+
+  /** Checks and stores one chunk's files (one bulk write, one flush to disk); returns the raw keys their events name. */
+  private async storeChunk(chunk: string[], done: ImportProgress): Promise<{ keys: string[]; fileOf: Map<string, string> }> {
+    const fileOf = new Map<string, string>();
+    const keys = await this.router.collect(async () => {
+      let pending = new Map<string, { entry: ImportedCsv; bytes: Buffer }>();
+      const flush = async () => {
+        const batch = [...pending.values()];
+        pending = new Map();
+        try {
+          await putAll(this.store, batch.map(({ entry, bytes }) => ({ key: entry.rawKey, body: bytes })));
+          done.imported.push(...batch.map(({ entry }) => entry));
+        } catch (error) {
+          // Not stored (or not all): each of these files is a failure, none is transformed.
+          for (const { entry } of batch) {
+            fileOf.delete(entry.rawKey);
+            done.failures.push({ file: entry.file, error: error as Error });
+            done.onFile(entry.file, done.total);
+          }
+        }
+      };
+      for (const file of chunk) {
+        try {
+          const bytes = await readInput(file);
+          let entry = await prepareChartsCsv(this.store, file, bytes);
+          if (pending.has(entry.rawKey)) {
+            // The same file name twice in one import: the first is stored before the second is checked against it.
+            await flush();
+            entry = await prepareChartsCsv(this.store, file, bytes);
+          }
+          pending.set(entry.rawKey, { entry, bytes });
+          fileOf.set(entry.rawKey, file);
+        } catch (error) {
+          done.failures.push({ file, error: error as Error });
+          done.onFile(file, done.total);
+        }
+      }
+      await flush();
+    });
+    return { keys, fileOf };
   }
 
   /**
@@ -155,6 +169,13 @@ export class LocalPipeline {
     this.router.close();
     this.duck.close();
   }
+}
+
+interface ImportProgress {
+  imported: ImportedCsv[];
+  failures: { file: string; error: Error }[];
+  total: number;
+  onFile: (file: string, total: number, result?: RoutedResult) => void;
 }
 
 async function readInput(file: string): Promise<Buffer> {

@@ -88,7 +88,8 @@ export async function acquireWeekLock(store: ObjectStore, chartWeek: ChartWeek, 
   for (;;) {
     const stamp = now().toISOString();
     const body: LockBody = { owner, host: os.hostname(), pid: process.pid, purpose, chart: chartWeek.chart, week: chartWeek.week, acquired_at: stamp, heartbeat_at: stamp };
-    if (await store.putIfAbsent(key, JSON.stringify(body))) return held(store, key, body, staleMs, now);
+    // Not flushed to disk: a lock matters only while its process lives (after a power loss none does).
+    if (await store.putIfAbsent(key, JSON.stringify(body), { durable: false })) return held(store, key, body, staleMs, now);
     const holder = await readLock(store, key);
     if (holder === undefined) continue; // released between our two calls: try again at once
     if (isStale(holder, staleMs, now()) || holderIsGone(holder)) {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { objectCreatedEvent } from './events';
 import { flushFiles, syncFileSystem } from './fs-sync';
-import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry } from './types';
+import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry, type PutIfAbsentOptions } from './types';
 import { assertValidKey } from './keys';
 
 const TEMP_MARKER = '.tmp-';
@@ -85,9 +85,9 @@ export class FsStore implements ObjectStore {
     await fs.rename(temp, target);
   }
 
-  async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+  async putIfAbsent(key: string, body: Uint8Array | string, options: PutIfAbsentOptions = {}): Promise<boolean> {
     const target = this.pathOf(key);
-    const temp = await this.writeTemp(target, body);
+    const temp = await this.writeTemp(target, body, options.durable !== false);
     try {
       // link() fails when the target exists: an atomic "create only if absent" on a POSIX file system.
       await fs.link(temp, target);
@@ -160,13 +160,13 @@ export class FsStore implements ObjectStore {
     return () => this.listeners.delete(listener);
   }
 
-  private async writeTemp(target: string, body: Uint8Array | string): Promise<string> {
+  private async writeTemp(target: string, body: Uint8Array | string, durable = true): Promise<string> {
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = tempName(target);
     const handle = await fs.open(temp, 'w');
     try {
       await handle.writeFile(body);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }

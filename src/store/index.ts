@@ -1,4 +1,4 @@
-export type { ObjectInfo, ObjectStore, ObjectCreatedListener, PutEntry } from './types';
+export type { ObjectInfo, ObjectStore, ObjectCreatedListener, PutEntry, PutIfAbsentOptions } from './types';
 export { ObjectNotFoundError, getRequired, putAll, inPool } from './types';
 export type { S3Event, S3EventRecord } from './events';
 export { objectCreatedEvent, eventKeys, encodeEventKey, decodeEventKey } from './events';

@@ -10,7 +10,7 @@ import {
 import { objectCreatedEvent } from './events';
 import { assertValidKey } from './keys';
 import { promises as fs } from 'node:fs';
-import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry } from './types';
+import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry, type PutIfAbsentOptions } from './types';
 
 /** PUTs in flight at once in `putMany` (the SDK's default agent keeps 50 sockets). */
 const PUT_CONCURRENCY = 16;
@@ -88,7 +88,8 @@ export class S3Store implements ObjectStore {
     });
   }
 
-  async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+  /** Every S3 write is durable; `options.durable` changes nothing here. */
+  async putIfAbsent(key: string, body: Uint8Array | string, _options?: PutIfAbsentOptions): Promise<boolean> {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     // The conditional PUT below is the atomic guard on S3 (If-None-Match: *, since 2024) and MinIO. Some
     // S3-compatible servers (s3rver) ignore the header and would overwrite; asking HEAD first makes them refuse

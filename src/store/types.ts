@@ -12,6 +12,15 @@ export type ObjectCreatedListener = (event: S3Event) => void;
  * One object of a bulk write: its bytes, or a local file that holds them. A file is handed over to the store:
  * a folder lake may move it into place (the caller must not use it afterwards; it removes its folder as usual).
  */
+export interface PutIfAbsentOptions {
+  /**
+   * `false`: the object need not survive a power loss, so a folder lake does not flush it to disk (a lock: its
+   * meaning ends with the process that holds it; one left empty or unreadable by a power loss counts as abandoned).
+   * It is still written whole or not at all. Default true.
+   */
+  durable?: boolean;
+}
+
 export type PutEntry = { key: string; body: Uint8Array | string } | { key: string; file: string };
 
 /**
@@ -37,7 +46,7 @@ export interface ObjectStore {
    */
   putMany?(entries: PutEntry[]): Promise<ObjectInfo[]>;
   /** Writes only when no object has the key; returns false when one exists (used for locks). */
-  putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean>;
+  putIfAbsent(key: string, body: Uint8Array | string, options?: PutIfAbsentOptions): Promise<boolean>;
   /** The object's bytes, or `undefined` when there is none. */
   get(key: string): Promise<Buffer | undefined>;
   head(key: string): Promise<ObjectInfo | undefined>;

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { FsStore, type ObjectInfo } from '../../src/store';
+import { FsStore, type ObjectInfo, type PutIfAbsentOptions } from '../../src/store';
 
 /**
  * A folder lake that kills its own process (SIGKILL: no cleanup, no finally) at an instrumented point:
@@ -27,9 +27,9 @@ export class CrashingStore extends FsStore {
     return info;
   }
 
-  override async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+  override async putIfAbsent(key: string, body: Uint8Array | string, options?: PutIfAbsentOptions): Promise<boolean> {
     this.beforeWrite(key, body);
-    const done = await super.putIfAbsent(key, body);
+    const done = await super.putIfAbsent(key, body, options);
     this.afterWrite();
     return done;
   }

@@ -110,6 +110,10 @@ export function storeContract(open: () => Promise<ObjectStore>, close: () => Pro
       expect(await store.putIfAbsent('locks/week.lock', 'first')).to.equal(true);
       expect(await store.putIfAbsent('locks/week.lock', 'second')).to.equal(false);
       expect((await store.get('locks/week.lock'))?.toString()).to.equal('first');
+      // Not durable (a lock) changes nothing a reader sees: written whole, once.
+      expect(await store.putIfAbsent('locks/other.lock', 'a', { durable: false })).to.equal(true);
+      expect(await store.putIfAbsent('locks/other.lock', 'b', { durable: false })).to.equal(false);
+      expect((await store.get('locks/other.lock'))?.toString()).to.equal('a');
     });
   });
 }
