@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { objectCreatedEvent } from './events';
-import { flushFiles, syncFileSystem } from './fs-sync';
+import { flushFiles } from './fs-sync';
 import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry, type PutIfAbsentOptions } from './types';
 import { assertValidKey } from './keys';
 
@@ -40,9 +40,11 @@ export class FsStore implements ObjectStore {
   /**
    * Every object is written to its temporary name first (a file entry is moved there, or copied when it lies on
    * another file system), then all temporary files are flushed to disk at once (`flushFiles`: one syncfs on
-   * Linux instead of one fsync per object), then each is renamed into place, the renames are flushed too (syncfs),
-   * and the events are emitted. So after a crash or a power loss each key holds its whole new object or what it
-   * held before, as with `put`; leftovers are temporary names, which `list` and `*.parquet` globs never show.
+   * Linux instead of one fsync per object), then each is renamed into place and the events are emitted. So after a
+   * crash or a power loss each key holds its whole new object or what it held before, as with `put`; leftovers are
+   * temporary names, which `list` and `*.parquet` globs never show. As with `put`, the renames reach the disk with
+   * the file system's next journal commit (ext4: within 5 s), in order: a later `putMany`'s objects never survive
+   * a power loss without an earlier one's (and the next flush, here or in `put`, commits them first).
    */
   async putMany(entries: PutEntry[]): Promise<ObjectInfo[]> {
     assertDistinctKeys(entries);
@@ -50,7 +52,6 @@ export class FsStore implements ObjectStore {
       const target = this.pathOf(entry.key);
       return { key: entry.key, target, temp: tempName(target), size: 0 };
     });
-    let flushedAll = false;
     try {
       await inPool([...new Set(staged.map((item) => path.dirname(item.target)))], BULK_CONCURRENCY, async (dir) => {
         await fs.mkdir(dir, { recursive: true });
@@ -64,10 +65,8 @@ export class FsStore implements ObjectStore {
           item.size = (await fs.stat(item.temp)).size;
         }
       });
-      flushedAll = await flushFiles(this.root, staged.map((item) => item.temp));
+      await flushFiles(this.root, staged.map((item) => item.temp));
       await inPool(staged, BULK_CONCURRENCY, (item) => this.publish(item.key, item.temp, item.target));
-      // The renames too are on disk before the objects are announced (one more syncfs: metadata only, cheap).
-      if (flushedAll) await syncFileSystem(this.root);
     } catch (error) {
       await Promise.all(staged.map((item) => fs.rm(item.temp, { force: true })));
       throw error;

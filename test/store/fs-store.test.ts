@@ -45,6 +45,20 @@ describe('FsStore', () => {
     }
   });
 
+  it('putMany of many objects (one flush for all) writes each whole and lists no temporary file', async () => {
+    const root = tempDir('fs-putmany-many');
+    try {
+      const store = new FsStore(root);
+      const entries = Array.from({ length: 40 }, (_, i) => ({ key: `transformed/t/chart=a/week=2023-01-05/part-${i}.parquet`, body: `object ${i}` }));
+      const infos = await store.putMany(entries);
+      expect(infos.map((info) => info.size)).to.deep.equal(entries.map((entry) => entry.body.length));
+      expect(readdirSync(path.join(root, 'transformed', 't', 'chart=a', 'week=2023-01-05')).sort()).to.deep.equal(entries.map((entry) => path.basename(entry.key)).sort());
+      expect((await store.get(entries[39].key))?.toString()).to.equal('object 39');
+    } finally {
+      removeDir(root);
+    }
+  });
+
   it('refuses keys that would escape the lake folder', async () => {
     const root = tempDir('fs-escape');
     try {
