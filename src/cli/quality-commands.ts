@@ -121,7 +121,7 @@ export const qualityCommands: Record<string, Command> = {
           signal: stop.signal,
           onTick: async (result) => {
             if (!result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) return;
-            await pipeline.crawl().catch((error: Error) => log.log('error', 'crawl failed', { error: error.message }));
+            await pipeline.crawl(writtenWeeks(result.runs)).catch((error: Error) => log.log('error', 'crawl failed', { error: error.message }));
           },
         });
         return 0;
@@ -150,7 +150,7 @@ export async function runCatchUp(values: Values, log: Logger = consoleLogger()):
       to: str(values.to),
       log,
     });
-    if (result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) await pipeline.crawl();
+    if (result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) await pipeline.crawl(writtenWeeks(result.runs));
   } finally {
     await pipeline.close();
   }
@@ -203,4 +203,9 @@ function format(values: Values): OutputFormat {
   const value = String(values.format ?? 'table');
   if (!['table', 'csv', 'json'].includes(value)) throw new Error(`--format must be table, csv or json, not ${value}`);
   return value as OutputFormat;
+}
+
+/** The chart weeks a catch-up wrote (their partitions are what the catalog has to look at). */
+function writtenWeeks(runs: readonly { chart: string; week: string; outcome: string }[]): { chart: string; week: string }[] {
+  return runs.filter((run) => run.outcome === 'transformed' || run.outcome === 'recovered').map(({ chart, week }) => ({ chart, week }));
 }

@@ -38,8 +38,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const pipeline = await LocalPipeline.open(options.store, silentLogger);
   out.write(`chartlake demo: ${catalog.weeks.length} weekly ${GLOBAL_WEEKLY_ALIAS} charts from a Spotify-compatible server at ${server.url}\n`);
   const progress = new Progress(catalog.weeks.length, 'weeks', options.progress ?? process.stderr);
-  let extracted = 0;
   let reused = 0;
+  const written: { chart: string; week: string }[] = [];
   try {
     for (const week of catalog.weeks) {
       const done = await options.store.head(partitionKey('chart_entries', { chart: GLOBAL_WEEKLY_ALIAS, week }));
@@ -49,11 +49,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
         continue;
       }
       const { weeks } = await pipeline.extractWeek({ chart: GLOBAL_WEEKLY_ALIAS, week }, spotify);
-      extracted += 1;
+      written.push(...weeks);
       progress.tick(weeks.reduce((sum, w) => sum + w.rows.chart_entries, 0), week);
     }
     const { seconds, rows } = progress.finish();
-    if (extracted > 0 || !(await readCatalog(options.store))) await pipeline.crawl();
+    const extracted = written.length;
+    // A lake without a catalog (or from an older version) is crawled whole once; otherwise only the new weeks.
+    if (!(await readCatalog(options.store))) await pipeline.crawl();
+    else if (extracted > 0) await pipeline.crawl(written);
     await printSummary(pipeline, catalog.weeks[0], catalog.weeks[catalog.weeks.length - 1], out);
     out.write(`\n${extracted} week(s) extracted, ${reused} reused, ${rows.toLocaleString('en-US')} chart rows written in ${seconds.toFixed(1)}s; ${server.requests.length} requests to the Spotify server.\n`);
     out.write(`The lake is ${options.store.location}. Try:\n  npm run chartlake -- query "SELECT week, rank, track_name FROM chart_entries WHERE rank = 1 ORDER BY week DESC LIMIT 5"\n  npm run chartlake -- query --saved top-artists\n  npm run chartlake -- tables\n`);

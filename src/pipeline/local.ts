@@ -4,8 +4,8 @@ import { crawl, openLakeEngine } from '../catalog';
 import { importChartsCsv, prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
-import { putAll, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, type TransformedWeek } from '../transform';
+import { partitionKey, putAll, type ChartWeek, type ObjectStore } from '../store';
+import { MAX_RAW_OBJECT_BYTES, TABLES, type TransformedWeek } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from './lock';
 import type { SpotifySourceOptions } from '../sources';
@@ -63,7 +63,7 @@ export class LocalPipeline {
       }
       onFile(file, files.length, results[0]);
     }
-    if (weeks.length > 0) await this.crawl();
+    if (weeks.length > 0) await this.crawl(weeks);
     return { imported, weeks, failures };
   }
 
@@ -99,7 +99,7 @@ export class LocalPipeline {
         onFile(file, files.length, { key: result.rawKey, weeks: result.week ? [result.week] : undefined, error: result.error });
       }
     }
-    if (weeks.length > 0) await this.crawl();
+    if (weeks.length > 0) await this.crawl(weeks);
     return { imported: done.imported, weeks, failures: done.failures };
   }
 
@@ -155,8 +155,13 @@ export class LocalPipeline {
     return withWeekLock(this.store, chartWeek, 'extract', () => extractThenSettle(this, { ...event, ...chartWeek }, options));
   }
 
-  crawl() {
-    return crawl(this.store, this.duck);
+  /**
+   * Updates the catalog: with the chart weeks just written, only their partitions are looked at (a week's cost
+   * does not grow with the lake); without, the whole lake is crawled again.
+   */
+  crawl(written?: readonly ChartWeek[]) {
+    if (!written) return crawl(this.store, this.duck);
+    return crawl(this.store, this.duck, { changedKeys: written.flatMap((chartWeek) => TABLES.map((table) => partitionKey(table, chartWeek))) });
   }
 
   /** A query engine over the lake, sharing this pipeline's DuckDB. */
