@@ -54,6 +54,7 @@ const style: fc.Arbitrary<CsvStyle> = fc.record({
 
 describe('property: the CSV reader and the raw JSON reader (fast-check)', function () {
   let dir: string;
+  let scratch: string;
   let pipeline: LocalPipeline;
   let store: FsStore;
   let weekNumber = 0;
@@ -62,12 +63,14 @@ describe('property: the CSV reader and the raw JSON reader (fast-check)', functi
 
   before(async () => {
     dir = tempDir('property');
-    pipeline = await LocalPipeline.open(new FsStore(tempDir('property-scratch')), silentLogger);
+    scratch = tempDir('property-scratch');
+    pipeline = await LocalPipeline.open(new FsStore(scratch), silentLogger);
     store = new FsStore(dir); // its puts emit no event here: the property calls the transform itself
   });
   after(async () => {
     await pipeline?.close();
     if (dir) removeDir(dir);
+    if (scratch) removeDir(scratch);
   });
 
   async function rowsOf(week: string): Promise<CsvRow[]> {
