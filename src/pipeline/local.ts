@@ -7,7 +7,7 @@ import { DuckDb, type DuckDbEngine } from '../query';
 import { partitionKey, putAll, type ChartWeek, type ObjectStore } from '../store';
 import { MAX_RAW_OBJECT_BYTES, TABLES, type TransformedWeek } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
-import { withWeekLock } from './lock';
+import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
 import { TransformRouter, type RoutedResult } from './router';
 import { transformRawBatch } from '../transform/batch';

@@ -1,6 +1,6 @@
 import { latestChartDate } from '../sources';
 import { silentLogger, type Logger } from '../log';
-import { WeekLockedError } from '../pipeline/lock';
+import { WeekLockedError } from '../store/lock';
 import { findGaps, readLakeState, addDays, type Gap } from '../quality';
 import type { ChartWeek, ObjectStore } from '../store';
 import { RawObjectRejected } from '../transform/errors';

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import { withWeekLock, type WeekLockOptions } from '../pipeline/lock';
+import { withWeekLock, type WeekLockOptions } from '../store/lock';
 import type { TransformRouter } from '../pipeline/router';
 import { extractThenSettle } from '../pipeline/local';
 import type { DuckDb } from '../query';

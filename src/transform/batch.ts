@@ -8,7 +8,7 @@ import { FsStore, getRequired, inPool, lineageKey, parseRawKey, partitionKey, pu
 import { regionOfAlias } from '../sources/envelope';
 import { silentLogger } from '../log';
 import { CODE_VERSION } from '../config/version';
-import { acquireWeekLock, WeekLockedError, type HeldLock } from '../pipeline/lock';
+import { acquireWeekLock, WeekLockedError, type HeldLock } from '../store/lock';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { transformRawObject, type Lineage, type TransformContext, type TransformedWeek } from './handler';
 import { TABLES, type TableName } from './tables';

@@ -19,7 +19,7 @@ import { envelopeProblem, regionOfAlias, type RawEnvelope } from '../sources/env
 import { silentLogger, type Logger } from '../log';
 import { CODE_VERSION } from '../config/version';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
-import { withWeekLock, type WeekLockOptions } from '../pipeline/lock';
+import { withWeekLock, type WeekLockOptions } from '../store/lock';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { TABLES, type TableName } from './tables';
 

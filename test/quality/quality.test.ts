@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { openLakeEngine } from '../../src/catalog';
 import { memoryLogger, silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
-import { acquireWeekLock, WeekLockedError, withWeekLock, type LockBody } from '../../src/pipeline/lock';
+import { acquireWeekLock, WeekLockedError, withWeekLock, type LockBody } from '../../src/store/lock';
 import { findGaps, listRuns, qualityReport } from '../../src/quality';
 import { catchUp, type WeekWorker } from '../../src/schedule';
 import { FsStore, lineageKey, rawCsvKey, weekLockKey, type ChartWeek } from '../../src/store';

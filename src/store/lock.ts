@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
-import { weekLockKey, type ChartWeek, type ObjectStore } from '../store';
+import { weekLockKey, type ChartWeek } from './keys';
+import type { ObjectStore } from './types';
 
 /** What a lock object holds: who has the week, since when, and until when it counts as alive. */
 export interface LockBody {
