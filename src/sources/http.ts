@@ -104,6 +104,9 @@ export class HttpClient {
           const wait = this.sleep(waitMs);
           this.pause = this.pause.then(() => wait);
           await wait;
+          // The pause releases every held request at once; a jittered step keeps this retry from arriving in
+          // lockstep with them (and from meeting the same rate-limit slot again and again).
+          await this.sleep(this.backoff(1));
           continue;
         }
         if (status >= 500) {
