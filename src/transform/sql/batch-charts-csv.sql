@@ -34,13 +34,7 @@ SELECT
   TRY_CAST(peak_rank AS INTEGER),
   NULLIF(TRY_CAST(previous_rank AS INTEGER), -1),
   TRY_CAST(weeks_on_chart AS INTEGER),
-  CASE
-    WHEN TRY_CAST(previous_rank AS INTEGER) = -1 AND TRY_CAST(weeks_on_chart AS INTEGER) = 1 THEN 'NEW_ENTRY'
-    WHEN TRY_CAST(previous_rank AS INTEGER) = -1 THEN 'RE_ENTRY'
-    WHEN TRY_CAST(previous_rank AS INTEGER) > TRY_CAST(rank AS INTEGER) THEN 'MOVED_UP'
-    WHEN TRY_CAST(previous_rank AS INTEGER) < TRY_CAST(rank AS INTEGER) THEN 'MOVED_DOWN'
-    ELSE 'NO_CHANGE'
-  END
+  csv_entry_status(previous_rank, rank, weeks_on_chart)
 FROM batch_csv_row AS r
 JOIN batch_file AS f USING (file_id);
 

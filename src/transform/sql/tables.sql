@@ -63,3 +63,14 @@ CREATE TEMP TABLE entry_track (
 CREATE TEMP TABLE track_object (track_id VARCHAR NOT NULL, t JSON);
 CREATE TEMP TABLE album_object (album_id VARCHAR NOT NULL, a JSON);
 CREATE TEMP TABLE artist_object (artist_id VARCHAR NOT NULL, o JSON);
+
+-- A Charts CSV has no status column: the one the charts service states, derived from a row's text fields
+-- (previous_rank -1 marks a new entry or a re-entry). Shared by the one-file and the batch import.
+CREATE OR REPLACE TEMP MACRO csv_entry_status(previous_rank, rank, weeks_on_chart) AS
+  CASE
+    WHEN TRY_CAST(previous_rank AS INTEGER) = -1 AND TRY_CAST(weeks_on_chart AS INTEGER) = 1 THEN 'NEW_ENTRY'
+    WHEN TRY_CAST(previous_rank AS INTEGER) = -1 THEN 'RE_ENTRY'
+    WHEN TRY_CAST(previous_rank AS INTEGER) > TRY_CAST(rank AS INTEGER) THEN 'MOVED_UP'
+    WHEN TRY_CAST(previous_rank AS INTEGER) < TRY_CAST(rank AS INTEGER) THEN 'MOVED_DOWN'
+    ELSE 'NO_CHANGE'
+  END;
