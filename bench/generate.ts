@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { mulberry32 as prng } from '../src/demo/prng';
 
 /** 73 Spotify Charts regions: global and 72 markets with a weekly chart. */
 export const REGIONS: readonly string[] = (
@@ -27,18 +28,6 @@ export interface GeneratedInput {
 
 const CHART_SIZE = 200;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** A small deterministic PRNG (mulberry32): the same scale gives the same files on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function chartWeeks(count: number, first = '2021-01-07'): string[] {
   const start = Date.parse(`${first}T00:00:00Z`);

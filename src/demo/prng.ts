@@ -5,21 +5,25 @@
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-export class Prng {
-  private state: number;
-
-  constructor(seed: number) {
-    // Mix the seed so that nearby seeds give unrelated streams.
-    this.state = hash32(`seed:${seed}`) || 0x9e3779b9;
-  }
-
-  /** Uniform in [0, 1) (mulberry32). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
+/** mulberry32: a tiny deterministic generator of uniform numbers in [0, 1), the same on every machine. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Prng {
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
+
+  constructor(seed: number) {
+    // Mix the seed so that nearby seeds give unrelated streams.
+    this.next = mulberry32(hash32(`seed:${seed}`) || 0x9e3779b9);
   }
 
   /** Integer in [min, max]. */

@@ -1,17 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-
-/** A small deterministic PRNG (mulberry32), so synthetic charts are the same on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../src/demo/prng';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const trackId = (n: number) => Array.from({ length: 22 }, (_, i) => BASE62[(n * 7919 + i * 31 + Math.floor(n / (i + 1))) % 62]).join('');
