@@ -35,11 +35,7 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * opening the lake after a weekly run is that week's files, not the lake's.
  */
 export async function syncQueryCache(connection: DuckDbConnection, store: ObjectStore, catalog: Catalog, lakeRoot: string): Promise<{ reloaded: number }> {
-  await connection.run(`CREATE TABLE IF NOT EXISTS ${CACHE_ALIAS}._cache_tables (table_name VARCHAR PRIMARY KEY, columns VARCHAR)`);
-  await connection.run(`CREATE TABLE IF NOT EXISTS ${CACHE_ALIAS}._cache_charts (table_name VARCHAR, chart VARCHAR, fingerprint VARCHAR, PRIMARY KEY (table_name, chart))`);
-  await connection.run(
-    `CREATE TABLE IF NOT EXISTS ${CACHE_ALIAS}._cache_partitions (table_name VARCHAR, chart VARCHAR, week DATE, key VARCHAR, size BIGINT, last_modified VARCHAR, PRIMARY KEY (table_name, key))`,
-  );
+  await connection.runScript(loadSql(SQL_DIR, 'query-cache-schema'));
   await connection.run('BEGIN TRANSACTION');
   let reloaded = 0;
   try {

@@ -154,7 +154,7 @@ async function flattenBatch(
   }
   const failing = await connection.all<{ file_id: number }>(renderSql(loadSql(SQL_DIR, 'batch-checks'), { today: now.toISOString().slice(0, 10) }, 'batch-checks.sql'));
   const rejected = new Set(failing.map((row) => row.file_id));
-  await connection.run('CREATE TEMP TABLE batch_rejected AS SELECT UNNEST(' + JSON.stringify([...rejected, -1]) + ') AS file_id');
+  await connection.run(renderSql('CREATE TEMP TABLE batch_rejected AS SELECT UNNEST({{file_ids}}) AS file_id', { file_ids: [...rejected, -1] }));
 
   // Every partition stays one file: DuckDB opens a new file for a partition it had to close.
   await connection.run(`SET partitioned_write_max_open_files = ${files.length + 16}`);
