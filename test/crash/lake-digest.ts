@@ -37,32 +37,27 @@ export async function lakeDigest(duck: DuckDb, root: string): Promise<LakeDigest
   return digest;
 }
 
-/** Every file below `dir` whose name ends in `.parquet` (what a `*.parquet` glob would read). */
-export function parquetFiles(dir: string): string[] {
+/** Every file below `dir` whose name passes `keep`. */
+function filesBelow(dir: string, keep: (name: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (current: string) => {
     if (!existsSync(current)) return;
     for (const name of readdirSync(current)) {
       const full = path.join(current, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.parquet')) out.push(full);
+      else if (keep(name)) out.push(full);
     }
   };
   walk(dir);
   return out;
 }
 
+/** Every file below `dir` whose name ends in `.parquet` (what a `*.parquet` glob would read). */
+export function parquetFiles(dir: string): string[] {
+  return filesBelow(dir, (name) => name.endsWith('.parquet'));
+}
+
 /** Leftover temporary files of writes cut short (invisible to the store's list and to the views' globs). */
 export function tempFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string) => {
-    if (!existsSync(current)) return;
-    for (const name of readdirSync(current)) {
-      const full = path.join(current, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.includes('.tmp-')) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
+  return filesBelow(dir, (name) => name.includes('.tmp-'));
 }

@@ -9,11 +9,10 @@ export const US_2023 = path.join(SHARED, 'data', 'spotify-charts', 'us-weekly-20
 
 /** Skips the calling suite or test when ../shared is absent, saying what is missing. */
 export function requireShared(context: Mocha.Context, what = US_2023): void {
-  if (!existsSync(what)) context.skip();
-}
-
-export function skipMessage(what = US_2023): string {
-  return existsSync(what) ? '' : ` (skipped: ${what} is missing — it comes with ../shared beside the checkout)`;
+  if (existsSync(what)) return;
+  const title = context.currentTest?.fullTitle() ?? context.test?.parent?.fullTitle() ?? 'a test';
+  console.log(`      (skipped "${title}": ${what} is missing — it comes with ../shared beside the checkout)`);
+  context.skip();
 }
 
 export function tempDir(label = 'lake'): string {
