@@ -43,6 +43,9 @@ export async function syncQueryCache(connection: DuckDbConnection, store: Object
     const cachedColumns = new Map(tables.map((row) => [row.table_name, row.columns]));
     for (const name of cachedColumns.keys()) if (!catalog.tables[name]) await dropTable(connection, name);
     const charts = await connection.all<{ table_name: string; chart: string; fingerprint: string }>(`SELECT table_name, chart, fingerprint FROM ${CACHE_ALIAS}._cache_charts`);
+    // First what changed (a chart whose fingerprint moved, or that is gone), then one read of its cached partitions
+    // and one write of the new fingerprints: per-chart statements cost more as the cache grows.
+    const changed: { table: CatalogTable; chart: string; fingerprint?: string }[] = [];
     for (const table of Object.values(catalog.tables)) {
       const columns = JSON.stringify(table.columns);
       if (cachedColumns.get(table.name) !== columns) {
@@ -52,14 +55,31 @@ export async function syncQueryCache(connection: DuckDbConnection, store: Object
       const fresh = cachedColumns.get(table.name) === columns;
       const known = new Map(fresh ? charts.filter((row) => row.table_name === table.name).map((row) => [row.chart, row.fingerprint]) : []);
       for (const [chart, summary] of Object.entries(table.charts)) {
-        if (known.get(chart) === summary.fingerprint) continue;
-        reloaded += await syncChart(connection, table, chart, (await readPartitionList(store, partitionListKey(table.name, chart))) ?? [], lakeRoot);
-        await connection.run(`INSERT OR REPLACE INTO ${CACHE_ALIAS}._cache_charts VALUES (${sqlString(table.name)}, ${sqlString(chart)}, ${sqlString(summary.fingerprint)})`);
+        if (known.get(chart) !== summary.fingerprint) changed.push({ table, chart, fingerprint: summary.fingerprint });
       }
-      for (const chart of known.keys()) {
-        if (table.charts[chart]) continue;
-        reloaded += await syncChart(connection, table, chart, [], lakeRoot);
-        await connection.run(`DELETE FROM ${CACHE_ALIAS}._cache_charts WHERE table_name = ${sqlString(table.name)} AND chart = ${sqlString(chart)}`);
+      for (const chart of known.keys()) if (!table.charts[chart]) changed.push({ table, chart });
+    }
+    if (changed.length > 0) {
+      const cached = await connection.all<CachedPartition & { table_name: string; chart: string }>(
+        `SELECT table_name, chart, key, size, last_modified FROM ${CACHE_ALIAS}._cache_partitions
+         WHERE concat(table_name, '/', chart) IN (${changed.map(({ table, chart }) => sqlString(`${table.name}/${chart}`)).join(', ')})`,
+      );
+      for (const { table, chart, fingerprint } of changed) {
+        const list = fingerprint === undefined ? [] : ((await readPartitionList(store, partitionListKey(table.name, chart))) ?? []);
+        const rows = cached.filter((row) => row.table_name === table.name && row.chart === chart);
+        reloaded += await syncChart(connection, table, chart, list, rows, lakeRoot);
+      }
+      const gone = changed.filter((entry) => entry.fingerprint === undefined);
+      if (gone.length > 0) {
+        await connection.run(
+          `DELETE FROM ${CACHE_ALIAS}._cache_charts WHERE concat(table_name, '/', chart) IN (${gone.map(({ table, chart }) => sqlString(`${table.name}/${chart}`)).join(', ')})`,
+        );
+      }
+      const kept = changed.filter((entry) => entry.fingerprint !== undefined);
+      if (kept.length > 0) {
+        await connection.run(
+          `INSERT OR REPLACE INTO ${CACHE_ALIAS}._cache_charts VALUES ${kept.map(({ table, chart, fingerprint }) => `(${sqlString(table.name)}, ${sqlString(chart)}, ${sqlString(fingerprint!)})`).join(', ')}`,
+        );
       }
     }
     await connection.run('COMMIT');
@@ -89,11 +109,22 @@ const RUNS_COLUMNS = [
   'chart_entries_rows BIGINT, tracks_rows BIGINT, track_artists_rows BIGINT, albums_rows BIGINT, artists_rows BIGINT',
 ].join(', ');
 
+/** A partition file the cache holds. */
+type CachedPartition = {
+  key: string;
+  size: number;
+  last_modified: string;
+};
+
 /** Makes the cached rows of one table/chart equal the catalogued, non-drifted partitions. Returns partitions reloaded. */
-async function syncChart(connection: DuckDbConnection, table: CatalogTable, chart: string, list: CatalogPartition[], lakeRoot: string): Promise<number> {
-  const cached = await connection.all<{ key: string; size: number; last_modified: string }>(
-    `SELECT key, size, last_modified FROM ${CACHE_ALIAS}._cache_partitions WHERE table_name = ${sqlString(table.name)} AND chart = ${sqlString(chart)}`,
-  );
+async function syncChart(
+  connection: DuckDbConnection,
+  table: CatalogTable,
+  chart: string,
+  list: CatalogPartition[],
+  cached: CachedPartition[],
+  lakeRoot: string,
+): Promise<number> {
   const wanted = new Map(list.filter((partition) => !partition.drifted).map((partition) => [partition.key, partition]));
   const have = new Map(cached.map((row) => [row.key, row]));
   const stale = cached.filter((row) => {
