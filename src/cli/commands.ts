@@ -6,7 +6,7 @@ import { athenaEngineFromEnv } from './aws-commands';
 import { openStore } from '../store';
 import { transformRawObject } from '../transform';
 import { LocalPipeline } from '../pipeline';
-import { Progress } from './progress';
+import { Progress } from '../log';
 import type { Command, Values } from './command';
 import { runCommands } from './run-commands';
 import { qualityCommands } from './quality-commands';

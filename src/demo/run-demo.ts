@@ -3,7 +3,7 @@ import { silentLogger } from '../log';
 import { formatResult, runSavedAnalysis, savedAnalysis } from '../query';
 import { partitionKey, type ObjectStore } from '../store';
 import { LocalPipeline } from '../pipeline';
-import { Progress } from '../cli/progress';
+import { Progress } from '../log';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from './catalog';
 import { demoSourceOptions, startSpotifyServer } from './spotify-server';
 

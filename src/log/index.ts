@@ -63,3 +63,4 @@ export const silentLogger: Logger = { log() {} };
 function rank(level: LogLevel): number {
   return { debug: 0, info: 1, warn: 2, error: 3 }[level];
 }
+export { Progress } from './progress';
