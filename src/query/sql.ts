@@ -36,15 +36,6 @@ export function renderSql(template: string, values: Record<string, SqlValue>, so
   return sql;
 }
 
-/** Parameter names a template uses, in order of first use. */
-export function sqlParameters(template: string): string[] {
-  const names: string[] = [];
-  for (const match of template.matchAll(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/gi)) {
-    if (!names.includes(match[1])) names.push(match[1]);
-  }
-  return names;
-}
-
 const cache = new Map<string, string>();
 
 /** Reads a `.sql` file that lives beside the code that runs it. */
