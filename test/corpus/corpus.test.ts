@@ -3,11 +3,10 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import * as path from 'node:path';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
-import { renderSql } from '../../src/query/sql';
-import { FsStore, partitionKey, rawSpotifyKey } from '../../src/store';
+import { FsStore, rawSpotifyKey } from '../../src/store';
 import { MAX_RAW_OBJECT_BYTES, RawObjectRejected } from '../../src/transform';
 import { removeDir, requireShared, snapshot, tempDir, US_2023 } from '../support/lake';
-import { envelopeOf, hugeCsvChunks, parseCsv, renderCsv, SPOTIFY_STYLE, type CsvRow } from './generate';
+import { chartRowsOf, envelopeOf, hugeCsvChunks, parseCsv, renderCsv, SPOTIFY_STYLE, type CsvRow } from './generate';
 
 const CHART = 'regional-us-weekly';
 const original = (week: string) => readFileSync(path.join(US_2023, `regional-us-weekly-${week}.csv`));
@@ -117,19 +116,7 @@ describe('bad input corpus: each file gets its designed outcome, and nothing alr
     }
   }
 
-  async function rowsOf(week: string): Promise<CsvRow[]> {
-    const file = path.join(lake, ...partitionKey('chart_entries', { chart: CHART, week }).split('/'));
-    return pipeline.duck.withConnection(async (connection) => {
-      const rows = await connection.all<Record<string, unknown>>(
-        renderSql(
-          `SELECT rank, track_id, artist_names, track_name, label AS source, peak_rank, coalesce(previous_rank, -1) AS previous_rank, weeks_on_chart, streams
-           FROM read_parquet({{file}}) ORDER BY rank`,
-          { file },
-        ),
-      );
-      return rows.map((row) => ({ ...row, streams: Number(row.streams) }) as unknown as CsvRow);
-    });
-  }
+  const rowsOf = (week: string) => chartRowsOf(pipeline.duck, lake, CHART, week);
 
   it(`has at least 20 broken or unusual files (${CSV_CASES.length} CSVs, 4 raw JSON objects, 1 huge file)`, () => {
     expect(CSV_CASES.length + 4 + 1).to.be.at.least(20);

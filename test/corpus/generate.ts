@@ -2,6 +2,10 @@
  * Generates chart files for the corpus and property tests: Spotify Charts weekly CSVs (byte-level choices: BOM,
  * line ends, quoting) and raw JSON envelopes, from typed rows. Broken files are made from these by the tests.
  */
+import * as path from 'node:path';
+import type { DuckDb } from '../../src/query';
+import { renderSql } from '../../src/query/sql';
+import { partitionKey } from '../../src/store';
 import { CHARTS_CSV_COLUMNS } from '../../src/transform';
 import { RAW_SCHEMA_VERSION, type ChartsServiceEnvelope, type ChartsServiceEntry } from '../../src/sources/envelope';
 
@@ -119,4 +123,19 @@ export function hugeCsvChunks(row: string, bytes: number): { header: string; chu
   const header = `${CHARTS_CSV_COLUMNS.join(',')}\r\n`;
   const chunk = `${row}\r\n`.repeat(Math.ceil((1 << 20) / (row.length + 2)));
   return { header, chunk, count: Math.ceil(bytes / chunk.length) };
+}
+
+/** The chart_entries partition of one week in a folder lake, read back as the CSV rows it came from. */
+export async function chartRowsOf(duck: DuckDb, lake: string, chart: string, week: string): Promise<CsvRow[]> {
+  const file = path.join(lake, ...partitionKey('chart_entries', { chart, week }).split('/'));
+  return duck.withConnection(async (connection) => {
+    const rows = await connection.all<Record<string, unknown>>(
+      renderSql(
+        `SELECT rank, track_id, artist_names, track_name, label AS source, peak_rank, coalesce(previous_rank, -1) AS previous_rank, weeks_on_chart, streams
+         FROM read_parquet({{file}}) ORDER BY rank`,
+        { file },
+      ),
+    );
+    return rows.map((row) => ({ ...row, streams: Number(row.streams) }) as unknown as CsvRow);
+  });
 }

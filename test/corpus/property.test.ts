@@ -3,11 +3,10 @@ import fc from 'fast-check';
 import * as path from 'node:path';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
-import { renderSql } from '../../src/query/sql';
-import { FsStore, partitionKey, rawCsvKey, rawSpotifyKey } from '../../src/store';
+import { FsStore, rawCsvKey, rawSpotifyKey } from '../../src/store';
 import { RawObjectRejected, transformRawObject } from '../../src/transform';
 import { removeDir, snapshot, tempDir } from '../support/lake';
-import { envelopeOf, renderCsv, type CsvRow, type CsvStyle } from './generate';
+import { chartRowsOf, envelopeOf, renderCsv, type CsvRow, type CsvStyle } from './generate';
 
 const CHART = 'regional-us-weekly';
 const BASE62 = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'];
@@ -73,19 +72,7 @@ describe('property: the CSV reader and the raw JSON reader (fast-check)', functi
     if (scratch) removeDir(scratch);
   });
 
-  async function rowsOf(week: string): Promise<CsvRow[]> {
-    const file = path.join(dir, ...partitionKey('chart_entries', { chart: CHART, week }).split('/'));
-    return pipeline.duck.withConnection(async (connection) => {
-      const rows = await connection.all<Record<string, unknown>>(
-        renderSql(
-          `SELECT rank, track_id, track_name, artist_names, label AS source, peak_rank, coalesce(previous_rank, -1) AS previous_rank, weeks_on_chart, streams
-           FROM read_parquet({{file}}) ORDER BY rank`,
-          { file },
-        ),
-      );
-      return rows.map((row) => ({ ...row, streams: Number(row.streams) }) as unknown as CsvRow);
-    });
-  }
+  const rowsOf = (week: string) => chartRowsOf(pipeline.duck, dir, CHART, week);
 
   const sameRows = (rows: CsvRow[]) => rows.map((row) => ({ ...row }));
   const transform = (rawKey: string) => transformRawObject(rawKey, { store, duck: pipeline.duck, log: silentLogger });
