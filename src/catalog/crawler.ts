@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
-import { LINEAGE_TABLE, parsePartitionKey, TRANSFORMED_PREFIX, type ObjectInfo, type ObjectStore } from '../store';
+import { lakeLockKey, parseTableFileKey, TRANSFORMED_PREFIX, withLocks, type ObjectInfo, type ObjectStore } from '../store';
 import type { DuckDb } from '../query/duckdb';
 import { localLakeRoot } from '../query/lake-files';
 import { readSchemas } from './footers';
-import { readPartitionList, readPartitionLists, writePartitionList } from './partition-lists';
 import {
   CATALOG_KEY,
   PARTITION_KEYS,
-  partitionListKey,
   type Catalog,
   type CatalogChart,
   type CatalogColumn,
@@ -18,94 +15,70 @@ import {
 } from './types';
 
 export interface CrawlOptions {
-  /**
-   * Partition keys written (or deleted) since the last crawl, e.g. what a transform just wrote. Only these
-   * are looked at: their footers are read, their table/chart partition lists rewritten, and `catalog.json`
-   * (which does not list partitions) rewritten, so the cost does not grow with the lake. Without it (or when
-   * there is no catalog yet) the crawl is full: every partition is listed, and footers are read for those new or
-   * changed since the last crawl.
-   */
-  changedKeys?: readonly string[];
   now?: Date;
 }
 
 /**
- * The local crawler (what the Glue crawler does on AWS): one table per folder of `transformed/`, partitions from
- * `chart=`/`week=`, each partition's schema from its Parquet footer, a new version per schema change, and type
- * changes reported as drift.
+ * The local crawler (what the Glue crawler does on AWS): one table per folder of `transformed/`, one partition per
+ * file (`chart=`/`year=`, or none for a lake-wide table), each file's schema from its Parquet footer (read again
+ * only when the file changed since the last crawl), a new version per schema change, and type changes reported as
+ * drift. The catalog is derived from the files alone, so a crawl repairs whatever state `catalog.json` is in; crawls
+ * are serialised by a lake lock, and `catalog.json` is one object written whole, so a kill leaves the old or the new.
  */
 export async function crawl(store: ObjectStore, duck: DuckDb, options: CrawlOptions = {}): Promise<Catalog> {
-  const now = options.now ?? new Date();
+  const lock = { key: lakeLockKey('crawl'), subject: { chart: 'lake', week: 'catalog' } };
+  return withLocks(store, [lock], 'crawl', () => crawlLocked(store, duck, options.now ?? new Date()), { waitMs: 5 * 60_000 });
+}
+
+async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date): Promise<Catalog> {
   const previous = await readCatalog(store);
   const root = await localLakeRoot(store);
-  const incremental = previous !== undefined && options.changedKeys !== undefined;
-
-  // What each table/chart holds now: the whole listing (full crawl) or the changed keys' heads (incremental).
-  const seen = new Map<string, Map<string, Map<string, ObjectInfo | undefined>>>();
-  const note = (key: string, object: ObjectInfo | undefined) => {
-    const parts = parsePartitionKey(key);
-    if (!parts || parts.table === LINEAGE_TABLE || !parts.file.endsWith('.parquet')) return;
-    const charts = seen.get(parts.table) ?? new Map<string, Map<string, ObjectInfo | undefined>>();
-    const objects = charts.get(parts.chart) ?? new Map<string, ObjectInfo | undefined>();
-    objects.set(key, object);
-    charts.set(parts.chart, objects);
-    seen.set(parts.table, charts);
-  };
-  if (incremental) {
-    for (const key of new Set(options.changedKeys)) note(key, await store.head(key));
-  } else {
-    for (const object of await store.list(TRANSFORMED_PREFIX)) note(object.key, object);
+  const files = new Map<string, ObjectInfo[]>();
+  for (const object of await store.list(TRANSFORMED_PREFIX)) {
+    const parts = parseTableFileKey(object.key);
+    if (!parts || !parts.file.endsWith('.parquet')) continue;
+    files.set(parts.table, [...(files.get(parts.table) ?? []), object]);
   }
+  // Footers only for files new or changed since the last crawl.
+  const known = new Map<string, CatalogPartition>();
+  for (const table of Object.values(previous?.tables ?? {})) for (const partition of table.partitions) known.set(partition.key, partition);
+  const changed = [...files.values()].flat().filter((object) => {
+    const seen = known.get(object.key);
+    return !seen || seen.size !== object.size || seen.last_modified !== object.lastModified.toISOString();
+  });
+  const schemas = await readSchemas(duck, changed.map((object) => object.key), root);
 
-  const tables: Record<string, CatalogTable> = incremental ? { ...previous.tables } : {};
-  const names = new Set([...seen.keys(), ...(incremental ? [] : Object.keys(previous?.tables ?? {}))]);
-  const lists: { key: string; list: CatalogPartition[] | undefined }[] = [];
-  for (const name of [...names].sort()) {
-    const before = previous?.tables[name];
-    const charts = seen.get(name) ?? new Map<string, Map<string, ObjectInfo | undefined>>();
-    const scope = incremental ? [...charts.keys()] : [...new Set([...charts.keys(), ...Object.keys(before?.charts ?? {})])];
-    const updated = await crawlTable(store, duck, root, { name, before, charts, scope, incremental, now });
-    lists.push(...updated.lists);
-    if (updated.table.partitions > 0) tables[name] = updated.table;
-    else delete tables[name];
+  const tables: Record<string, CatalogTable> = {};
+  for (const name of [...files.keys()].sort()) {
+    const table = crawlTable(name, files.get(name)!, previous?.tables[name], known, schemas, now);
+    if (table.partitions.length > 0) tables[name] = table;
   }
-  for (const { key, list } of lists) await writePartitionList(store, key, list);
-  const sorted = Object.fromEntries(Object.entries(tables).sort(([a], [b]) => a.localeCompare(b)));
-  const catalog: Catalog = { format: 2, updated_at: now.toISOString(), tables: sorted };
+  const catalog: Catalog = { format: 3, updated_at: now.toISOString(), tables };
   await store.put(CATALOG_KEY, JSON.stringify(catalog, null, 2));
   return catalog;
 }
 
+/** The catalog as last crawled, or undefined when there is none or it cannot be read (the next crawl rebuilds it). */
 export async function readCatalog(store: ObjectStore): Promise<Catalog | undefined> {
   const body = await store.get(CATALOG_KEY);
   if (!body) return undefined;
   try {
     const catalog = JSON.parse(body.toString('utf8')) as Catalog;
-    // An older format (partitions inline) or a damaged catalog is rebuilt by the next (full) crawl.
-    return catalog.format === 2 ? catalog : undefined;
+    return catalog.format === 3 && typeof catalog.tables === 'object' && catalog.tables !== null ? catalog : undefined;
   } catch {
     return undefined;
   }
 }
 
-interface TableCrawl {
-  name: string;
-  before: CatalogTable | undefined;
-  /** Per chart: key → object now (undefined: gone). */
-  charts: Map<string, Map<string, ObjectInfo | undefined>>;
-  /** The charts whose partition lists are rebuilt. */
-  scope: string[];
-  incremental: boolean;
-  now: Date;
-}
-
-async function crawlTable(
-  store: ObjectStore,
-  duck: DuckDb,
-  root: string,
-  { name, before, charts, scope, incremental, now }: TableCrawl,
-): Promise<{ table: CatalogTable; lists: { key: string; list: CatalogPartition[] | undefined }[] }> {
-  const versions: CatalogVersion[] = (before?.versions ?? []).map((version) => ({ ...version, partitions: incremental ? version.partitions : 0 }));
+function crawlTable(
+  name: string,
+  objects: ObjectInfo[],
+  before: CatalogTable | undefined,
+  known: Map<string, CatalogPartition>,
+  schemas: Map<string, CatalogColumn[]>,
+  now: Date,
+): CatalogTable {
+  const versions: CatalogVersion[] = (before?.versions ?? []).map((version) => ({ ...version, partitions: 0 }));
   const versionOf = (columns: CatalogColumn[]): CatalogVersion => {
     const found = versions.find((version) => signature(version.columns) === signature(columns));
     if (found) return found;
@@ -113,76 +86,30 @@ async function crawlTable(
     versions.push(version);
     return version;
   };
-  const byNumber = (number: number) => versions.find((version) => version.version === number)!;
-
-  // The old and new partition lists of the charts in scope; footers only for new or changed files.
-  const oldLists = new Map<string, CatalogPartition[]>();
-  const newObjects = new Map<string, ObjectInfo[]>();
-  const changed: string[] = [];
-  for (const chart of scope) {
-    const old = (await readPartitionList(store, partitionListKey(name, chart))) ?? [];
-    oldLists.set(chart, old);
-    const known = new Map(old.map((partition) => [partition.key, partition]));
-    const objects = charts.get(chart) ?? new Map<string, ObjectInfo | undefined>();
-    const current = incremental ? new Map(old.map((partition) => [partition.key, toObject(partition)])) : new Map<string, ObjectInfo>();
-    for (const [key, object] of objects) {
-      if (object) current.set(key, object);
-      else current.delete(key);
-    }
-    const list = [...current.values()].sort((a, b) => a.key.localeCompare(b.key));
-    newObjects.set(chart, list);
-    for (const object of list) {
-      const seen = known.get(object.key);
-      if (!seen || seen.size !== object.size || seen.last_modified !== object.lastModified.toISOString()) changed.push(object.key);
-    }
-  }
-  const schemas = await readSchemas(duck, changed, root);
-
-  const newLists = new Map<string, CatalogPartition[]>();
-  for (const chart of scope) {
-    const old = oldLists.get(chart)!;
-    const known = new Map(old.map((partition) => [partition.key, partition]));
-    if (incremental) for (const partition of old) byNumber(partition.version).partitions -= 1;
-    const list = newObjects.get(chart)!.map((object): CatalogPartition => {
-      const parts = parsePartitionKey(object.key)!;
-      const columns = schemas.get(object.key);
-      const version = columns ? versionOf(columns).version : known.get(object.key)!.version;
-      byNumber(version).partitions += 1;
-      return { chart: parts.chart, week: parts.week, key: object.key, size: object.size, last_modified: object.lastModified.toISOString(), version };
+  const partitions: CatalogPartition[] = [];
+  for (const object of [...objects].sort((a, b) => a.key.localeCompare(b.key))) {
+    const parts = parseTableFileKey(object.key)!;
+    const columns = schemas.get(object.key);
+    const old = known.get(object.key);
+    // A file whose footer could not be read now and was never read before is not catalogued (it is being written).
+    const version = columns ? versionOf(columns) : old ? versions.find((candidate) => candidate.version === old.version) : undefined;
+    if (!version) continue;
+    version.partitions += 1;
+    partitions.push({
+      ...(parts.chart !== undefined ? { chart: parts.chart, year: parts.year } : {}),
+      key: object.key,
+      size: object.size,
+      last_modified: object.lastModified.toISOString(),
+      version: version.version,
     });
-    newLists.set(chart, list);
   }
 
-  // Drift needs every partition's version (to name them): only then, and while drift lasts, are all of this
-  // table's lists read. A lake without drift never pays for it.
-  let drift = findDriftTypes(versions);
-  if (drift.length > 0 || (before?.drift.length ?? 0) > 0) {
-    for (const chart of Object.keys(before?.charts ?? {})) {
-      if (newLists.has(chart)) continue;
-      const list = (await readPartitionList(store, partitionListKey(name, chart))) ?? [];
-      oldLists.set(chart, list);
-      newLists.set(chart, list.map((partition) => ({ ...partition })));
-    }
-    const all = [...newLists.values()].flat().sort((a, b) => a.key.localeCompare(b.key));
-    const named = nameDrift(drift, all);
-    const excluded = new Set(named.flatMap((item) => item.excluded));
-    for (const partition of all) {
-      if (excluded.has(partition.key)) partition.drifted = true;
-      else delete partition.drifted;
-    }
-    drift = named;
-  }
+  const drift = nameDrift(findDriftTypes(versions), partitions);
+  const excluded = new Set(drift.flatMap((item) => item.excluded));
+  for (const partition of partitions) if (excluded.has(partition.key)) partition.drifted = true;
 
-  const lists: { key: string; list: CatalogPartition[] | undefined }[] = [];
-  const chartSummaries: Record<string, CatalogChart> = incremental ? { ...(before?.charts ?? {}) } : {};
-  for (const [chart, list] of newLists) {
-    if (JSON.stringify(list) !== JSON.stringify(oldLists.get(chart))) lists.push({ key: partitionListKey(name, chart), list: list.length > 0 ? list : undefined });
-    if (list.length > 0) chartSummaries[chart] = summarize(list);
-    else delete chartSummaries[chart];
-  }
-
-  // The table's columns: every column of every version that still has partitions, in first-seen order, with
-  // its established type (a drifted type never becomes the table's).
+  // The table's columns: every column of every version that still has files, in first-seen order, with its
+  // established type (a drifted type never becomes the table's).
   const established = new Map(drift.map((item) => [item.column, item.expected]));
   const columns: CatalogColumn[] = [];
   for (const version of versions.filter((candidate) => candidate.partitions > 0)) {
@@ -190,28 +117,25 @@ async function crawlTable(
       if (!columns.some((existing) => existing.name === column.name)) columns.push({ name: column.name, type: established.get(column.name) ?? column.type });
     }
   }
-  const charts_ = Object.fromEntries(Object.entries(chartSummaries).sort(([a], [b]) => a.localeCompare(b)));
-  const table: CatalogTable = {
+  const charts: Record<string, CatalogChart> = {};
+  for (const partition of partitions) {
+    if (partition.chart === undefined || partition.year === undefined) continue;
+    const chart = charts[partition.chart] ?? { partitions: 0, first_year: partition.year, last_year: partition.year };
+    chart.partitions += 1;
+    chart.first_year = Math.min(chart.first_year, partition.year);
+    chart.last_year = Math.max(chart.last_year, partition.year);
+    charts[partition.chart] = chart;
+  }
+  return {
     name,
     location: `${TRANSFORMED_PREFIX}${name}/`,
-    partition_keys: PARTITION_KEYS,
+    partition_keys: partitions.some((partition) => partition.chart !== undefined) ? PARTITION_KEYS : [],
     columns,
     versions,
-    partitions: Object.values(charts_).reduce((sum, chart) => sum + chart.partitions, 0),
-    charts: charts_,
+    partitions,
+    charts,
     drift,
   };
-  return { table, lists };
-}
-
-function toObject(partition: CatalogPartition): ObjectInfo {
-  return { key: partition.key, size: partition.size, lastModified: new Date(partition.last_modified) };
-}
-
-function summarize(list: CatalogPartition[]): CatalogChart {
-  const weeks = list.map((partition) => partition.week).sort();
-  const fingerprint = createHash('sha256').update(JSON.stringify(list)).digest('hex').slice(0, 16);
-  return { partitions: list.length, first_week: weeks[0], last_week: weeks[weeks.length - 1], fingerprint };
 }
 
 function signature(columns: CatalogColumn[]): string {
@@ -233,12 +157,11 @@ function describeChange(before: CatalogColumn[] | undefined, after: CatalogColum
 }
 
 /**
- * A column with more than one type among the versions that have partitions now (a version whose partitions were
- * all rewritten no longer counts). The established type is the one of the oldest such version: a newcomer with
- * another type is what drifted, and its partitions are left out of the view rather than cast. Partitions are
- * named later (`nameDrift`), only when there is drift.
+ * A column with more than one type among the versions that have files now (a version whose files were all
+ * rewritten no longer counts). The established type is the one of the oldest such version: a newcomer with another
+ * type is what drifted, and its files are left out of the view rather than cast.
  */
-function findDriftTypes(versions: CatalogVersion[]): SchemaDrift[] {
+function findDriftTypes(versions: CatalogVersion[]): { column: string; expected: string; versions: Map<string, number[]> }[] {
   const typesByColumn = new Map<string, Map<string, number[]>>();
   for (const version of [...versions].sort((a, b) => a.version - b.version)) {
     if (version.partitions <= 0) continue;
@@ -248,23 +171,22 @@ function findDriftTypes(versions: CatalogVersion[]): SchemaDrift[] {
       typesByColumn.set(column.name, types);
     }
   }
-  const drift: SchemaDrift[] = [];
+  const drift: { column: string; expected: string; versions: Map<string, number[]> }[] = [];
   for (const [column, types] of typesByColumn) {
     if (types.size < 2) continue;
     const [expected] = types.keys(); // Map keeps insertion order: the oldest live version's type comes first.
-    drift.push({ column, expected, types: [...types.entries()].map(([type, inVersions]) => ({ type, partitions: inVersions.map(String) })), excluded: [] });
+    drift.push({ column, expected, versions: types });
   }
   return drift;
 }
 
-/** Fills in the partition keys of each drifted type (`types[].partitions` held version numbers until now). */
-function nameDrift(drift: SchemaDrift[], partitions: CatalogPartition[]): SchemaDrift[] {
+/** Names the files of each drifted type. */
+function nameDrift(drift: ReturnType<typeof findDriftTypes>, partitions: CatalogPartition[]): SchemaDrift[] {
   return drift.map((item) => {
-    const listed = item.types.map(({ type, partitions: inVersions }) => ({
+    const types = [...item.versions.entries()].map(([type, inVersions]) => ({
       type,
-      partitions: partitions.filter((partition) => inVersions.includes(String(partition.version))).map((partition) => partition.key),
+      partitions: partitions.filter((partition) => inVersions.includes(partition.version)).map((partition) => partition.key),
     }));
-    return { ...item, types: listed, excluded: listed.filter((entry) => entry.type !== item.expected).flatMap((entry) => entry.partitions) };
+    return { column: item.column, expected: item.expected, types, excluded: types.filter((entry) => entry.type !== item.expected).flatMap((entry) => entry.partitions) };
   });
 }
-

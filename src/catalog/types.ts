@@ -4,17 +4,19 @@ export interface CatalogColumn {
   type: string;
 }
 
+/** One file of a table: a chart-year of a per-chart table, or the one file of a lake-wide table. */
 export interface CatalogPartition {
-  chart: string;
-  week: string;
+  /** Hive partitions `chart=` and `year=` (absent for a lake-wide table). */
+  chart?: string;
+  year?: number;
   key: string;
   size: number;
   last_modified: string;
-  /** The schema version this partition's file has. */
+  /** The schema version this file has. */
   version: number;
   /**
-   * Set when a column of this partition has another type than the table's established type: the partition is
-   * left out of the DuckDB view (named by `chartlake tables --drift`) instead of being cast.
+   * Set when a column of this file has another type than the table's established type: the file is left out of
+   * the DuckDB view (named by `chartlake tables --drift`) instead of being cast.
    */
   drifted?: boolean;
 }
@@ -44,55 +46,35 @@ export interface SchemaDrift {
   excluded: string[];
 }
 
-/** One chart's partitions of a table, in brief (the full list is in that chart's partition object). */
+/** One chart's files of a table, in brief. */
 export interface CatalogChart {
   partitions: number;
-  first_week: string;
-  last_week: string;
-  /** Changes whenever the chart's partition list does (the query cache reloads only charts whose fingerprint moved). */
-  fingerprint: string;
+  first_year: number;
+  last_year: number;
 }
 
-/**
- * A table in `catalog.json`. The list of partitions is NOT here: it lives in one small object per table and
- * chart (`catalog/partitions/<table>/<chart>.json`, see `partitionListKey`), so that adding a week rewrites
- * objects whose size does not grow with the number of charts, and reading the catalog does not grow with weeks.
- */
+/** A table in `catalog.json`, with its files (a few per chart and year, so the list stays small). */
 export interface CatalogTable {
   name: string;
   location: string;
+  /** `chart` and `year` for a per-chart table; none for a lake-wide one. */
   partition_keys: CatalogColumn[];
-  /** Columns of the newest version (a union: a column added later is null in older partitions). */
+  /** Columns of the newest version (a union: a column added later is null in older files). */
   columns: CatalogColumn[];
   versions: CatalogVersion[];
-  /** Number of partitions (files) of the table. */
-  partitions: number;
+  partitions: CatalogPartition[];
   charts: Record<string, CatalogChart>;
   drift: SchemaDrift[];
 }
 
 export interface Catalog {
-  format: 2;
+  format: 3;
   updated_at: string;
   tables: Record<string, CatalogTable>;
 }
 
-/** The partitions of one table and chart, in week order. */
-export interface PartitionList {
-  table: string;
-  chart: string;
-  partitions: CatalogPartition[];
-}
-
 export const CATALOG_KEY = 'catalog.json';
-/** Where the partition lists live (beside `catalog.json`; nothing else writes below it). */
-export const PARTITION_LISTS_PREFIX = 'catalog/partitions/';
 export const PARTITION_KEYS: CatalogColumn[] = [
   { name: 'chart', type: 'VARCHAR' },
-  { name: 'week', type: 'DATE' },
+  { name: 'year', type: 'INTEGER' },
 ];
-
-/** The key of a table's partition list for one chart. Table and chart come from parsed partition keys. */
-export function partitionListKey(table: string, chart: string): string {
-  return `${PARTITION_LISTS_PREFIX}${table}/${chart}.json`;
-}

@@ -4,7 +4,7 @@ import { consoleLogger } from '../log';
 import { formatResult, listSavedAnalyses, runSavedAnalysis, savedAnalysis, type OutputFormat, type QueryEngine } from '../query';
 import { athenaEngineFromEnv } from './aws-commands';
 import { openStore } from '../store';
-import { transformRawObject } from '../transform';
+import { transformRawObjects } from '../transform';
 import { LocalPipeline } from '../pipeline';
 import { Progress } from '../log';
 import type { Command, Values } from './command';
@@ -105,9 +105,10 @@ export const commands: Record<string, Command> = {
       }
       for (const table of Object.values(catalog.tables)) {
         const charts = Object.values(table.charts);
-        const first = charts.map((chart) => chart.first_week).sort()[0];
-        const last = charts.map((chart) => chart.last_week).sort().pop();
-        process.stdout.write(`${table.name}  (${table.partitions} partitions: ${Object.keys(table.charts).join(', ')}; weeks ${first} .. ${last}; schema v${table.versions.length})\n`);
+        const first = Math.min(...charts.map((chart) => chart.first_year));
+        const last = Math.max(...charts.map((chart) => chart.last_year));
+        const span = charts.length > 0 ? `: ${Object.keys(table.charts).join(', ')}; years ${first} .. ${last}` : ', lake-wide';
+        process.stdout.write(`${table.name}  (${table.partitions.length} file(s)${span}; schema v${table.versions.length})\n`);
         for (const column of [...table.columns, ...table.partition_keys]) process.stdout.write(`  ${column.name.padEnd(24)} ${column.type}\n`);
       }
       return 0;
@@ -142,10 +143,33 @@ export const commands: Record<string, Command> = {
       const pipeline = await LocalPipeline.open(store);
       try {
         for (const key of positionals) {
-          const week = await transformRawObject(key, { store, duck: pipeline.duck, log: pipeline.log });
-          process.stdout.write(`replayed ${key}: ${week.rows.chart_entries} chart rows for ${week.chart} ${week.week}\n`);
+          const result = await transformRawObjects([key], { store, duck: pipeline.duck, log: pipeline.log });
+          if (result.refused.length > 0) throw result.refused[0];
+          for (const week of result.weeks) process.stdout.write(`replayed ${key}: ${week.rows.chart_entries} chart rows for ${week.chart} ${week.week}\n`);
         }
         await pipeline.crawl();
+        return 0;
+      } finally {
+        await pipeline.close();
+      }
+    },
+  },
+
+  upgrade: {
+    summary: 'rebuild transformed/ from raw/ in the current layout (raw/ is not changed); for a lake made by an older chartlake',
+    options: { ...lakeOption },
+    async run(values) {
+      const store = openStore(lakeOf(values));
+      const pipeline = await LocalPipeline.open(store, consoleLogger('warn'));
+      try {
+        let progress: Progress | undefined;
+        const result = await pipeline.rebuildFromRaw((chunks, weeks) => {
+          progress ??= new Progress(chunks, 'passes');
+          progress.tick(weeks);
+        });
+        progress?.finish();
+        process.stdout.write(`rebuilt ${result.weeks} chart week(s) from ${result.rawObjects} raw object(s) in ${store.location}; removed ${result.removed} file(s) of the old layout\n`);
+        for (const error of result.refused) process.stderr.write(`refused: ${error.message}\n`);
         return 0;
       } finally {
         await pipeline.close();

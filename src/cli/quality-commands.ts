@@ -39,7 +39,7 @@ export const qualityCommands: Record<string, Command> = {
   },
 
   runs: {
-    summary: 'lineage of every transformed chart week: raw object (size, SHA-256), code version, rows, time',
+    summary: 'lineage of every transformed chart week: raw objects, depth, enrichment, warnings, code version, rows, time',
     args: '[--chart <alias>]... [--format table|csv|json]',
     options: { ...common },
     async run(values) {
@@ -47,18 +47,20 @@ export const qualityCommands: Record<string, Command> = {
       const wanted = charts(values);
       const runs = (await listRuns(store)).filter((run) => !wanted || wanted.includes(run.chart));
       const result: QueryResult = {
-        columns: ['chart', 'week', 'raw_key', 'raw_size', 'raw_sha256', 'code_version', 'transformed_at', 'chart_entries', 'tracks', 'artists'].map((name) => ({
+        columns: ['chart', 'week', 'source_key', 'raw_objects', 'depth', 'enriched', 'warnings', 'code_version', 'transformed_at', 'chart_entries', 'tracks', 'artists'].map((name) => ({
           name,
-          type: ['raw_size', 'chart_entries', 'tracks', 'artists'].includes(name) ? 'BIGINT' : 'VARCHAR',
+          type: ['raw_objects', 'depth', 'warnings', 'chart_entries', 'tracks', 'artists'].includes(name) ? 'BIGINT' : name === 'enriched' ? 'BOOLEAN' : 'VARCHAR',
         })),
         rows: runs.map((run) => ({
           chart: run.chart,
           week: run.week,
-          raw_key: run.raw.key,
-          raw_size: run.raw.size,
-          raw_sha256: format(values) === 'table' ? run.raw.sha256.slice(0, 12) : run.raw.sha256,
-          code_version: run.code_version,
-          transformed_at: run.transformed_at,
+          source_key: run.sourceKey,
+          raw_objects: run.rawKeys.length,
+          depth: run.depth,
+          enriched: run.enriched,
+          warnings: run.warnings.length,
+          code_version: run.codeVersion,
+          transformed_at: run.transformedAt,
           chart_entries: run.rows.chart_entries,
           tracks: run.rows.tracks,
           artists: run.rows.artists,
@@ -121,7 +123,7 @@ export const qualityCommands: Record<string, Command> = {
           signal: stop.signal,
           onTick: async (result) => {
             if (!result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) return;
-            await pipeline.crawl(writtenWeeks(result.runs)).catch((error: Error) => log.log('error', 'crawl failed', { error: error.message }));
+            await pipeline.crawl().catch((error: Error) => log.log('error', 'crawl failed', { error: error.message }));
           },
         });
         return 0;
@@ -150,7 +152,7 @@ export async function runCatchUp(values: Values, log: Logger = consoleLogger()):
       to: str(values.to),
       log,
     });
-    if (result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) await pipeline.crawl(writtenWeeks(result.runs));
+    if (result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) await pipeline.crawl();
   } finally {
     await pipeline.close();
   }
@@ -203,9 +205,4 @@ function format(values: Values): OutputFormat {
   const value = String(values.format ?? 'table');
   if (!['table', 'csv', 'json'].includes(value)) throw new Error(`--format must be table, csv or json, not ${value}`);
   return value as OutputFormat;
-}
-
-/** The chart weeks a catch-up wrote (their partitions are what the catalog has to look at). */
-function writtenWeeks(runs: readonly { chart: string; week: string; outcome: string }[]): { chart: string; week: string }[] {
-  return runs.filter((run) => run.outcome === 'transformed' || run.outcome === 'recovered').map(({ chart, week }) => ({ chart, week }));
 }

@@ -40,7 +40,7 @@ export const runCommands: Record<string, Command> = {
           process.stdout.write(`${extract.chart} ${extract.week} is already in the lake (${extract.rawKey}); --force extracts it again\n`);
           return 0;
         }
-        await pipeline.crawl(weeks);
+        await pipeline.crawl();
         const rows = weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0);
         process.stdout.write(`${extract.chart} ${extract.week}: ${extract.entries} entries (api mode ${extract.apiMode}) → ${extract.rawKey}; ${rows} chart rows transformed\n`);
         return 0;

@@ -1,7 +1,8 @@
 import { readCatalog } from '../catalog';
 import { silentLogger } from '../log';
 import { formatResult, runSavedAnalysis, savedAnalysis } from '../query';
-import { partitionKey, type ObjectStore } from '../store';
+import type { ObjectStore } from '../store';
+import { readLineage } from '../transform';
 import { LocalPipeline } from '../pipeline';
 import { Progress } from '../log';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from './catalog';
@@ -41,9 +42,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   let reused = 0;
   const written: { chart: string; week: string }[] = [];
   try {
+    const inLake = new Set((await readLineage(options.store, pipeline.duck, [GLOBAL_WEEKLY_ALIAS])).map((run) => run.week));
     for (const week of catalog.weeks) {
-      const done = await options.store.head(partitionKey('chart_entries', { chart: GLOBAL_WEEKLY_ALIAS, week }));
-      if (done) {
+      if (inLake.has(week)) {
         reused += 1;
         progress.tick(0, `${week} (in the lake)`);
         continue;
@@ -54,9 +55,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     }
     const { seconds, rows } = progress.finish();
     const extracted = written.length;
-    // A lake without a catalog (or from an older version) is crawled whole once; otherwise only the new weeks.
-    if (!(await readCatalog(options.store))) await pipeline.crawl();
-    else if (extracted > 0) await pipeline.crawl(written);
+    if (extracted > 0 || !(await readCatalog(options.store))) await pipeline.crawl();
     await printSummary(pipeline, catalog.weeks[0], catalog.weeks[catalog.weeks.length - 1], out);
     out.write(`\n${extracted} week(s) extracted, ${reused} reused, ${rows.toLocaleString('en-US')} chart rows written in ${seconds.toFixed(1)}s; ${server.requests.length} requests to the Spotify server.\n`);
     out.write(`The lake is ${options.store.location}. Try:\n  npm run chartlake -- query "SELECT week, rank, track_name FROM chart_entries WHERE rank = 1 ORDER BY week DESC LIMIT 5"\n  npm run chartlake -- query --saved top-artists\n  npm run chartlake -- tables\n`);

@@ -31,7 +31,7 @@ export async function runForecast(context: { store: ObjectStore; duck: DuckDb; e
   const { chart, week } = await resolveChartWeek(context.engine, options.chart, options.week);
   const forecast = forecastWeek(chart, await loadFeatures(context.engine, chart), week, options.horizon ?? 1);
   const key = await writeForecasts(context.store, context.duck, { chart, week }, forecast.rows);
-  await crawl(context.store, context.duck, { changedKeys: [key] });
+  await crawl(context.store, context.duck);
   return { forecast, key };
 }
 

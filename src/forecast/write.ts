@@ -3,28 +3,35 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDb } from '../query/duckdb';
 import { loadSql, renderSql, sqlLiteral } from '../query/sql';
-import { partitionKey, type ChartWeek, type ObjectStore } from '../store';
+import { FsStore, tableFileKey, yearOfWeek, type ChartWeek, type ObjectStore } from '../store';
 import { FORECAST_COLUMNS, FORECASTS_TABLE, type ForecastRow } from './types';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 
 /**
- * Writes one forecast partition, `transformed/forecasts/chart=<chart>/week=<origin week>/part-0.parquet`, as the
- * transform writes its tables: rows into a typed temp table (sql/forecasts-table.sql), COPY to a zstd Parquet file
- * in a scratch folder, then one `put` (a rerun replaces the partition whole). Returns the key written.
+ * Writes the forecasts made from one chart week into `transformed/forecasts/chart=<chart>/year=<YYYY>/part-0.parquet`
+ * (one file per chart and year, like the other tables; `week` is the origin week, the newest week the model saw):
+ * the year's other origins are kept, this origin's rows replaced whole (a rerun never duplicates), the file written
+ * by one COPY and one `put`. Returns the key written.
  */
 export async function writeForecasts(store: ObjectStore, duck: DuckDb, chartWeek: ChartWeek, rows: readonly ForecastRow[], workDir = os.tmpdir()): Promise<string> {
-  const key = partitionKey(FORECASTS_TABLE, chartWeek);
+  const key = tableFileKey(FORECASTS_TABLE, { chart: chartWeek.chart, year: yearOfWeek(chartWeek.week) });
   const work = await fs.mkdtemp(path.join(workDir, 'chartlake-forecast-'));
   try {
     const file = path.join(work, 'part-0.parquet');
     await duck.withConnection(async (connection) => {
       await connection.runScript(loadSql(SQL_DIR, 'forecasts-table'));
-      for (let start = 0; start < rows.length; start += 500) {
-        const values = rows.slice(start, start + 500).map((row) => `(${FORECAST_COLUMNS.map((column) => sqlLiteral(literal(row[column]))).join(', ')})`);
-        await connection.run(`INSERT INTO ${FORECASTS_TABLE} (${FORECAST_COLUMNS.join(', ')}) VALUES ${values.join(',\n')}`);
+      const existing = store instanceof FsStore ? store.pathOf(key) : path.join(work, 'current.parquet');
+      const body = store instanceof FsStore ? undefined : await store.get(key);
+      if (body) await fs.writeFile(existing, body);
+      if (await fs.stat(existing).catch(() => undefined)) {
+        await connection.run(renderSql(`INSERT INTO ${FORECASTS_TABLE} BY NAME SELECT * FROM read_parquet({{file}}, hive_partitioning = false) WHERE week <> CAST({{week}} AS DATE)`, { file: existing, week: chartWeek.week }));
       }
-      await connection.run(renderSql(`COPY (SELECT * FROM ${FORECASTS_TABLE} ORDER BY horizon, rank) TO {{file}} (FORMAT parquet, COMPRESSION zstd)`, { file }));
+      for (let start = 0; start < rows.length; start += 500) {
+        const values = rows.slice(start, start + 500).map((row) => `(${sqlLiteral(chartWeek.week)}, ${FORECAST_COLUMNS.map((column) => sqlLiteral(literal(row[column]))).join(', ')})`);
+        await connection.run(`INSERT INTO ${FORECASTS_TABLE} (week, ${FORECAST_COLUMNS.join(', ')}) VALUES ${values.join(',\n')}`);
+      }
+      await connection.run(renderSql(`COPY (SELECT * FROM ${FORECASTS_TABLE} ORDER BY week, horizon, rank) TO {{file}} (FORMAT parquet, COMPRESSION zstd)`, { file }));
       await connection.run(`DROP TABLE ${FORECASTS_TABLE}`);
     });
     await store.put(key, await fs.readFile(file));

@@ -1,19 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { crawl, openLakeEngine } from '../catalog';
-import { importChartsCsv, prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
+import { CATALOG_KEY, crawl, openLakeEngine } from '../catalog';
+import { prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
-import { partitionKey, putAll, type ChartWeek, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, TABLES, type TransformedWeek } from '../transform';
+import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { MAX_RAW_OBJECT_BYTES, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
 import { TransformRouter, type RoutedResult } from './router';
-import { transformRawBatch } from '../transform/batch';
 
-/** An import of at least this many files takes the batch path; fewer go through the events one by one. */
-const BATCH_MIN_FILES = 2;
 /** Files stored and transformed per batch (bounds memory at any scale; see the batch transform's chunk). */
 const BATCH_CHUNK_FILES = 500;
 
@@ -36,47 +33,17 @@ export class LocalPipeline {
     return new LocalPipeline(store, await DuckDb.open(), log);
   }
 
-  /** Imports CSV files (folders are searched for `*.csv`), in week order; returns what was transformed. */
+  /**
+   * Imports CSV files (folders are searched for `*.csv`), in week order. Each chunk's files are stored first, byte
+   * for byte, their object-created events collected instead of routed one by one, and the chunk is transformed as
+   * one batch by the same handler the Lambda runs. The next chunk is stored while one is transformed (the store waits
+   * on the disk, the transform on DuckDB); chunks are stored in order.
+   */
   async importFiles(
     inputs: string[],
     onFile: (file: string, total: number, result?: RoutedResult) => void = () => {},
   ): Promise<{ imported: ImportedCsv[]; weeks: TransformedWeek[]; failures: { file: string; error: Error }[] }> {
     const files = await expandInputs(inputs);
-    if (files.length >= BATCH_MIN_FILES) return this.importBatch(files, onFile);
-    const imported: ImportedCsv[] = [];
-    const weeks: TransformedWeek[] = [];
-    const failures: { file: string; error: Error }[] = [];
-    for (const file of files) {
-      let entry: ImportedCsv;
-      try {
-        entry = await importChartsCsv(this.store, file, await readInput(file));
-      } catch (error) {
-        failures.push({ file, error: error as Error });
-        onFile(file, files.length);
-        continue;
-      }
-      imported.push(entry);
-      const results = await this.router.settle();
-      for (const result of results) {
-        if (result.error) failures.push({ file, error: result.error });
-        weeks.push(...(result.weeks ?? []));
-      }
-      onFile(file, files.length, results[0]);
-    }
-    if (weeks.length > 0) await this.crawl(weeks);
-    return { imported, weeks, failures };
-  }
-
-  /**
-   * Many files (a backfill): each chunk's files are stored first, byte for byte, their object-created events are
-   * collected instead of routed one by one, and the chunk is transformed in one DuckDB pass (`transformRawBatch`),
-   * with the same partitions, lineage and quarantine per week as the event path. The next chunk is stored while
-   * one is transformed (the store waits on the disk, the transform on DuckDB); chunks are stored in order.
-   */
-  private async importBatch(
-    files: string[],
-    onFile: (file: string, total: number, result?: RoutedResult) => void,
-  ): Promise<{ imported: ImportedCsv[]; weeks: TransformedWeek[]; failures: { file: string; error: Error }[] }> {
     const done: ImportProgress = { imported: [], failures: [], total: files.length, onFile };
     const weeks: TransformedWeek[] = [];
     const chunks: string[][] = [];
@@ -85,21 +52,26 @@ export class LocalPipeline {
     for (let index = 0; index < chunks.length; index += 1) {
       const stored = await storing!;
       storing = index + 1 < chunks.length ? this.storeChunk(chunks[index + 1], done) : undefined;
-      let results: Awaited<ReturnType<typeof transformRawBatch>>;
+      let result: TransformResult;
       try {
-        results = await transformRawBatch(stored.keys, this.router.context);
+        result = await transformRawObjects(stored.keys, this.router.context);
       } catch (error) {
         await storing?.catch(() => undefined); // never leave the next chunk's writes running unobserved
         throw error;
       }
-      for (const result of results) {
-        const file = stored.fileOf.get(result.rawKey) ?? result.rawKey;
-        if (result.error) done.failures.push({ file, error: result.error });
-        if (result.week) weeks.push(result.week);
-        onFile(file, files.length, { key: result.rawKey, weeks: result.week ? [result.week] : undefined, error: result.error });
+      const refused = new Map(result.refused.map((error) => [error.rawKey, error]));
+      const weekOf = new Map<string, TransformedWeek>();
+      for (const week of result.weeks) for (const key of week.rawKeys) weekOf.set(key, week);
+      for (const key of stored.keys) {
+        const file = stored.fileOf.get(key) ?? key;
+        const error = refused.get(key);
+        if (error) done.failures.push({ file, error });
+        const week = weekOf.get(key);
+        onFile(file, files.length, { key, weeks: week ? [week] : undefined, error });
       }
+      weeks.push(...result.weeks);
     }
-    if (weeks.length > 0) await this.crawl(weeks);
+    if (weeks.length > 0) await this.crawl();
     return { imported: done.imported, weeks, failures: done.failures };
   }
 
@@ -156,12 +128,30 @@ export class LocalPipeline {
   }
 
   /**
-   * Updates the catalog: with the chart weeks just written, only their partitions are looked at (a week's cost
-   * does not grow with the lake); without, the whole lake is crawled again.
+   * Rebuilds the transformed zone from the raw zone (which is not changed): every raw object is transformed again,
+   * in passes of `BATCH_CHUNK_FILES`, and files of the per-week layout of chartlake 0.1 are removed. This is how a
+   * lake is upgraded to a new layout. Derived tables (forecasts) of the old layout are removed: run forecast again.
    */
-  crawl(written?: readonly ChartWeek[]) {
-    if (!written) return crawl(this.store, this.duck);
-    return crawl(this.store, this.duck, { changedKeys: written.flatMap((chartWeek) => TABLES.map((table) => partitionKey(table, chartWeek))) });
+  async rebuildFromRaw(onChunk: (chunks: number, weeks: number) => void = () => {}): Promise<{ rawObjects: number; weeks: number; refused: RawObjectRejected[]; removed: number }> {
+    const keys = (await this.store.list(RAW_PREFIX)).map((object) => object.key).filter((key) => parseRawKey(key) !== undefined);
+    const old = (await this.store.list(TRANSFORMED_PREFIX)).map((object) => object.key).filter(isPerWeekLayoutKey);
+    const oldCatalog = (await this.store.list('catalog/')).map((object) => object.key);
+    await inPool([...old, ...oldCatalog, CATALOG_KEY], 16, (key) => this.store.delete(key));
+    let weeks = 0;
+    const refused: RawObjectRejected[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_CHUNK_FILES) {
+      const result = await transformRawObjects(keys.slice(start, start + BATCH_CHUNK_FILES), this.router.context);
+      weeks += result.weeks.length;
+      refused.push(...result.refused);
+      onChunk(Math.ceil(keys.length / BATCH_CHUNK_FILES), result.weeks.length);
+    }
+    await this.crawl();
+    return { rawObjects: keys.length, weeks, refused, removed: old.length };
+  }
+
+  /** Updates the catalog from the files on disk (cheap: a few files per table and chart-year). */
+  crawl() {
+    return crawl(this.store, this.duck);
   }
 
   /** A query engine over the lake, sharing this pipeline's DuckDB. */

@@ -37,7 +37,10 @@ export class TransformRouter {
     this.queue = this.queue.then(async () => {
       const result: RoutedResult = { key };
       try {
-        result.weeks = await handleTransform(event, this.context);
+        const transformed = await handleTransform(event, this.context);
+        result.weeks = transformed.weeks;
+        // A refused raw object is quarantined, not thrown by the handler (a batch goes on); one event names one object.
+        if (transformed.refused.length > 0) result.error = transformed.refused[0];
       } catch (error) {
         result.error = error as Error;
       }

@@ -1,19 +1,9 @@
-import {
-  LINEAGE_TABLE,
-  QUARANTINE_PREFIX,
-  RAW_PREFIX,
-  parsePartitionKey,
-  parseRawKey,
-  TRANSFORMED_PREFIX,
-  type ObjectStore,
-  type RawKind,
-} from '../store';
-import type { CheckFailure, Lineage } from '../transform';
+import { DuckDb } from '../query/duckdb';
+import { QUARANTINE_PREFIX, RAW_PREFIX, parseRawKey, type ObjectStore, type RawKind } from '../store';
+import { readLineage, type CheckFailure, type LineageRecord } from '../transform';
 
-/** One lineage record: a chart week as it is in transformed/, and the raw object that produced it. */
-export interface RunRecord extends Lineage {
-  key: string;
-}
+/** One lineage record: a chart week as it is in transformed/, and the raw objects that produced it. */
+export type RunRecord = LineageRecord;
 
 export interface QuarantineRecord {
   key: string;
@@ -39,27 +29,20 @@ export interface LakeState {
   raw: RawRecord[];
 }
 
-export async function readLakeState(store: ObjectStore): Promise<LakeState> {
-  const [runs, quarantined, raw] = await Promise.all([listRuns(store), listQuarantine(store), listRaw(store)]);
+export async function readLakeState(store: ObjectStore, duck?: DuckDb): Promise<LakeState> {
+  const [runs, quarantined, raw] = await Promise.all([listRuns(store, duck), listQuarantine(store), listRaw(store)]);
   return { runs, quarantined, raw };
 }
 
-/** Every lineage record, sorted by chart then week. */
-export async function listRuns(store: ObjectStore): Promise<RunRecord[]> {
-  const prefix = `${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`;
-  const runs: RunRecord[] = [];
-  for (const object of await store.list(prefix)) {
-    const parts = parsePartitionKey(object.key);
-    if (!parts || parts.table !== LINEAGE_TABLE || parts.file !== 'lineage.json') continue;
-    const body = await store.get(object.key);
-    if (!body) continue;
-    try {
-      runs.push({ key: object.key, ...(JSON.parse(body.toString('utf8')) as Lineage) });
-    } catch {
-      // Lineage is written whole (atomic put); an unreadable one is reported as a week without lineage.
-    }
+/** Every lineage record, sorted by chart then week (read with `duck`, or a DuckDB of its own). */
+export async function listRuns(store: ObjectStore, duck?: DuckDb): Promise<RunRecord[]> {
+  if (duck) return readLineage(store, duck);
+  const own = await DuckDb.open();
+  try {
+    return await readLineage(store, own);
+  } finally {
+    own.close();
   }
-  return runs.sort((a, b) => a.chart.localeCompare(b.chart) || a.week.localeCompare(b.week));
 }
 
 export async function listQuarantine(store: ObjectStore): Promise<QuarantineRecord[]> {

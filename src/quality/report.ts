@@ -97,7 +97,7 @@ export async function qualityReport(store: ObjectStore, options: { from?: string
         refused_at: q.refused_at,
         checks: [...new Set(q.failures.map((failure) => failure.check))],
         failures: q.failures,
-        ...(run ? { superseded_by: run.raw.key } : {}),
+        ...(run ? { superseded_by: run.sourceKey } : {}),
       });
     }
     const gaps = await findGaps(store, { from, to, charts: [chart] }, lake);

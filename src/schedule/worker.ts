@@ -4,8 +4,8 @@ import type { TransformRouter } from '../pipeline/router';
 import { extractThenSettle } from '../pipeline/local';
 import type { DuckDb } from '../query';
 import type { SpotifySourceOptions } from '../sources';
-import { lineageKey, type ChartWeek, type ObjectStore } from '../store';
-import { transformRawObject } from '../transform';
+import type { ChartWeek, ObjectStore } from '../store';
+import { readLineage, transformRawObjects } from '../transform';
 import type { WeekWorker } from './catch-up';
 
 export interface PipelineParts {
@@ -22,19 +22,20 @@ export interface PipelineParts {
 export function pipelineWorker(pipeline: PipelineParts, options: SpotifySourceOptions, lock: WeekLockOptions = {}): WeekWorker {
   const { store, duck, log } = pipeline;
   const transform = async (rawKey: string) => {
-    const week = await transformRawObject(rawKey, { store, duck, log, lock });
-    return { rows: week.rows.chart_entries };
+    const result = await transformRawObjects([rawKey], { store, duck, log, lock });
+    if (result.refused.length > 0) throw result.refused[0];
+    return { rows: result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0) };
   };
   return {
     transform,
     async extract(chartWeek: ChartWeek) {
       return withWeekLock(store, chartWeek, 'extract', async () => {
         const { extract: result, weeks } = await extractThenSettle(pipeline, { chart: chartWeek.chart, week: chartWeek.week }, options);
-        const done = weeks.find((week) => week.rawKey === result.rawKey);
+        const done = weeks.find((week) => week.rawKeys.includes(result.rawKey));
         if (done) return { rawKey: result.rawKey, rows: done.rows.chart_entries };
         // Already extracted (by an earlier, interrupted run): transform that raw object unless it already was.
-        const lineage = await store.get(lineageKey(chartWeek));
-        if (lineage && (JSON.parse(lineage.toString('utf8')) as { raw: { key: string } }).raw.key === result.rawKey) {
+        const committed = await readLineage(store, duck, [chartWeek.chart]);
+        if (committed.some((week) => week.week === chartWeek.week && week.rawKeys.includes(result.rawKey))) {
           return { rawKey: result.rawKey, rows: 0 };
         }
         return { rawKey: result.rawKey, rows: (await transform(result.rawKey)).rows };

@@ -7,5 +7,5 @@ export { S3Store } from './s3-store';
 export type { S3StoreOptions } from './s3-store';
 export * from './keys';
 export { openStore } from './open';
-export { withWeekLock, acquireWeekLock, WeekLockedError, DEFAULT_STALE_LOCK_MS } from './lock';
+export { withWeekLock, withLocks, acquireWeekLock, acquireLock, WeekLockedError, DEFAULT_STALE_LOCK_MS } from './lock';
 export type { HeldLock, LockBody, WeekLockOptions } from './lock';

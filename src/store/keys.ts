@@ -3,10 +3,12 @@
  *
  *   raw/spotify/<chart>/week=<YYYY-MM-DD>/<fetched-at>.json
  *   raw/charts-csv/<chart>/week=<YYYY-MM-DD>/<original file name>
- *   transformed/<table>/chart=<chart>/week=<YYYY-MM-DD>/part-0.parquet
- *   transformed/_lineage/chart=<chart>/week=<YYYY-MM-DD>/lineage.json
+ *   transformed/<table>/chart=<chart>/year=<YYYY>/part-0.parquet     one file per table, chart and year (`week` a column)
+ *   transformed/<table>/part-0.parquet                                 a lake-wide table (songs, song_credits)
+ *   transformed/_lineage/chart=<chart>/year=<YYYY>/part-0.parquet     one row per chart week: the commit record
  *   quarantine/<raw key>.error.json
- *   locks/<chart>/week=<YYYY-MM-DD>/<purpose>.lock
+ *   locks/<chart>/week=<YYYY-MM-DD>/<purpose>.lock                    an extract of one week
+ *   locks/<chart>/year=<YYYY>/<purpose>.lock                           writers of one chart-year's files
  */
 
 export const RAW_PREFIX = 'raw/';
@@ -77,41 +79,100 @@ export function rawWeekPrefix(kind: RawKind, chartWeek: ChartWeek): string {
   return `${RAW_PREFIX}${kind}/${chartWeek.chart}/week=${chartWeek.week}/`;
 }
 
-export function partitionPrefix(table: string, chartWeek: ChartWeek): string {
-  return `${TRANSFORMED_PREFIX}${table}/chart=${chartWeek.chart}/week=${chartWeek.week}/`;
+/** Prefix under which every raw object of one chart and kind lies, all weeks. */
+export function rawChartPrefix(kind: RawKind, chart: string): string {
+  if (!CHART_ALIAS.test(chart)) throw new Error(`invalid chart alias ${JSON.stringify(chart)}`);
+  return `${RAW_PREFIX}${kind}/${chart}/`;
 }
 
-export function partitionKey(table: string, chartWeek: ChartWeek): string {
-  assertChartWeek(chartWeek);
-  return `${partitionPrefix(table, chartWeek)}part-0.parquet`;
+export const RAW_KINDS: readonly RawKind[] = ['spotify', 'charts-csv'];
+
+/** The year (partition `year=`) a chart week belongs to. */
+export function yearOfWeek(week: string): number {
+  return Number(week.slice(0, 4));
 }
 
-export function lineageKey(chartWeek: ChartWeek): string {
-  assertChartWeek(chartWeek);
-  return `${partitionPrefix(LINEAGE_TABLE, chartWeek)}lineage.json`;
+export interface ChartYear {
+  chart: string;
+  year: number;
 }
 
-export interface PartitionKeyParts extends ChartWeek {
+function assertChartYear({ chart, year }: ChartYear): void {
+  if (!CHART_ALIAS.test(chart)) throw new Error(`invalid chart alias ${JSON.stringify(chart)}`);
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new Error(`invalid chart year ${JSON.stringify(year)}`);
+}
+
+const TABLE_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** The one Parquet file of a table for one chart and year: rewritten whole when a week in it changes. */
+export function tableFileKey(table: string, chartYear: ChartYear): string {
+  assertChartYear(chartYear);
+  if (!TABLE_NAME.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
+  return `${TRANSFORMED_PREFIX}${table}/chart=${chartYear.chart}/year=${chartYear.year}/part-0.parquet`;
+}
+
+/** The one Parquet file of a lake-wide table (not per chart: song identity, songwriter credits). */
+export function lakeTableKey(table: string): string {
+  if (!TABLE_NAME.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
+  return `${TRANSFORMED_PREFIX}${table}/part-0.parquet`;
+}
+
+/** The lineage file of one chart and year: one row per chart week, written after the week's tables (the commit). */
+export function lineageKey(chartYear: ChartYear): string {
+  return tableFileKey(LINEAGE_TABLE, chartYear);
+}
+
+export interface TableFileParts {
   table: string;
+  /** Undefined for a lake-wide table. */
+  chart?: string;
+  year?: number;
   file: string;
 }
 
-export function parsePartitionKey(key: string): PartitionKeyParts | undefined {
-  const match = /^transformed\/([^/]+)\/chart=([^/]+)\/week=([^/]+)\/([^/]+)$/.exec(key);
-  if (!match) return undefined;
-  const [, table, chart, week, file] = match;
-  return { table, chart, week, file };
+/** Parses a key of the transformed zone (per chart-year or lake-wide), or `undefined` for anything else. */
+export function parseTableFileKey(key: string): TableFileParts | undefined {
+  const partitioned = /^transformed\/([a-z_][a-z0-9_]*)\/chart=([^/]+)\/year=(\d{4})\/([^/]+)$/.exec(key);
+  if (partitioned) {
+    const [, table, chart, year, file] = partitioned;
+    return CHART_ALIAS.test(chart) ? { table, chart, year: Number(year), file } : undefined;
+  }
+  const lakeWide = /^transformed\/([a-z_][a-z0-9_]*)\/([^/]+\.parquet)$/.exec(key);
+  if (lakeWide) return { table: lakeWide[1], file: lakeWide[2] };
+  return undefined;
+}
+
+/** A key of the per-week layout of chartlake 0.1 (`.../chart=<c>/week=<d>/...`): such a lake is upgraded by re-transforming raw/. */
+export function isPerWeekLayoutKey(key: string): boolean {
+  return /^transformed\/[^/]+\/chart=[^/]+\/week=/.test(key);
 }
 
 export function quarantineKey(rawKey: string): string {
   return `${QUARANTINE_PREFIX}${rawKey}.error.json`;
 }
 
-/** The lock of one chart week for one purpose (`extract`, `transform`); outside raw/ and transformed/ on purpose. */
+function assertPurpose(purpose: string): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(purpose)) throw new Error(`invalid lock purpose ${JSON.stringify(purpose)}`);
+}
+
+/** The lock of one chart week for one purpose (`extract`); outside raw/ and transformed/ on purpose. */
 export function weekLockKey(chartWeek: ChartWeek, purpose: string): string {
   assertChartWeek(chartWeek);
-  if (!/^[a-z][a-z0-9-]*$/.test(purpose)) throw new Error(`invalid lock purpose ${JSON.stringify(purpose)}`);
+  assertPurpose(purpose);
   return `${LOCK_PREFIX}${chartWeek.chart}/week=${chartWeek.week}/${purpose}.lock`;
+}
+
+/** The lock of one chart-year's files (`transform`): writers of one file are serialised. */
+export function yearLockKey(chartYear: ChartYear, purpose: string): string {
+  assertChartYear(chartYear);
+  assertPurpose(purpose);
+  return `${LOCK_PREFIX}${chartYear.chart}/year=${chartYear.year}/${purpose}.lock`;
+}
+
+/** The lock of a lake-wide object (the catalog, a lake-wide table). */
+export function lakeLockKey(name: string): string {
+  assertPurpose(name);
+  return `${LOCK_PREFIX}lake/${name}.lock`;
 }
 
 export const REPORTS_PREFIX = 'reports/';

@@ -73,6 +73,26 @@ export async function withWeekLock<T>(
   }
 }
 
+/**
+ * Runs `work` holding every lock of `locks` (taken in key order, so two runs that need overlapping sets never
+ * wait on each other in a cycle), released in any case.
+ */
+export async function withLocks<T>(
+  store: ObjectStore,
+  locks: { key: string; subject: ChartWeek }[],
+  purpose: string,
+  work: () => Promise<T>,
+  options: WeekLockOptions = {},
+): Promise<T> {
+  const held: HeldLock[] = [];
+  try {
+    for (const lock of [...locks].sort((a, b) => a.key.localeCompare(b.key))) held.push(await acquireLock(store, lock.key, lock.subject, purpose, options));
+    return await work();
+  } finally {
+    for (const lock of held.reverse()) await lock.release();
+  }
+}
+
 export interface HeldLock {
   key: string;
   body: LockBody;
@@ -80,7 +100,14 @@ export interface HeldLock {
 }
 
 export async function acquireWeekLock(store: ObjectStore, chartWeek: ChartWeek, purpose: string, options: WeekLockOptions = {}): Promise<HeldLock> {
-  const key = weekLockKey(chartWeek, purpose);
+  return acquireLock(store, weekLockKey(chartWeek, purpose), chartWeek, purpose, options);
+}
+
+/**
+ * Takes the lock object `key` (see `withWeekLock`); `subject` names what it guards in the lock body and in errors
+ * (a chart week, or a chart and a year as `week`).
+ */
+export async function acquireLock(store: ObjectStore, key: string, subject: ChartWeek, purpose: string, options: WeekLockOptions = {}): Promise<HeldLock> {
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const staleMs = options.staleMs ?? DEFAULT_STALE_LOCK_MS;
@@ -88,7 +115,7 @@ export async function acquireWeekLock(store: ObjectStore, chartWeek: ChartWeek, 
   const deadline = now().getTime() + (options.waitMs ?? 0);
   for (;;) {
     const stamp = now().toISOString();
-    const body: LockBody = { owner, host: os.hostname(), pid: process.pid, purpose, chart: chartWeek.chart, week: chartWeek.week, acquired_at: stamp, heartbeat_at: stamp };
+    const body: LockBody = { owner, host: os.hostname(), pid: process.pid, purpose, chart: subject.chart, week: subject.week, acquired_at: stamp, heartbeat_at: stamp };
     // Not flushed to disk: a lock matters only while its process lives (after a power loss none does).
     if (await store.putIfAbsent(key, JSON.stringify(body), { durable: false })) return held(store, key, body, staleMs, now);
     const holder = await readLock(store, key);

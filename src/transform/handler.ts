@@ -6,26 +6,47 @@ import type { DuckDb, DuckDbConnection } from '../query/duckdb';
 import { loadSql, renderSql, type SqlValue } from '../query/sql';
 import {
   decodeEventKey,
-  getRequired,
+  FsStore,
+  inPool,
   lineageKey,
   parseRawKey,
-  partitionKey,
+  putAll,
   quarantineKey,
+  rawChartPrefix,
+  rawWeekPrefix,
+  RAW_KINDS,
+  tableFileKey,
+  withLocks,
+  yearLockKey,
+  yearOfWeek,
+  type ChartYear,
   type ObjectStore,
+  type PutEntry,
   type RawKeyParts,
   type S3Event,
+  type WeekLockOptions,
 } from '../store';
 import { envelopeProblem, regionOfAlias, type RawEnvelope } from '../sources/envelope';
 import { silentLogger, type Logger } from '../log';
 import { CODE_VERSION } from '../config/version';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
-import { withWeekLock, type WeekLockOptions } from '../store/lock';
 import { RawObjectRejected, type CheckFailure } from './errors';
-import { TABLES, type TableName } from './tables';
+import { CHART_TABLES, FILE_ORDER, LINEAGE_TABLE, type TableName } from './tables';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 /** Failures kept in a quarantine report per check (a broken file can fail every row). */
 const MAX_FAILURES_PER_CHECK = 50;
+/**
+ * Raw objects named by the batch per DuckDB pass: bounds memory on a backfill of thousands of files (a pass also
+ * holds the chart-years' existing rows). A chart-year is never split between passes.
+ */
+const RAW_OBJECTS_PER_PASS = 1000;
+/** Per-week listings up to this many weeks of a chart; past it, one listing of the whole chart. */
+const WEEK_LISTINGS_PER_CHART = 8;
+/** A transform waits this long for another writer of the same chart-year (well under a Lambda's timeout). */
+const DEFAULT_LOCK_WAIT_MS = 4 * 60_000;
+/** Work folders are `chartlake-transform-<pid>-<random>`: the pid tells whether their process is gone. */
+const WORK_PREFIX = 'chartlake-transform-';
 
 export interface TransformContext {
   store: ObjectStore;
@@ -34,165 +55,242 @@ export interface TransformContext {
   workDir?: string;
   log?: Logger;
   now?: () => Date;
-  /** The week lock (stale timeout, how long to wait for another run of the same week). */
+  /** The chart-year locks (stale timeout, how long to wait for another writer). */
   lock?: WeekLockOptions;
 }
 
-/** A transform waits this long for another run of the same week before it gives up. */
-const DEFAULT_LOCK_WAIT_MS = 15 * 60_000;
-
-export interface TransformedWeek {
-  rawKey: string;
-  chart: string;
-  week: string;
-  rows: Record<TableName, number>;
-  partitions: string[];
+export interface WeekWarning {
+  check: string;
+  detail: string;
 }
 
-export interface Lineage {
-  raw: { key: string; size: number; sha256: string };
+/** A chart week as a transform wrote and committed it (a row of `_lineage`). */
+export interface TransformedWeek {
   chart: string;
   week: string;
-  code_version: string;
-  transformed_at: string;
+  runId: string;
+  /** Every raw object the week was built from, and the one whose chart rows were kept. */
+  rawKeys: string[];
+  sourceKey: string;
+  sourceKind: string;
+  depth: number;
+  enriched: boolean;
   rows: Record<TableName, number>;
-  partitions: string[];
+  warnings: WeekWarning[];
+}
+
+export interface TransformResult {
+  weeks: TransformedWeek[];
+  /** Raw objects of the batch that were refused (each quarantined with its report). */
+  refused: RawObjectRejected[];
+  /** The table files written (keys), lineage included. */
+  files: string[];
 }
 
 /**
- * The transform handler: an S3 "object created" event in, the written partitions out. The Lambda and the
- * local runner both call this. Objects outside `raw/` are ignored, as the S3 notification filter would.
+ * The transform handler: an S3 "object created" event (one record or a whole batch) in, what was written out.
+ * The Lambda and the local pipeline both call this. Objects outside `raw/` are ignored, as the S3 notification
+ * filter would.
  */
-export async function handleTransform(event: S3Event, context: TransformContext): Promise<TransformedWeek[]> {
-  const done: TransformedWeek[] = [];
+export async function handleTransform(event: S3Event, context: TransformContext): Promise<TransformResult> {
+  const keys: string[] = [];
   for (const record of event.Records ?? []) {
     const key = context.store.lakeKeyOf(decodeEventKey(record.s3.object.key));
-    if (key === undefined || !parseRawKey(key)) {
-      (context.log ?? silentLogger).log('debug', 'transform ignores an object outside the raw zone', { key: record.s3.object.key });
-      continue;
-    }
-    done.push(await transformRawObject(key, context));
+    if (key !== undefined && parseRawKey(key)) keys.push(key);
+    else (context.log ?? silentLogger).log('debug', 'transform ignores an object outside the raw zone', { key: record.s3.object.key });
   }
-  return done;
+  return transformRawObjects(keys, context);
 }
 
-/** Transforms one raw object into the five partitions of its chart week, replacing them whole. */
-export async function transformRawObject(rawKey: string, context: TransformContext): Promise<TransformedWeek> {
-  const parts = parseRawKey(rawKey);
-  if (!parts) throw new Error(`${rawKey}: not a raw object key (raw/spotify/... or raw/charts-csv/...)`);
-  // One transform of a chart week at a time, across processes: a second run waits, then writes the same rows.
-  return withWeekLock(context.store, parts, 'transform', () => transformLocked(rawKey, parts, context), {
-    waitMs: DEFAULT_LOCK_WAIT_MS,
-    ...context.lock,
-  });
+/**
+ * Rebuilds every chart week a raw object of `rawKeys` belongs to, from all the raw objects of that week (DESIGN.md):
+ * one DuckDB pass reads them (any number of CSVs in one read), the quality gates refuse what is corrupt and warn on
+ * what is imperfect, and each touched chart-year's files are rewritten whole, lineage last (the commit). Writers of
+ * one chart-year are serialised by its lock; the week's raw objects are listed under that lock, so two runs that
+ * add sources to one week never lose each other's.
+ */
+export async function transformRawObjects(rawKeys: readonly string[], context: TransformContext): Promise<TransformResult> {
+  const result: TransformResult = { weeks: [], refused: [], files: [] };
+  const batch = new Map<string, RawKeyParts>();
+  for (const key of rawKeys) {
+    const parts = parseRawKey(key);
+    if (!parts) throw new Error(`${key}: not a raw object key (raw/spotify/... or raw/charts-csv/...)`);
+    batch.set(key, parts);
+  }
+  if (batch.size === 0) return result;
+  const workDir = context.workDir ?? os.tmpdir();
+  await removeAbandonedWork(workDir);
+  for (const pass of passesOf(batch)) {
+    const locks = pass.chartYears.map((chartYear) => ({ key: yearLockKey(chartYear, 'transform'), subject: { chart: chartYear.chart, week: String(chartYear.year) } }));
+    const done = await withLocks(context.store, locks, 'transform', () => transformPass(pass, context, workDir), {
+      waitMs: DEFAULT_LOCK_WAIT_MS,
+      ...context.lock,
+    });
+    result.weeks.push(...done.weeks);
+    result.refused.push(...done.refused);
+    result.files.push(...done.files);
+  }
+  return result;
 }
 
-async function transformLocked(rawKey: string, parts: RawKeyParts, context: TransformContext): Promise<TransformedWeek> {
+interface Pass {
+  chartYears: ChartYear[];
+  /** The batch's raw keys of this pass. */
+  keys: Map<string, RawKeyParts>;
+  /** The chart weeks to rebuild, per chart. */
+  weeks: Map<string, Set<string>>;
+}
+
+/** Groups the batch by chart-year, in passes of about `RAW_OBJECTS_PER_PASS` raw objects. */
+function passesOf(batch: Map<string, RawKeyParts>): Pass[] {
+  const byYear = new Map<string, [string, RawKeyParts][]>();
+  for (const entry of batch) {
+    const id = `${entry[1].chart}/${yearOfWeek(entry[1].week)}`;
+    byYear.set(id, [...(byYear.get(id) ?? []), entry]);
+  }
+  const passes: Pass[] = [];
+  let pass: Pass | undefined;
+  for (const id of [...byYear.keys()].sort()) {
+    const entries = byYear.get(id)!;
+    if (!pass || pass.keys.size + entries.length > RAW_OBJECTS_PER_PASS) {
+      pass = { chartYears: [], keys: new Map(), weeks: new Map() };
+      passes.push(pass);
+    }
+    const [first] = entries;
+    pass.chartYears.push({ chart: first[1].chart, year: yearOfWeek(first[1].week) });
+    for (const [key, parts] of entries) {
+      pass.keys.set(key, parts);
+      pass.weeks.set(parts.chart, (pass.weeks.get(parts.chart) ?? new Set()).add(parts.week));
+    }
+  }
+  return passes;
+}
+
+/** One raw object as the pass reads it. */
+interface RawInput {
+  key: string;
+  parts: RawKeyParts;
+  inBatch: boolean;
+  /** The local file DuckDB reads. */
+  path: string;
+  sha256: string;
+  size: number;
+  sourceKind: string;
+  apiMode: string;
+  fetchedAt: string;
+}
+
+async function transformPass(pass: Pass, context: TransformContext, workDir: string): Promise<TransformResult> {
   const log = context.log ?? silentLogger;
   const now = context.now ?? (() => new Date());
   const started = Date.now();
-  const size = (await context.store.head(rawKey))?.size;
-  if (size !== undefined && size > MAX_RAW_OBJECT_BYTES) {
-    // Refused before reading: no chart week is this large, and reading it would only cost memory.
-    const failures = [{ check: 'too_large', detail: `${parts.name}: ${size} bytes; no chart week is larger than ${MAX_RAW_OBJECT_BYTES} bytes` }];
-    const report = quarantineKey(rawKey);
-    await context.store.put(report, JSON.stringify({ raw_key: rawKey, refused_at: now().toISOString(), failures }, null, 2));
-    throw new RawObjectRejected(rawKey, failures, report);
-  }
-  const bytes = await getRequired(context.store, rawKey);
-
-  const work = await fs.mkdtemp(path.join(context.workDir ?? os.tmpdir(), 'chartlake-transform-'));
+  const work = await fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
   try {
-    const rawPath = path.join(work, parts.kind === 'spotify' ? 'raw.json' : 'raw.csv');
-    await fs.writeFile(rawPath, bytes);
-
-    const outcome = await context.duck.withConnection(async (connection) => {
-      const failures = await flatten(connection, parts, rawKey, rawPath, bytes, now());
-      if (failures.length > 0) return { failures, files: undefined };
-      return { failures: undefined, files: await exportTables(connection, work) };
+    const keys = await listWeekRawObjects(context.store, pass);
+    for (const key of pass.keys.keys()) if (!keys.includes(key)) keys.push(key); // listed late by an eventually consistent store
+    const failures = new Map<string, CheckFailure[]>();
+    const inputs: RawInput[] = [];
+    await inPool(keys.sort(), 16, async (key) => {
+      const input = await readRawObject(context.store, key, pass.keys.has(key), work);
+      if ('failures' in input) failures.set(key, input.failures);
+      else inputs.push(input);
     });
-    if (outcome.failures) {
-      const report = quarantineKey(rawKey);
-      await context.store.put(report, JSON.stringify({ raw_key: rawKey, refused_at: now().toISOString(), failures: outcome.failures }, null, 2));
-      throw new RawObjectRejected(rawKey, outcome.failures, report);
-    }
+    inputs.sort((a, b) => a.key.localeCompare(b.key));
 
-    const chartWeek = { chart: parts.chart, week: parts.week };
-    const rows = {} as Record<TableName, number>;
-    const partitions: string[] = [];
-    for (const table of TABLES) {
-      const key = partitionKey(table, chartWeek);
-      const file = outcome.files[table];
-      await context.store.put(key, await fs.readFile(file.path));
-      rows[table] = file.rows;
-      partitions.push(key);
+    const runId = `${now().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
+    const out = path.join(work, 'out');
+    const built = await context.duck.withConnection(async (connection) => {
+      await flatten(connection, inputs, failures, now());
+      await connection.runScript(renderSql(loadSql(SQL_DIR, 'assemble'), { run_id: runId, code_version: CODE_VERSION, transformed_at: now().toISOString() }, 'assemble.sql'));
+      const weeks = await connection.all<LineageRow>(`SELECT chart, CAST(week AS VARCHAR) AS week, run_id, source_key, source_kind, depth, enriched, raw_keys, chart_entries_rows, tracks_rows, track_artists_rows, albums_rows, artists_rows, warnings FROM _lineage`);
+      const chartYears = uniqueChartYears(weeks);
+      if (chartYears.length > 0) await writeChartYears(connection, context.store, chartYears, work, out);
+      return { weeks, chartYears };
+    });
+
+    // Tables first, lineage last: the lineage row naming the run is what makes the week's rows visible.
+    const tableFiles = built.chartYears.flatMap((chartYear) => CHART_TABLES.map((table): PutEntry => ({ key: tableFileKey(table, chartYear), file: outFile(out, table, chartYear) })));
+    await putAll(context.store, tableFiles);
+    const lineageFiles = built.chartYears.map((chartYear): PutEntry => ({ key: lineageKey(chartYear), file: outFile(out, LINEAGE_TABLE, chartYear) }));
+    await putAll(context.store, lineageFiles);
+
+    const refused: RawObjectRejected[] = [];
+    for (const [key, found] of failures) {
+      if (!pass.keys.has(key)) continue; // a sibling refused earlier keeps its report; it is only left out again
+      const report = quarantineKey(key);
+      await context.store.put(report, JSON.stringify({ raw_key: key, refused_at: now().toISOString(), failures: found }, null, 2));
+      refused.push(new RawObjectRejected(key, found, report));
     }
-    const lineage: Lineage = {
-      raw: { key: rawKey, size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') },
-      chart: parts.chart,
-      week: parts.week,
-      code_version: CODE_VERSION,
-      transformed_at: now().toISOString(),
-      rows,
-      partitions,
-    };
-    await context.store.put(lineageKey(chartWeek), JSON.stringify(lineage, null, 2));
-    // A week that passes now is no longer quarantined.
-    await context.store.delete(quarantineKey(rawKey));
-    log.log('info', 'transformed', { raw: rawKey, rows: rows.chart_entries, ms: Date.now() - started });
-    return { rawKey, chart: parts.chart, week: parts.week, rows, partitions };
+    // A raw object that passes now is no longer quarantined (deleting only reports that exist: on a versioned
+    // bucket a delete of nothing still leaves a delete marker).
+    await inPool([...pass.keys.keys()].filter((key) => !failures.has(key)), 16, async (key) => {
+      if (await context.store.head(quarantineKey(key))) await context.store.delete(quarantineKey(key));
+    });
+    const weeks = built.weeks.map(toTransformedWeek);
+    log.log('info', 'transformed', { weeks: weeks.length, refused: refused.length, raw_objects: inputs.length, ms: Date.now() - started });
+    return { weeks, refused, files: [...tableFiles, ...lineageFiles].map((entry) => entry.key) };
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
 }
 
-/** Loads the raw object into the temp tables and returns the quality failures (none = the week may be written). */
-async function flatten(
-  connection: DuckDbConnection,
-  parts: RawKeyParts,
-  rawKey: string,
-  rawPath: string,
-  bytes: Buffer,
-  now: Date,
-): Promise<CheckFailure[]> {
-  const run = (file: string, values: Record<string, SqlValue> = {}) =>
-    connection.runScript(renderSql(loadSql(SQL_DIR, file), values, file));
-  const region = regionOfAlias(parts.chart) ?? parts.chart;
-  await run('tables');
+/** Every raw object of the pass's chart weeks (not only the batch's): a week is built from all of them. */
+async function listWeekRawObjects(store: ObjectStore, pass: Pass): Promise<string[]> {
+  const keys: string[] = [];
+  for (const [chart, weeks] of pass.weeks) {
+    for (const kind of RAW_KINDS) {
+      const prefixes = weeks.size <= WEEK_LISTINGS_PER_CHART ? [...weeks].map((week) => rawWeekPrefix(kind, { chart, week })) : [rawChartPrefix(kind, chart)];
+      for (const prefix of prefixes) {
+        for (const object of await store.list(prefix)) {
+          const parts = parseRawKey(object.key);
+          if (parts && parts.chart === chart && weeks.has(parts.week)) keys.push(object.key);
+        }
+      }
+    }
+  }
+  return keys;
+}
 
-  let allowedSizes: number[];
-  let enriched = false;
+/** Reads one raw object and runs the checks that come before SQL (size, CSV header, envelope shape). */
+async function readRawObject(store: ObjectStore, key: string, inBatch: boolean, work: string): Promise<RawInput | { failures: CheckFailure[] }> {
+  const parts = parseRawKey(key)!;
+  const size = (await store.head(key))?.size;
+  if (size === undefined) return { failures: [{ check: 'missing', detail: `${key}: no such raw object (deleted after the event?)` }] };
+  if (size > MAX_RAW_OBJECT_BYTES) {
+    // Refused before reading: no chart week is this large, and reading it would only cost memory.
+    return { failures: [{ check: 'too_large', detail: `${parts.name}: ${size} bytes; no chart week is larger than ${MAX_RAW_OBJECT_BYTES} bytes` }] };
+  }
+  const bytes = await store.get(key);
+  if (!bytes) return { failures: [{ check: 'missing', detail: `${key}: no such raw object (deleted after the event?)` }] };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const base = { key, parts, inBatch, sha256, size: bytes.byteLength };
+  let sourceKind: string;
+  let apiMode = 'none';
+  let fetchedAt = '';
   if (parts.kind === 'charts-csv') {
     const problem = chartsCsvHeaderProblem(bytes);
-    if (problem) return [{ check: 'csv_header', detail: `${parts.name}: ${problem}` }];
-    try {
-      await run('charts-csv', { raw_path: rawPath, region });
-    } catch (error) {
-      return [{ check: 'csv_unreadable', detail: `${parts.name}: ${firstLine((error as Error).message)}` }];
-    }
-    const parseFailures = await failuresOf(connection, loadSql(SQL_DIR, 'csv-checks'));
-    if (parseFailures.length > 0) return parseFailures;
-    allowedSizes = [200];
+    if (problem) return { failures: [{ check: 'csv_header', detail: `${parts.name}: ${problem}` }] };
+    sourceKind = 'charts-csv';
   } else {
-    const envelope = parseEnvelope(bytes, rawKey);
-    if ('check' in envelope) return [envelope];
+    const envelope = parseEnvelope(bytes, key);
+    if ('check' in envelope) return { failures: [envelope] };
     if (envelope.chart.alias !== parts.chart || envelope.chart.date !== parts.week) {
-      return [{ check: 'chart_week_mismatch', detail: `the envelope is chart ${envelope.chart.alias} ${envelope.chart.date}, the key says ${parts.chart} ${parts.week}` }];
+      return { failures: [{ check: 'chart_week_mismatch', detail: `the envelope is chart ${envelope.chart.alias} ${envelope.chart.date}, the key says ${parts.chart} ${parts.week}` }] };
     }
-    await run('envelope', { raw_path: rawPath });
-    await run(envelope.source.kind, { region });
-    enriched = envelope.source.api_mode !== 'none';
-    // The public charts service gives 50 entries, a logged-in one 200; a playlist has what it has.
-    allowedSizes = envelope.source.kind === 'charts-service' ? [50, 200] : [envelope.entries.length];
+    sourceKind = envelope.source.kind;
+    apiMode = envelope.source.api_mode;
+    fetchedAt = envelope.fetched_at;
   }
-  await run('dimensions');
-  const checks = renderSql(loadSql(SQL_DIR, 'checks'), {
-    week: parts.week,
-    today: now.toISOString().slice(0, 10),
-    allowed_sizes: allowedSizes,
-    enriched,
-  }, 'checks.sql');
-  return failuresOf(connection, checks);
+  // A folder lake's own file is read in place; anything else is copied to the work folder first.
+  let file: string;
+  if (store instanceof FsStore) {
+    file = store.pathOf(key);
+  } else {
+    file = path.join(work, 'raw', `${createHash('sha256').update(key).digest('hex').slice(0, 24)}${parts.kind === 'charts-csv' ? '.csv' : '.json'}`);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, bytes);
+  }
+  return { ...base, path: file, sourceKind, apiMode, fetchedAt };
 }
 
 function parseEnvelope(bytes: Buffer, rawKey: string): RawEnvelope | CheckFailure {
@@ -207,29 +305,193 @@ function parseEnvelope(bytes: Buffer, rawKey: string): RawEnvelope | CheckFailur
   return value as RawEnvelope;
 }
 
-async function failuresOf(connection: DuckDbConnection, sql: string): Promise<CheckFailure[]> {
-  const rows = await connection.all<{ check_name: string; detail: string }>(sql);
+/**
+ * Loads every raw object into the staging tables and runs the gates; refused objects are added to `failures`.
+ * All CSVs are read in one `read_csv`; when that fails, each is read alone so the unreadable one is named.
+ */
+async function flatten(connection: DuckDbConnection, inputs: RawInput[], failures: Map<string, CheckFailure[]>, now: Date): Promise<void> {
+  const run = (file: string, values: Record<string, SqlValue> = {}) => connection.runScript(renderSql(loadSql(SQL_DIR, file), values, file));
+  await run('tables');
+  const idOf = new Map(inputs.map((input, id) => [input.key, id]));
+  await run('raw-objects', {
+    raw_keys: inputs.map((input) => input.key),
+    paths: inputs.map((input) => input.path),
+    charts: inputs.map((input) => input.parts.chart),
+    weeks: inputs.map((input) => input.parts.week),
+    regions: inputs.map((input) => regionOfAlias(input.parts.chart) ?? input.parts.chart),
+    source_kinds: inputs.map((input) => input.sourceKind),
+    api_modes: inputs.map((input) => input.apiMode),
+    fetched_at: inputs.map((input) => input.fetchedAt),
+    sha256: inputs.map((input) => input.sha256),
+    in_batch: inputs.map((input) => (input.inBatch ? 1 : 0)),
+  });
+
+  let csvs = inputs.filter((input) => input.sourceKind === 'charts-csv');
+  if (csvs.length > 0) {
+    try {
+      await run('csv', { paths: csvs.map((input) => input.path) });
+    } catch {
+      await connection.run('DELETE FROM csv_row');
+      const readable: RawInput[] = [];
+      for (const input of csvs) {
+        try {
+          await connection.run(renderSql(`SELECT count(*) FROM read_csv({{path}}, hive_partitioning = false, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true,
+            columns = {'rank': 'VARCHAR', 'uri': 'VARCHAR', 'artist_names': 'VARCHAR', 'track_name': 'VARCHAR', 'source': 'VARCHAR',
+              'peak_rank': 'VARCHAR', 'previous_rank': 'VARCHAR', 'weeks_on_chart': 'VARCHAR', 'streams': 'VARCHAR'})`, { path: input.path }));
+          readable.push(input);
+        } catch (error) {
+          failures.set(input.key, [{ check: 'csv_unreadable', detail: `${input.parts.name}: ${csvProblem((error as Error).message)}` }]);
+        }
+      }
+      csvs = readable;
+      if (csvs.length > 0) await run('csv', { paths: csvs.map((input) => input.path) });
+    }
+    await run('charts-csv');
+  }
+  for (const input of inputs.filter((candidate) => candidate.parts.kind === 'spotify')) {
+    await run('envelope', { raw_path: input.path, raw_id: idOf.get(input.key)! });
+    if (input.sourceKind === 'charts-service' || input.sourceKind === 'playlist') await run(input.sourceKind);
+  }
+  // Unreadable files are refused already: they contribute nothing, and the gates do not speak of them again.
+  const unreadable = new Set(inputs.filter((input) => failures.has(input.key)).map((input) => idOf.get(input.key)!));
+  if (unreadable.size > 0) await connection.run(`INSERT INTO refusal SELECT UNNEST([${[...unreadable].join(', ')}]), 'unreadable', ''`);
+  await run('gates', { today: now.toISOString().slice(0, 10) });
+
   const perCheck = new Map<string, number>();
-  const failures: CheckFailure[] = [];
+  const rows = await connection.all<{ raw_id: number; check_name: string; detail: string }>(`SELECT raw_id, check_name, detail FROM refusal ORDER BY raw_id, check_name`);
   for (const row of rows) {
-    const seen = perCheck.get(row.check_name) ?? 0;
-    perCheck.set(row.check_name, seen + 1);
-    if (seen < MAX_FAILURES_PER_CHECK) failures.push({ check: row.check_name, detail: row.detail });
+    if (unreadable.has(row.raw_id)) continue;
+    const key = inputs[row.raw_id].key;
+    const seen = perCheck.get(`${key}\n${row.check_name}`) ?? 0;
+    perCheck.set(`${key}\n${row.check_name}`, seen + 1);
+    if (seen < MAX_FAILURES_PER_CHECK) failures.set(key, [...(failures.get(key) ?? []), { check: row.check_name, detail: row.detail }]);
   }
-  return failures;
 }
 
-async function exportTables(connection: DuckDbConnection, work: string): Promise<Record<TableName, { path: string; rows: number }>> {
-  const files = {} as Record<TableName, { path: string; rows: number }>;
-  for (const table of TABLES) {
-    const file = path.join(work, `${table}-${randomBytes(4).toString('hex')}.parquet`);
-    await connection.run(renderSql(`COPY ${table} TO {{file}} (FORMAT parquet, COMPRESSION zstd)`, { file }));
-    const [{ n }] = await connection.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
-    files[table] = { path: file, rows: n };
-  }
-  return files;
+/** DuckDB's CSV errors are long and technical: the first line says what is wrong, without the file's content. */
+function csvProblem(message: string): string {
+  const first = message.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
+  return first.length > 300 ? `${first.slice(0, 300)}...` : first;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0];
+/**
+ * Adds the rows of the weeks this pass did not rebuild from each chart-year's current files, then writes one
+ * Parquet file per table and chart-year below `out/<table>/chart=<c>/year=<y>/part-0.parquet`, sorted by week
+ * (and rank). Every table gets its file, empty or not, so a chart-year always has one file per table.
+ */
+async function writeChartYears(connection: DuckDbConnection, store: ObjectStore, chartYears: ChartYear[], work: string, out: string): Promise<void> {
+  await connection.run('CREATE OR REPLACE TEMP TABLE rebuilt AS SELECT DISTINCT chart, week FROM _lineage');
+  for (const table of [...CHART_TABLES, LINEAGE_TABLE] as const) {
+    const existing: string[] = [];
+    for (const chartYear of chartYears) {
+      const file = await localCopy(store, tableFileKey(table, chartYear), work);
+      if (file) existing.push(file);
+    }
+    if (existing.length > 0) {
+      await connection.run(
+        renderSql(
+          `INSERT INTO ${table} BY NAME
+           SELECT * FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})
+           ANTI JOIN rebuilt USING (chart, week)`,
+          { files: existing },
+        ),
+      );
+    }
+    const order = FILE_ORDER[table].join(', ');
+    for (const chartYear of chartYears) {
+      const file = outFile(out, table, chartYear);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await connection.run(
+        renderSql(
+          `COPY (SELECT * EXCLUDE (chart, year) FROM ${table} WHERE chart = {{chart}} AND year = {{year}} ORDER BY ${order})
+           TO {{file}} (FORMAT parquet, COMPRESSION zstd)`,
+          { chart: chartYear.chart, year: chartYear.year, file },
+        ),
+      );
+    }
+  }
+}
+
+/** The local path of a lake object (a folder lake's own file, else a copy in `work`), or undefined when there is none. */
+async function localCopy(store: ObjectStore, key: string, work: string): Promise<string | undefined> {
+  if (store instanceof FsStore) {
+    const file = store.pathOf(key);
+    return (await fs.stat(file).catch(() => undefined)) ? file : undefined;
+  }
+  const bytes = await store.get(key);
+  if (!bytes) return undefined;
+  const file = path.join(work, 'current', ...key.split('/'));
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, bytes);
+  return file;
+}
+
+function outFile(out: string, table: string, chartYear: ChartYear): string {
+  return path.join(out, table, `chart=${chartYear.chart}`, `year=${chartYear.year}`, 'part-0.parquet');
+}
+
+type LineageRow = {
+  chart: string;
+  week: string;
+  run_id: string;
+  source_key: string;
+  source_kind: string;
+  depth: number;
+  enriched: boolean;
+  raw_keys: string[];
+  chart_entries_rows: number;
+  tracks_rows: number;
+  track_artists_rows: number;
+  albums_rows: number;
+  artists_rows: number;
+  warnings: { check_name: string; detail: string }[];
+};
+
+function uniqueChartYears(weeks: LineageRow[]): ChartYear[] {
+  const seen = new Map<string, ChartYear>();
+  for (const week of weeks) seen.set(`${week.chart}/${yearOfWeek(week.week)}`, { chart: week.chart, year: yearOfWeek(week.week) });
+  return [...seen.values()];
+}
+
+function toTransformedWeek(row: LineageRow): TransformedWeek {
+  return {
+    chart: row.chart,
+    week: row.week,
+    runId: row.run_id,
+    rawKeys: row.raw_keys,
+    sourceKey: row.source_key,
+    sourceKind: row.source_kind,
+    depth: Number(row.depth),
+    enriched: row.enriched,
+    rows: {
+      chart_entries: Number(row.chart_entries_rows),
+      tracks: Number(row.tracks_rows),
+      track_artists: Number(row.track_artists_rows),
+      albums: Number(row.albums_rows),
+      artists: Number(row.artists_rows),
+    },
+    warnings: row.warnings.map((warning) => ({ check: warning.check_name, detail: warning.detail })),
+  };
+}
+
+/**
+ * Removes the work folders of transforms whose process is gone (killed before its `finally` ran); a folder of a
+ * live process, or of a name not ours, is left alone.
+ */
+async function removeAbandonedWork(dir: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = new RegExp(`^(?:${WORK_PREFIX}|chartlake-batch-)(\\d+)-`).exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || processIsAlive(Number(pid))) continue;
+    await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }

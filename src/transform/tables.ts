@@ -1,12 +1,31 @@
-/** Row types of the transformed tables (DESIGN.md, "Transformed tables"); `chart` and `week` come from the partition. */
+import { LINEAGE_TABLE } from '../store';
 
-export const TABLES = ['chart_entries', 'tracks', 'track_artists', 'albums', 'artists'] as const;
-export type TableName = (typeof TABLES)[number];
+/**
+ * Row types of the transformed tables (DESIGN.md, "Tables") as the lake's views show them. In the files, `chart`
+ * and `year` are the Hive partition folders, `week` a column, and `run_id` ties each row to its week's lineage row.
+ */
+
+/** The tables written per chart and year (one Parquet file each). */
+export const CHART_TABLES = ['chart_entries', 'tracks', 'track_artists', 'albums', 'artists'] as const;
+export const TABLES = CHART_TABLES;
+export type TableName = (typeof CHART_TABLES)[number];
+/** One row per chart week: what produced it. Written after the tables: it commits them. */
+export { LINEAGE_TABLE };
+
+/** How each file's rows are sorted (readers order by columns; a sorted file reads and compresses better). */
+export const FILE_ORDER: Record<TableName | typeof LINEAGE_TABLE, string[]> = {
+  chart_entries: ['week', 'rank'],
+  tracks: ['week', 'track_id'],
+  track_artists: ['week', 'track_id', 'position'],
+  albums: ['week', 'album_id'],
+  artists: ['week', 'artist_id'],
+  _lineage: ['week'],
+};
 
 interface Partitioned {
   /** Hive partition `chart=`. */
   chart: string;
-  /** Hive partition `week=`, a DATE: `YYYY-MM-DD`. */
+  /** The chart's own date (a Thursday), a DATE: `YYYY-MM-DD`. */
   week: string;
 }
 

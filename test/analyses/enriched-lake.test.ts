@@ -71,13 +71,15 @@ describe('album and pattern analyses on a hand-made enriched lake', () => {
     dir = tempDir('enriched');
     duck = await DuckDb.open();
     for (const [table, { columns, weeks }] of Object.entries(TABLES)) {
-      for (const [week, rows] of Object.entries(weeks)) {
-        const file = path.join(dir, 'transformed', table, `chart=${CHART}`, `week=${week}`, 'part-0.parquet');
-        mkdirSync(path.dirname(file), { recursive: true });
-        const names = columns.split(', ').map((column) => column.split(' ')[0]);
-        const casts = columns.split(', ').map((column, index) => `CAST(col${index} AS ${column.split(' ')[1]}) AS ${names[index]}`);
-        await duck.withConnection((c) => c.run(`COPY (SELECT ${casts.join(', ')} FROM (VALUES ${rows.join(', ')}) AS v(${names.map((_n, i) => `col${i}`).join(', ')})) TO ${sqlString(file)} (FORMAT parquet)`));
-      }
+      // One file per table for the year, `week` a column (the lake's layout).
+      const file = path.join(dir, 'transformed', table, `chart=${CHART}`, 'year=2024', 'part-0.parquet');
+      mkdirSync(path.dirname(file), { recursive: true });
+      const names = columns.split(', ').map((column) => column.split(' ')[0]);
+      const casts = columns.split(', ').map((column, index) => `CAST(col${index} AS ${column.split(' ')[1]}) AS ${names[index]}`);
+      const selects = Object.entries(weeks).map(
+        ([week, rows]) => `SELECT DATE ${sqlString(week)} AS week, ${casts.join(', ')} FROM (VALUES ${rows.join(', ')}) AS v(${names.map((_n, i) => `col${i}`).join(', ')})`,
+      );
+      await duck.withConnection((c) => c.run(`COPY (${selects.join(' UNION ALL ')}) TO ${sqlString(file)} (FORMAT parquet)`));
     }
     engine = await openLakeEngine(new FsStore(dir), { duck });
   });

@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '../../src/log';
 import { DuckDb } from '../../src/query';
-import { FsStore, objectCreatedEvent, partitionKey, S3Store } from '../../src/store';
+import { FsStore, objectCreatedEvent, S3Store, tableFileKey } from '../../src/store';
 import { importChartsCsv } from '../../src/extract';
-import { transformRawObject, TABLES } from '../../src/transform';
+import { transformRawObjects, TABLES } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from '../../src/demo/catalog';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer, type SpotifyServer } from '../../src/demo/spotify-server';
@@ -32,8 +32,8 @@ describe('the Lambda packages, invoked as Lambda would', function () {
     const entries = await materializeCode(named(stack, FUNCTION, '-transform'), path.join(work, 'transform'));
     expect(entries).to.include.members(['__index.js', 'dist/lambda', 'node_modules/@duckdb/node-api', 'node_modules/@duckdb/node-bindings-linux-x64', 'node_modules/got']);
     for (const entry of entries) expect(entry).not.to.match(/@pulumi|@aws-sdk|typescript|mocha|s3rver|chai|ts-node|vega|playwright/);
-    const sql = readFileSync(path.join(work, 'transform', 'dist/lambda/src/transform/sql/checks.sql'), 'utf8');
-    expect(sql).to.equal(readFileSync(path.resolve(__dirname, '../../src/transform/sql/checks.sql'), 'utf8'));
+    const sql = readFileSync(path.join(work, 'transform', 'dist/lambda/src/transform/sql/gates.sql'), 'utf8');
+    expect(sql).to.equal(readFileSync(path.resolve(__dirname, '../../src/transform/sql/gates.sql'), 'utf8'));
     // The serialized callback is one line that loads the compiled entry; nothing of the program is captured.
     const index = readFileSync(path.join(work, 'transform', '__index.js'), 'utf8');
     expect(index).to.include('"./dist/lambda/src/aws/lambda/transform.js"');
@@ -102,16 +102,17 @@ describe('the Lambda packages, invoked as Lambda would', function () {
       try {
         const fs = new FsStore(local);
         const localImport = await importChartsCsv(fs, CSV, bytes);
-        await transformRawObject(localImport.rawKey, { store: fs, duck, log: silentLogger });
-        const chartWeek = { chart: 'regional-us-weekly', week: '2023-03-02' };
+        await transformRawObjects([localImport.rawKey], { store: fs, duck, log: silentLogger });
+        const chartYear = { chart: 'regional-us-weekly', year: 2023 };
         const counts: Record<string, number> = {};
         await duck.withConnection(async (connection) => {
           for (const table of TABLES) {
-            const key = partitionKey(table, chartWeek);
+            const key = tableFileKey(table, chartYear);
             const fromLambda = path.join(local, `lambda-${table}.parquet`);
             writeFileSync(fromLambda, (await lake.get(key))!);
-            const a = `read_parquet('${fromLambda}', hive_partitioning = false)`;
-            const b = `read_parquet('${fs.pathOf(key)}', hive_partitioning = false)`;
+            // Every column but run_id (each transform run names its own).
+            const a = `(SELECT * EXCLUDE (run_id) FROM read_parquet('${fromLambda}', hive_partitioning = false))`;
+            const b = `(SELECT * EXCLUDE (run_id) FROM read_parquet('${fs.pathOf(key)}', hive_partitioning = false))`;
             const [row] = await connection.all<{ n: number; only_lambda: number; only_local: number; columns_equal: boolean }>(
               `SELECT (SELECT count(*) FROM ${a}) AS n,
                       (SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})) AS only_lambda,

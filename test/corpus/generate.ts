@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { DuckDb } from '../../src/query';
 import { renderSql } from '../../src/query/sql';
-import { partitionKey } from '../../src/store';
+import { tableFileKey, yearOfWeek } from '../../src/store';
 import { CHARTS_CSV_COLUMNS } from '../../src/transform';
 import { RAW_SCHEMA_VERSION, type ChartsServiceEnvelope, type ChartsServiceEntry } from '../../src/sources/envelope';
 
@@ -125,15 +125,15 @@ export function hugeCsvChunks(row: string, bytes: number): { header: string; chu
   return { header, chunk, count: Math.ceil(bytes / chunk.length) };
 }
 
-/** The chart_entries partition of one week in a folder lake, read back as the CSV rows it came from. */
+/** The chart_entries rows of one week in a folder lake, read back from its year file as the CSV rows they came from. */
 export async function chartRowsOf(duck: DuckDb, lake: string, chart: string, week: string): Promise<CsvRow[]> {
-  const file = path.join(lake, ...partitionKey('chart_entries', { chart, week }).split('/'));
+  const file = path.join(lake, ...tableFileKey('chart_entries', { chart, year: yearOfWeek(week) }).split('/'));
   return duck.withConnection(async (connection) => {
     const rows = await connection.all<Record<string, unknown>>(
       renderSql(
         `SELECT rank, track_id, artist_names, track_name, label AS source, peak_rank, coalesce(previous_rank, -1) AS previous_rank, weeks_on_chart, streams
-         FROM read_parquet({{file}}) ORDER BY rank`,
-        { file },
+         FROM read_parquet({{file}}, hive_partitioning = false) WHERE week = CAST({{week}} AS DATE) ORDER BY rank`,
+        { file, week },
       ),
     );
     return rows.map((row) => ({ ...row, streams: Number(row.streams) }) as unknown as CsvRow);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDb } from '../../src/query';
-import { renderSql } from '../../src/query/sql';
+import { openLakeEngine } from '../../src/catalog';
 import { FsStore, LINEAGE_TABLE } from '../../src/store';
 import { TABLES } from '../../src/transform';
 import { listRuns } from '../../src/quality';
@@ -11,27 +11,27 @@ export type LakeDigest = Record<string, { rows: number; checksum: string }>;
 
 /**
  * What a reader of the lake sees, reduced to something comparable between two lakes: rows and row checksums per
- * table and week (read from every `*.parquet` a glob finds, as the views would), and lineage row counts.
- * Times (fetched_at, transformed_at) are left out: they differ between two runs by design.
+ * table and week, read through the lake's views (so only committed weeks count, as for any reader), and the
+ * lineage's row counts. Run ids and times differ between two runs by design and are left out.
  */
 export async function lakeDigest(duck: DuckDb, root: string): Promise<LakeDigest> {
   const digest: LakeDigest = {};
-  await duck.withConnection(async (connection) => {
+  const store = new FsStore(root);
+  if (parquetFiles(path.join(root, 'transformed')).length === 0) return digest;
+  const engine = await openLakeEngine(store, { duck, recrawl: true });
+  try {
     for (const table of TABLES) {
-      const glob = path.join(root, 'transformed', table, '*', '*', '*.parquet');
-      if (parquetFiles(path.join(root, 'transformed', table)).length === 0) continue;
-      const rows = await connection.all<{ chart: string; week: string; n: number; checksum: string }>(
-        renderSql(
-          `SELECT chart, CAST(week AS VARCHAR) AS week, count(*) AS n, CAST(sum(hash(CAST(t AS VARCHAR))) AS VARCHAR) AS checksum
-           FROM read_parquet({{glob}}, hive_partitioning = true, hive_types = {'chart': VARCHAR, 'week': DATE}) AS t
-           GROUP BY ALL`,
-          { glob },
-        ),
+      const exists = await engine.query(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = '${table}'`);
+      if (Number(exists.rows[0].n) === 0) continue;
+      const { rows } = await engine.query(
+        `SELECT chart, CAST(week AS VARCHAR) AS week, count(*) AS n, CAST(sum(hash(CAST(t AS VARCHAR))) AS VARCHAR) AS checksum FROM ${table} AS t GROUP BY ALL`,
       );
-      for (const row of rows) digest[`${table} ${row.chart} ${row.week}`] = { rows: Number(row.n), checksum: row.checksum };
+      for (const row of rows) digest[`${table} ${row.chart} ${row.week}`] = { rows: Number(row.n), checksum: String(row.checksum) };
     }
-  });
-  for (const run of await listRuns(new FsStore(root))) {
+  } finally {
+    await engine.close();
+  }
+  for (const run of await listRuns(store, duck)) {
     for (const [table, rows] of Object.entries(run.rows)) digest[`${LINEAGE_TABLE} ${run.chart} ${run.week} ${table}`] = { rows, checksum: '' };
   }
   return digest;

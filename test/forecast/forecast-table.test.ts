@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { openLakeEngine } from '../../src/catalog';
 import { FORECAST_COLUMNS, forecastWeek, runBacktest, runForecast } from '../../src/forecast';
-import { partitionKey } from '../../src/store';
+import { tableFileKey } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
 import { CHART, syntheticLake, type TestLake } from './support';
 import { weekOf } from './synthetic-charts';
@@ -20,11 +20,11 @@ describe('chartlake forecast writes the forecasts table', function () {
     if (dir) removeDir(dir);
   });
 
-  it('writes one partition per chart and origin week, queryable as a view after the crawl, and replaces it on a rerun', async () => {
+  it('writes one file per chart and year holding the origin week, queryable as a view after the crawl, and replaces it on a rerun', async () => {
     const context = { store: lake.store, duck: lake.pipeline.duck, engine: lake.engine };
     const first = await runForecast(context, { week: origin });
-    expect(first.key).to.equal(partitionKey('forecasts', { chart: CHART, week: origin }));
-    await runForecast(context, { week: origin }); // a rerun replaces the partition whole
+    expect(first.key).to.equal(tableFileKey('forecasts', { chart: CHART, year: Number(origin.slice(0, 4)) }));
+    await runForecast(context, { week: origin }); // a rerun replaces the origin's rows whole
     const engine = await openLakeEngine(lake.store, { duck: lake.pipeline.duck });
     try {
       const { rows, columns } = await engine.query(
@@ -41,7 +41,7 @@ describe('chartlake forecast writes the forecasts table', function () {
       expect(row.best as number).to.be.at.least(1);
       expect(row.worst as number).to.be.at.most(200);
       const described = await engine.query(`SELECT column_name FROM (DESCRIBE forecasts)`);
-      expect(described.rows.map((r) => r.column_name)).to.deep.equal([...FORECAST_COLUMNS, 'chart', 'week']);
+      expect(described.rows.map((r) => r.column_name)).to.deep.equal(['week', ...FORECAST_COLUMNS, 'chart']);
     } finally {
       await engine.close();
     }

@@ -28,7 +28,7 @@ describe('event routing (what the S3 notification does on AWS)', function () {
     router.close();
     expect(results.map((r) => r.key)).to.deep.equal([key]);
     expect(results[0].weeks?.[0].rows.chart_entries).to.equal(200);
-    expect(await store.head('transformed/chart_entries/chart=regional-us-weekly/week=2023-03-02/part-0.parquet')).to.not.equal(undefined);
+    expect(await store.head('transformed/chart_entries/chart=regional-us-weekly/year=2023/part-0.parquet')).to.not.equal(undefined);
   });
 
   it('the handler decodes URL-encoded keys and ignores records outside raw/', async () => {
@@ -39,8 +39,8 @@ describe('event routing (what the S3 notification does on AWS)', function () {
     const event = objectCreatedEvent('local', key, 1);
     expect(event.Records[0].s3.object.key).to.contain('%281%29.csv').and.contain('+');
     event.Records.push(...objectCreatedEvent('local', 'transformed/x/y.parquet', 1).Records);
-    const weeks = await handleTransform(event, { store, duck });
+    const { weeks } = await handleTransform(event, { store, duck });
     expect(weeks).to.have.length(1);
-    expect(weeks[0].rawKey).to.equal(key);
+    expect(weeks[0].rawKeys).to.deep.equal([key]);
   });
 });

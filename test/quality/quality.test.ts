@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { openLakeEngine } from '../../src/catalog';
 import { memoryLogger, silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
-import { acquireWeekLock, WeekLockedError, withWeekLock, type LockBody } from '../../src/store/lock';
+import { acquireLock, acquireWeekLock, WeekLockedError, withWeekLock, type LockBody } from '../../src/store/lock';
 import { findGaps, listRuns, qualityReport } from '../../src/quality';
 import { catchUp, type WeekWorker } from '../../src/schedule';
-import { FsStore, lineageKey, rawCsvKey, weekLockKey, type ChartWeek } from '../../src/store';
-import { transformRawObject } from '../../src/transform';
+import { FsStore, rawCsvKey, weekLockKey, yearLockKey, type ChartWeek } from '../../src/store';
+import { transformRawObjects } from '../../src/transform';
+import { commitFakeWeeks } from '../support/lineage';
 import { removeDir, requireShared, snapshot, tempDir, US_2023 } from '../support/lake';
 
 const US = 'regional-us-weekly';
@@ -43,7 +44,7 @@ describe('quality report, gaps, runs and the _runs view (real US weeks)', functi
     const report = await qualityReport(pipeline.store);
     expect(report.ok).to.equal(false);
     expect(report.charts).to.deep.equal([{ chart: US, first_week: '2023-01-05', last_week: '2023-02-02', weeks_with_data: 3 }]);
-    expect(report.quarantined.map((q) => [q.week, q.checks])).to.deep.equal([['2023-01-26', ['ranks_not_1_to_n', 'duplicate_rank']]]);
+    expect(report.quarantined.map((q) => [q.week, q.checks])).to.deep.equal([['2023-01-26', ['duplicate_rank']]]);
     expect(report.quarantined[0].raw_key).to.equal(rawCsvKey({ chart: US, week: '2023-01-26' }, 'regional-us-weekly-2023-01-26.csv'));
     expect(report.missing.map((gap) => [gap.week, gap.reason])).to.deep.equal([['2023-01-12', 'no_data']]);
   });
@@ -61,18 +62,18 @@ describe('quality report, gaps, runs and the _runs view (real US weeks)', functi
     expect(backwards?.message).to.equal('--from 2023-02-01 is after --to 2023-01-01');
   });
 
-  it('runs lists the lineage of each week: raw key, size, SHA-256, code version, rows', async () => {
+  it('runs lists the lineage of each week: raw keys, SHA-256, code version, rows', async () => {
     const runs = await listRuns(pipeline.store);
     expect(runs.map((run) => run.week)).to.deep.equal(['2023-01-05', '2023-01-19', '2023-02-02']);
-    expect(runs[0].raw).to.include({ key: rawCsvKey({ chart: US, week: '2023-01-05' }, 'regional-us-weekly-2023-01-05.csv') });
-    expect(runs[0].raw.sha256).to.match(/^[0-9a-f]{64}$/);
+    expect(runs[0].rawKeys).to.deep.equal([rawCsvKey({ chart: US, week: '2023-01-05' }, 'regional-us-weekly-2023-01-05.csv')]);
+    expect(runs[0].rawSha256[0]).to.match(/^[0-9a-f]{64}$/);
     expect(runs[0].rows.chart_entries).to.equal(200);
   });
 
   it('the _runs view shows the same lineage in SQL', async () => {
     const engine = await openLakeEngine(pipeline.store, { duck: pipeline.duck, recrawl: true });
     try {
-      const { rows } = await engine.query('SELECT CAST(week AS VARCHAR) AS week, chart_entries_rows, raw_size > 0 AS sized FROM _runs ORDER BY week');
+      const { rows } = await engine.query('SELECT CAST(week AS VARCHAR) AS week, chart_entries_rows, len(raw_keys) = 1 AS sized FROM _runs ORDER BY week');
       expect(rows).to.deep.equal([
         { week: '2023-01-05', chart_entries_rows: 200, sized: true },
         { week: '2023-01-19', chart_entries_rows: 200, sized: true },
@@ -95,7 +96,7 @@ describe('quality report, gaps, runs and the _runs view (real US weeks)', functi
       },
       async transform(rawKey: string) {
         calls.push(`transform ${rawKey}`);
-        return { rows: (await transformRawObject(rawKey, { store: pipeline.store, duck: pipeline.duck })).rows.chart_entries };
+        return { rows: (await transformRawObjects([rawKey], { store: pipeline.store, duck: pipeline.duck })).weeks[0].rows.chart_entries };
       },
     };
     const log = memoryLogger();
@@ -120,8 +121,7 @@ describe('catch-up without from: a machine that was off for three weeks fills th
   it('starts after the newest transformed week and stops at the latest published one', async () => {
     dir = tempDir('catchup');
     const store = new FsStore(dir);
-    const lineage = (week: string) => JSON.stringify({ raw: { key: 'k', size: 1, sha256: 'x' }, chart: 'regional-global-weekly', week, code_version: 't', transformed_at: '', rows: {}, partitions: [] });
-    await store.put(lineageKey({ chart: 'regional-global-weekly', week: '2024-05-02' }), lineage('2024-05-02'));
+    await commitFakeWeeks(store, 'regional-global-weekly', ['2024-05-02']);
     const done: string[] = [];
     const failing = '2024-05-16';
     const worker: WeekWorker = {
@@ -236,20 +236,20 @@ describe('week locks in the lake', () => {
     expect(await withWeekLock(store, week, 'extract', async () => 'ran')).to.equal('ran');
   });
 
-  it('the transform of a week holds its lock: a second transform with no wait is refused, the lake unchanged', async function () {
+  it('the transform of a chart-year holds its lock: a second transform with no wait is refused, the lake unchanged', async function () {
     requireShared(this);
     const pipeline = await LocalPipeline.open(new FsStore(dir), silentLogger);
     try {
       await pipeline.importFiles([csv('2023-01-05')]);
       const rawKey = rawCsvKey({ chart: US, week: '2023-01-05' }, 'regional-us-weekly-2023-01-05.csv');
       const before = snapshot(path.join(dir, 'transformed'));
-      const lock = await acquireWeekLock(pipeline.store, { chart: US, week: '2023-01-05' }, 'transform', { owner: 'someone-else' });
-      const error = await transformRawObject(rawKey, { store: pipeline.store, duck: pipeline.duck, lock: { waitMs: 0 } }).then(() => undefined, (e: Error) => e);
+      const lock = await acquireLock(pipeline.store, yearLockKey({ chart: US, year: 2023 }, 'transform'), { chart: US, week: '2023' }, 'transform', { owner: 'someone-else' });
+      const error = await transformRawObjects([rawKey], { store: pipeline.store, duck: pipeline.duck, lock: { waitMs: 0 } }).then(() => undefined, (e: Error) => e);
       await lock.release();
       expect(error).to.be.instanceOf(WeekLockedError);
       expect(snapshot(path.join(dir, 'transformed'))).to.deep.equal(before);
-      const again = await transformRawObject(rawKey, { store: pipeline.store, duck: pipeline.duck });
-      expect(again.rows.chart_entries).to.equal(200);
+      const again = await transformRawObjects([rawKey], { store: pipeline.store, duck: pipeline.duck });
+      expect(again.weeks[0].rows.chart_entries).to.equal(200);
       expect(snapshot(path.join(dir, 'transformed'))).to.have.keys(Object.keys(before));
     } finally {
       await pipeline.close();

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config';
 import { memoryLogger } from '../../src/log';
 import { crontabFields, nextFire, parseCron, runScheduler, systemdOnCalendar, type WeekWorker } from '../../src/schedule';
-import { FsStore, lineageKey } from '../../src/store';
+import { FsStore } from '../../src/store';
+import { commitFakeWeeks } from '../support/lineage';
 import { removeDir, tempDir } from '../support/lake';
 
 const next = (expression: string, after: string) => nextFire(parseCron(expression), new Date(after))?.toISOString();
@@ -53,8 +54,7 @@ describe('the local scheduler (chartlake schedule)', () => {
   it('catches up on start, then runs at each firing, one week at a time, one JSON line per run, and stops cleanly', async () => {
     const store = new FsStore(dir);
     const chart = 'regional-global-weekly';
-    const lineage = (week: string) => JSON.stringify({ raw: { key: 'k', size: 1, sha256: 'x' }, chart, week, code_version: 't', transformed_at: '', rows: {}, partitions: [] });
-    await store.put(lineageKey({ chart, week: '2024-05-02' }), lineage('2024-05-02'));
+    await commitFakeWeeks(store, chart, ['2024-05-02']);
 
     // A fake clock: sleeping jumps to the wake-up time. The machine starts on Saturday 2024-05-25, three weeks late.
     let clock = new Date('2024-05-25T08:00:00Z');
@@ -69,7 +69,7 @@ describe('the local scheduler (chartlake schedule)', () => {
         overlapping ||= running > 1;
         await new Promise((resolve) => setTimeout(resolve, 5));
         done.push(week.week);
-        await store.put(lineageKey(week), lineage(week.week)); // what a real run leaves
+        await commitFakeWeeks(store, chart, [week.week]); // what a real run leaves
         running -= 1;
         return { rawKey: `raw/spotify/${chart}/week=${week.week}/x.json`, rows: 50 };
       },

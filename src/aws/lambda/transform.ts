@@ -4,7 +4,6 @@ import { jsonLogger } from '../../log';
 import { DuckDb } from '../../query/duckdb';
 import type { S3Event } from '../../store/events';
 import { handleTransform } from '../../transform/handler';
-import { RawObjectRejected } from '../../transform/errors';
 import { duckTempDirectory, ENV, lakeStore, lambdaTmp, optional } from './environment';
 
 export interface TransformLambdaResult {
@@ -32,17 +31,14 @@ export async function handler(event: S3Event): Promise<TransformLambdaResult> {
   });
   const store = lakeStore();
   const result: TransformLambdaResult = { transformed: [], rejected: [] };
-  for (const record of event.Records ?? []) {
-    try {
-      const weeks = await handleTransform({ Records: [record] }, { store, duck: await duck, workDir: tmp, log });
-      for (const week of weeks) {
-        result.transformed.push({ rawKey: week.rawKey, chart: week.chart, week: week.week, chartEntries: week.rows.chart_entries });
-      }
-    } catch (error) {
-      if (!(error instanceof RawObjectRejected)) throw error;
-      log.log('error', 'raw object rejected', { raw: error.rawKey, report: error.quarantineKey, failures: error.failures.length });
-      result.rejected.push({ rawKey: error.rawKey, report: error.quarantineKey });
-    }
+  // The whole event is one batch: one DuckDB pass, each touched chart-year written once.
+  const transformed = await handleTransform(event, { store, duck: await duck, workDir: tmp, log });
+  for (const week of transformed.weeks) {
+    result.transformed.push({ rawKey: week.sourceKey, chart: week.chart, week: week.week, chartEntries: week.rows.chart_entries });
+  }
+  for (const error of transformed.refused) {
+    log.log('error', 'raw object rejected', { raw: error.rawKey, report: error.quarantineKey, failures: error.failures.length });
+    result.rejected.push({ rawKey: error.rawKey, report: error.quarantineKey });
   }
   const crawler = optional(ENV.crawlerName);
   if (crawler && result.transformed.length > 0) {

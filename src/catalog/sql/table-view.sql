@@ -1,5 +1,5 @@
--- The body of a table's view over its Parquet files, with chart= and week= as typed columns. {{files}} is the
--- table's glob when it has one schema version and no drift (binding reads one footer), else the catalogued files
--- (drifted ones left out) with union_by_name: a column added in a later version reads as NULL in older partitions.
-SELECT *
-FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = {{union_by_name}}, hive_types = {'chart': VARCHAR, 'week': DATE})
+-- The body of a per-chart table's view over its Parquet files ({{files}}: the table's glob, or its catalogued
+-- files when some drifted), with the Hive partitions chart= and year= as typed columns; union_by_name when there
+-- are several schema versions (a column added later reads as NULL in older files). `year` (a folder) is left out.
+SELECT * EXCLUDE (year)
+FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = {{union_by_name}}, hive_types = {'chart': VARCHAR, 'year': INTEGER})

@@ -1,8 +1,9 @@
--- The `forecasts` table (one Parquet partition per chart and origin week, like the other tables):
--- transformed/forecasts/chart=<alias>/week=<YYYY-MM-DD>/part-0.parquet, where week = the chart week the forecast
--- was made FROM (the newest week its model saw). `chart` and `week` are the Hive partition folders, not columns.
+-- The `forecasts` table (one Parquet file per chart and year, like the other tables):
+-- transformed/forecasts/chart=<alias>/year=<YYYY>/part-0.parquet, where week = the chart week the forecast was
+-- made FROM (the newest week its model saw). `chart` and `year` are the Hive partition folders, not columns.
 -- One row per song on that week's chart and horizon.
 CREATE TEMP TABLE forecasts (
+  week DATE NOT NULL,               -- the origin week
   target_week DATE NOT NULL,        -- the chart week predicted (week + 7 × horizon days)
   horizon INTEGER NOT NULL,         -- weeks ahead (1 = next week)
   track_id VARCHAR NOT NULL,

@@ -1,8 +1,8 @@
 -- Flattens `chartEntryViewResponses[].entries[]` of the Spotify Charts web service.
--- Parameters: {{region}}
-INSERT INTO chart_entries
+INSERT INTO stage_entry
 SELECT
-  {{region}},
+  raw_id,
+  ordinal,
   TRY_CAST(e->>'$.chartEntryData.currentRank' AS INTEGER),
   NULLIF(regexp_extract(e->>'$.trackMetadata.trackUri', '^spotify:track:([0-9A-Za-z]{22})$', 1), ''),
   e->>'$.trackMetadata.trackName',
@@ -13,11 +13,11 @@ SELECT
   NULLIF(TRY_CAST(e->>'$.chartEntryData.previousRank' AS INTEGER), -1),
   TRY_CAST(e->>'$.chartEntryData.appearancesOnChart' AS INTEGER),
   e->>'$.chartEntryData.entryStatus'
-FROM entry
-ORDER BY ordinal;
+FROM entry;
 
-INSERT INTO entry_track
+INSERT INTO stage_entry_track
 SELECT
+  raw_id,
   track_id,
   any_value(e->>'$.trackMetadata.trackName'),
   any_value(list_transform(
@@ -25,8 +25,8 @@ SELECT
     a -> {'id': NULLIF(regexp_extract(a.spotifyUri, '^spotify:artist:([0-9A-Za-z]{22})$', 1), ''), 'name': a.name}
   ))
 FROM (
-  SELECT e, NULLIF(regexp_extract(e->>'$.trackMetadata.trackUri', '^spotify:track:([0-9A-Za-z]{22})$', 1), '') AS track_id
+  SELECT raw_id, e, NULLIF(regexp_extract(e->>'$.trackMetadata.trackUri', '^spotify:track:([0-9A-Za-z]{22})$', 1), '') AS track_id
   FROM entry
 )
 WHERE track_id IS NOT NULL
-GROUP BY track_id;
+GROUP BY raw_id, track_id;

@@ -1,18 +1,17 @@
--- Loads a raw envelope (one JSON document) and the API objects it keeps by id.
+-- Loads one raw envelope (one JSON document) and the API objects it keeps by id.
 -- The document is parsed once, with the id-keyed objects read as MAPs: extracting them with json_each over
 -- the whole document re-parses it per call and cost ~30x more on a 1.5 MB week.
--- Parameters: {{raw_path}}
-CREATE TEMP TABLE envelope AS
+-- Parameters: {{raw_path}}, {{raw_id}}
+CREATE OR REPLACE TEMP TABLE envelope AS
 SELECT *
-FROM read_json({{raw_path}}, format = 'auto', records = true, maximum_object_size = 1073741824,
+FROM read_json({{raw_path}}, format = 'auto', records = true, hive_partitioning = false, maximum_object_size = 1073741824,
   columns = {entries: 'JSON[]', tracks: 'MAP(VARCHAR, JSON)', albums: 'MAP(VARCHAR, JSON)', artists: 'MAP(VARCHAR, JSON)'});
 
-INSERT INTO track_object SELECT item.key, item.value FROM (SELECT unnest(map_entries(tracks)) AS item FROM envelope);
-INSERT INTO album_object SELECT item.key, item.value FROM (SELECT unnest(map_entries(albums)) AS item FROM envelope);
-INSERT INTO artist_object SELECT item.key, item.value FROM (SELECT unnest(map_entries(artists)) AS item FROM envelope);
+INSERT INTO track_object SELECT {{raw_id}}, item.key, item.value FROM (SELECT unnest(map_entries(tracks)) AS item FROM envelope);
+INSERT INTO album_object SELECT {{raw_id}}, item.key, item.value FROM (SELECT unnest(map_entries(albums)) AS item FROM envelope);
+INSERT INTO artist_object SELECT {{raw_id}}, item.key, item.value FROM (SELECT unnest(map_entries(artists)) AS item FROM envelope);
 
 -- Entries in the order the source gave them (the ordinal is the index in the array).
-CREATE TEMP TABLE entry AS
-SELECT generate_subscripts(entries, 1) - 1 AS ordinal, unnest(entries) AS e
-FROM envelope
-ORDER BY ordinal;
+CREATE OR REPLACE TEMP TABLE entry AS
+SELECT {{raw_id}} AS raw_id, generate_subscripts(entries, 1) - 1 AS ordinal, unnest(entries) AS e
+FROM envelope;

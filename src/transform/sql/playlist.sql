@@ -1,12 +1,12 @@
 -- Flattens playlist items: the position is the rank; the track is under `item` (2026) or `track` (older answers).
--- Parameters: {{region}}
-CREATE TEMP TABLE playlist_track AS
-SELECT ordinal, coalesce(e->'$.item', e->'$.track') AS t
+CREATE OR REPLACE TEMP TABLE playlist_track AS
+SELECT raw_id, ordinal, coalesce(e->'$.item', e->'$.track') AS t
 FROM entry;
 
-INSERT INTO chart_entries
+INSERT INTO stage_entry
 SELECT
-  {{region}},
+  raw_id,
+  ordinal,
   ordinal + 1,
   NULLIF(regexp_extract(t->>'$.id', '^([0-9A-Za-z]{22})$', 1), ''),
   t->>'$.name',
@@ -17,21 +17,21 @@ SELECT
   NULL,
   NULL,
   NULL
-FROM playlist_track
-ORDER BY ordinal;
+FROM playlist_track;
 
 -- A playlist item carries the whole track object: keep it where the envelope has none of its own.
 INSERT INTO track_object
-SELECT t->>'$.id', any_value(t)
+SELECT raw_id, t->>'$.id', any_value(t)
 FROM playlist_track
-WHERE (t->>'$.id') IS NOT NULL AND (t->>'$.id') NOT IN (SELECT track_id FROM track_object)
-GROUP BY 1;
+WHERE (t->>'$.id') IS NOT NULL AND (t->>'$.id') NOT IN (SELECT track_id FROM track_object WHERE raw_id = playlist_track.raw_id)
+GROUP BY 1, 2;
 
-INSERT INTO entry_track
+INSERT INTO stage_entry_track
 SELECT
+  raw_id,
   t->>'$.id',
   any_value(t->>'$.name'),
   any_value(list_transform(from_json(t->'$.artists', '[{"id": "VARCHAR", "name": "VARCHAR"}]'), a -> {'id': a.id, 'name': a.name}))
 FROM playlist_track
 WHERE (t->>'$.id') IS NOT NULL
-GROUP BY 1;
+GROUP BY 1, 2;

@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import type { DuckDb } from '../query/duckdb';
+import { localLakeRoot } from '../query/lake-files';
+import { renderSql } from '../query/sql';
+import { LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import type { TransformedWeek } from './handler';
+
+/** A committed chart week, as its lineage row says: what produced it, when, with which code. */
+export interface LineageRecord extends TransformedWeek {
+  /** The lineage file holding the row. */
+  key: string;
+  entries: number;
+  rawSha256: string[];
+  codeVersion: string;
+  transformedAt: string;
+}
+
+/**
+ * Every lineage row of the lake (optionally of some charts), sorted by chart and week. Lineage is the commit
+ * record: a week is in the lake when its row is here.
+ */
+export async function readLineage(store: ObjectStore, duck: DuckDb, charts?: readonly string[]): Promise<LineageRecord[]> {
+  const keys = (await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`))
+    .map((object) => object.key)
+    .filter((key) => {
+      const parts = parseTableFileKey(key);
+      return parts?.table === LINEAGE_TABLE && parts.chart !== undefined && (!charts || charts.includes(parts.chart));
+    });
+  if (keys.length === 0) return [];
+  const root = await localLakeRoot(store);
+  const files = keys.map((key) => path.join(root, ...key.split('/')));
+  const rows = await duck.withConnection((connection) =>
+    connection.all<LineageFileRow>(
+      renderSql(
+        `SELECT chart, CAST(week AS VARCHAR) AS week, run_id, source_key, source_kind, depth, entries, enriched, raw_keys, raw_sha256,
+           code_version, strftime(transformed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS transformed_at,
+           chart_entries_rows, tracks_rows, track_artists_rows, albums_rows, artists_rows, warnings, filename
+         FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = true, filename = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})
+         ORDER BY chart, week`,
+        { files },
+      ),
+    ),
+  );
+  const keyOf = new Map(files.map((file, index) => [file, keys[index]]));
+  return rows.map((row) => ({
+    key: keyOf.get(row.filename) ?? row.filename,
+    chart: row.chart,
+    week: row.week,
+    runId: row.run_id,
+    rawKeys: row.raw_keys,
+    rawSha256: row.raw_sha256,
+    sourceKey: row.source_key,
+    sourceKind: row.source_kind,
+    depth: Number(row.depth),
+    entries: Number(row.entries),
+    enriched: row.enriched,
+    codeVersion: row.code_version,
+    transformedAt: row.transformed_at,
+    rows: {
+      chart_entries: Number(row.chart_entries_rows),
+      tracks: Number(row.tracks_rows),
+      track_artists: Number(row.track_artists_rows),
+      albums: Number(row.albums_rows),
+      artists: Number(row.artists_rows),
+    },
+    warnings: row.warnings.map((warning) => ({ check: warning.check_name, detail: warning.detail })),
+  }));
+}
+
+type LineageFileRow = {
+  chart: string;
+  week: string;
+  run_id: string;
+  source_key: string;
+  source_kind: string;
+  depth: number;
+  entries: number;
+  enriched: boolean;
+  raw_keys: string[];
+  raw_sha256: string[];
+  code_version: string;
+  transformed_at: string;
+  chart_entries_rows: number;
+  tracks_rows: number;
+  track_artists_rows: number;
+  albums_rows: number;
+  artists_rows: number;
+  warnings: { check_name: string; detail: string }[];
+  filename: string;
+};
