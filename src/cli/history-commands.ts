@@ -1,9 +1,9 @@
 import { loadConfig } from '../config';
 import { consoleLogger, Progress } from '../log';
 import { LocalPipeline } from '../pipeline';
-import { chartHoldings, EXPORT_FORMATS, exportSelect, formatResult, savedAnalysis, savedSelect, tableSelect, type ExportFormat, type OutputFormat, type QueryResult } from '../query';
+import { chartHoldings, EXPORT_FORMATS, lakeRelations, exportSelect, formatResult, savedAnalysis, savedSelect, tableSelect, type ExportFormat, type OutputFormat, type QueryResult } from '../query';
 import { backfill, pipelineWorker, type BackfillWeek } from '../schedule';
-import { CHARTS_HISTORY_START, CHARTS_TOKEN_HELP, latestChartDate, listCharts, type ChartsServiceChart } from '../sources';
+import { CHARTS_HISTORY_START, CHARTS_TOKEN_HELP, chartHistoryStarts, latestChartDate, listCharts, type ChartsServiceChart } from '../sources';
 import { openStore } from '../store';
 import type { Command, Values } from './command';
 import { defaultRange } from './commands';
@@ -32,7 +32,8 @@ export const historyCommands: Record<string, Command> = {
       const latest = latestChartDate(new Date());
       const to = requestedTo > latest ? latest : requestedTo;
       if (to !== requestedTo) process.stderr.write(`--to ${requestedTo} is past the latest published chart week; backfilling to ${latest}\n`);
-      const historyStart = await historyStarts(config.spotify, chartList);
+      const starts = await chartHistoryStarts(config.spotify, chartList, consoleLogger('warn'));
+      const historyStart = (chart: string) => starts.get(chart) ?? CHARTS_HISTORY_START;
 
       const log = consoleLogger('warn');
       const pipeline = await LocalPipeline.open(openStore(config.lake), log);
@@ -154,6 +155,7 @@ export const historyCommands: Record<string, Command> = {
       const pipeline = await LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
       const engine = await pipeline.engine();
       try {
+        if (saved && !(await lakeRelations(engine)).includes('chart_entries')) throw new Error(`the lake ${config.lake} has no chart weeks yet (import or run a week first)`);
         const select = saved
           ? savedSelect(savedAnalysis(saved), await defaultRange(engine, values))
           : await tableSelect(engine, positionals[0], { chart: text(values.chart), from: text(values.from), to: text(values.to) });
@@ -167,21 +169,6 @@ export const historyCommands: Record<string, Command> = {
     },
   },
 };
-
-/** Each chart's first week at the source (the service's `earliestDate`), never before Spotify Charts' history began. */
-async function historyStarts(options: Parameters<typeof listCharts>[0]['options'], charts: string[]): Promise<(chart: string) => string> {
-  let offered: ChartsServiceChart[] = [];
-  try {
-    offered = await listCharts({ options });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}; assuming every chart's history begins ${CHARTS_HISTORY_START}\n`);
-  }
-  const starts = new Map(charts.map((chart) => {
-    const earliest = offered.find((offer) => offer.alias === chart)?.earliestDate;
-    return [chart, earliest && earliest > CHARTS_HISTORY_START ? earliest : CHARTS_HISTORY_START];
-  }));
-  return (chart) => starts.get(chart) ?? CHARTS_HISTORY_START;
-}
 
 function describeWeek(week: BackfillWeek): string {
   switch (week.status) {

@@ -100,6 +100,25 @@ export async function listCharts(args: { options: SpotifySourceOptions; log?: Lo
   }
 }
 
+/**
+ * Each chart's first week at the charts service (its `earliestDate`), never before Spotify Charts' history began;
+ * when the service cannot be asked, every chart's history is taken to begin with Spotify Charts' (logged).
+ */
+export async function chartHistoryStarts(options: SpotifySourceOptions, charts: readonly string[], logger?: Logger): Promise<Map<string, string>> {
+  let offered: ChartsServiceChart[] = [];
+  try {
+    offered = await listCharts({ options, log: logger });
+  } catch (error) {
+    makeLog(logger, new Redactor())('warn', `${(error as Error).message}; taking every chart's history to begin ${CHARTS_HISTORY_START}`);
+  }
+  return new Map(
+    charts.map((chart) => {
+      const earliest = offered.find((offer) => offer.alias === chart)?.earliestDate;
+      return [chart, earliest && earliest > CHARTS_HISTORY_START ? earliest : CHARTS_HISTORY_START];
+    }),
+  );
+}
+
 /** One extract run: its own retry budget, token, API mode detection and cache view. */
 class Run {
   private readonly http: HttpClient;
