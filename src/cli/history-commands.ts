@@ -4,7 +4,7 @@ import { LocalPipeline } from '../pipeline';
 import { chartHoldings, EXPORT_FORMATS, lakeRelations, exportSelect, formatResult, savedAnalysis, savedSelect, tableSelect, type ExportFormat, type OutputFormat, type QueryResult } from '../query';
 import { backfill, pipelineWorker, type BackfillWeek } from '../schedule';
 import { CHARTS_HISTORY_START, CHARTS_TOKEN_HELP, chartHistoryStarts, latestChartDate, listCharts, type ChartsServiceChart } from '../sources';
-import { openStore } from '../store';
+import { isIsoDate, openStore } from '../store';
 import type { Command, Values } from './command';
 import { defaultRange } from './commands';
 
@@ -29,6 +29,7 @@ export const historyCommands: Record<string, Command> = {
         throw new Error(`backfill asks the charts service for given weeks, which needs a Spotify Charts token. ${CHARTS_TOKEN_HELP} (Or import the weeks' CSV files with chartlake import.)`);
       }
       const chartList = list(values.chart) ?? [config.chart];
+      for (const chart of chartList) if (!/^[a-z0-9][a-z0-9-]*-weekly$/.test(chart)) throw new Error(`--chart "${chart}" is not a weekly chart alias (e.g. regional-global-weekly, regional-us-weekly)`);
       const latest = latestChartDate(new Date());
       const to = requestedTo > latest ? latest : requestedTo;
       if (to !== requestedTo) process.stderr.write(`--to ${requestedTo} is past the latest published chart week; backfilling to ${latest}\n`);
@@ -149,7 +150,7 @@ export const historyCommands: Record<string, Command> = {
       if (saved ? positionals.length > 0 : positionals.length !== 1) throw new Error('export needs one table name, or --saved <name>');
       for (const name of ['from', 'to'] as const) {
         const value = text(values[name]);
-        if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`--${name} ${JSON.stringify(value)} is not a date YYYY-MM-DD`);
+        if (value !== undefined && !isIsoDate(value)) throw new Error(`--${name} ${JSON.stringify(value)} is not a date YYYY-MM-DD`);
       }
       const config = loadConfig({ lake: text(values.lake) });
       const pipeline = await LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
