@@ -1,12 +1,13 @@
 import { loadConfig } from '../config';
 import { consoleLogger, Progress } from '../log';
 import { LocalPipeline } from '../pipeline';
-import { chartHoldings, EXPORT_FORMATS, lakeRelations, exportSelect, formatResult, savedAnalysis, savedSelect, tableSelect, type ExportFormat, type OutputFormat, type QueryResult } from '../query';
+import { chartHoldings, EXPORT_FORMATS, lakeRelations, exportSelect, formatResult, savedAnalysis, savedSelect, tableSelect, type ExportFormat, type QueryResult } from '../query';
 import { backfill, pipelineWorker, type BackfillWeek } from '../schedule';
 import { CHARTS_HISTORY_START, CHARTS_TOKEN_HELP, chartHistoryStarts, latestChartDate, listCharts, type ChartsServiceChart } from '../sources';
 import { isIsoDate, openStore } from '../store';
 import type { Command, Values } from './command';
 import { defaultRange } from './commands';
+import { charts, format as outputFormat, str } from './quality-commands';
 
 /** History in one command, what the lake and the source hold, and data out (issue 16). */
 export const historyCommands: Record<string, Command> = {
@@ -21,14 +22,14 @@ export const historyCommands: Record<string, Command> = {
       'api-mode': { type: 'string' },
     },
     async run(values) {
-      const from = text(values.from);
-      const requestedTo = text(values.to);
+      const from = str(values.from);
+      const requestedTo = str(values.to);
       if (!from || !requestedTo) throw new Error('backfill needs --from <YYYY-MM-DD> and --to <YYYY-MM-DD>');
-      const config = loadConfig({ lake: text(values.lake), apiMode: text(values['api-mode']), source: 'charts-service' });
+      const config = loadConfig({ lake: str(values.lake), apiMode: str(values['api-mode']), source: 'charts-service' });
       if (!config.spotify.chartsToken) {
         throw new Error(`backfill asks the charts service for given weeks, which needs a Spotify Charts token. ${CHARTS_TOKEN_HELP} (Or import the weeks' CSV files with chartlake import.)`);
       }
-      const chartList = list(values.chart) ?? [config.chart];
+      const chartList = charts(values) ?? [config.chart];
       for (const chart of chartList) if (!/^[a-z0-9][a-z0-9-]*-weekly$/.test(chart)) throw new Error(`--chart "${chart}" is not a weekly chart alias (e.g. regional-global-weekly, regional-us-weekly)`);
       const latest = latestChartDate(new Date());
       const to = requestedTo > latest ? latest : requestedTo;
@@ -76,8 +77,8 @@ export const historyCommands: Record<string, Command> = {
     args: '[--format table|csv|json]',
     options: { lake: { type: 'string' }, format: { type: 'string', default: 'table' } },
     async run(values) {
-      const format = outputFormat(values.format);
-      const config = loadConfig({ lake: text(values.lake) });
+      const format = outputFormat(values);
+      const config = loadConfig({ lake: str(values.lake) });
       let offered: ChartsServiceChart[] = [];
       let unavailable: string | undefined;
       try {
@@ -142,24 +143,24 @@ export const historyCommands: Record<string, Command> = {
       to: { type: 'string' },
     },
     async run(values, positionals) {
-      const format = text(values.format);
+      const format = str(values.format);
       if (!format || !EXPORT_FORMATS.includes(format as ExportFormat)) throw new Error(`export needs --format ${EXPORT_FORMATS.join('|')}${format ? `, not ${format}` : ''}`);
-      const out = text(values.out);
+      const out = str(values.out);
       if (!out) throw new Error('export needs --out <file>');
-      const saved = text(values.saved);
+      const saved = str(values.saved);
       if (saved ? positionals.length > 0 : positionals.length !== 1) throw new Error('export needs one table name, or --saved <name>');
       for (const name of ['from', 'to'] as const) {
-        const value = text(values[name]);
+        const value = str(values[name]);
         if (value !== undefined && !isIsoDate(value)) throw new Error(`--${name} ${JSON.stringify(value)} is not a date YYYY-MM-DD`);
       }
-      const config = loadConfig({ lake: text(values.lake) });
+      const config = loadConfig({ lake: str(values.lake) });
       const pipeline = await LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
       const engine = await pipeline.engine();
       try {
         if (saved && !(await lakeRelations(engine)).includes('chart_entries')) throw new Error(`the lake ${config.lake} has no chart weeks yet (import or run a week first)`);
         const select = saved
           ? savedSelect(savedAnalysis(saved), await defaultRange(engine, values))
-          : await tableSelect(engine, positionals[0], { chart: text(values.chart), from: text(values.from), to: text(values.to) });
+          : await tableSelect(engine, positionals[0], { chart: str(values.chart), from: str(values.from), to: str(values.to) });
         const written = await exportSelect(engine, select, format as ExportFormat, out);
         process.stdout.write(`wrote ${written.rows.toLocaleString('en-US')} rows of ${saved ?? positionals[0]} to ${written.file} (${format})\n`);
         return 0;
@@ -182,19 +183,4 @@ function describeWeek(week: BackfillWeek): string {
     default:
       return week.status;
   }
-}
-
-function text(value: Values[string] | string[]): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function list(value: Values[string] | string[]): string[] | undefined {
-  if (Array.isArray(value)) return value.length > 0 ? value.map(String) : undefined;
-  return typeof value === 'string' ? [value] : undefined;
-}
-
-function outputFormat(value: Values[string]): OutputFormat {
-  const format = String(value ?? 'table');
-  if (!['table', 'csv', 'json'].includes(format)) throw new Error(`--format must be table, csv or json, not ${format}`);
-  return format as OutputFormat;
 }
