@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { historyCommands } from '../../src/cli/history-commands';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from '../../src/demo/catalog';
 import { demoSourceOptions, startSpotifyServer, type SpotifyServer, DEMO_CHARTS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '../../src/demo/spotify-server';
 import { silentLogger } from '../../src/log';
@@ -75,6 +76,34 @@ describe('chartlake backfill: every missing week of a range from the charts serv
       expect(held).to.deep.include({ chart, weeks: 8, first_week: weeks[0], last_week: weeks[7], missing: 0, min_depth: 200, max_depth: 200 });
       const perWeek = await engine.query(`SELECT CAST(week AS VARCHAR) AS week, count(*) AS n FROM chart_entries GROUP BY week ORDER BY week`);
       expect(perWeek.rows).to.deep.equal(weeks.map((week) => ({ week, n: 200 })));
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('chartlake charts: the service\'s charts beside what the lake holds (weeks, span, gaps, depth; enrichment once lineage says)', async () => {
+    const saved = { base: process.env.CHARTLAKE_SPOTIFY_BASE_URL, out: process.stdout.write };
+    let printed = '';
+    process.env.CHARTLAKE_SPOTIFY_BASE_URL = server.url;
+    process.stdout.write = ((chunk: string) => {
+      printed += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      expect(await historyCommands.charts.run({ lake: dir, format: 'json' }, [])).to.equal(0);
+    } finally {
+      process.stdout.write = saved.out;
+      if (saved.base === undefined) delete process.env.CHARTLAKE_SPOTIFY_BASE_URL;
+      else process.env.CHARTLAKE_SPOTIFY_BASE_URL = saved.base;
+    }
+    expect(JSON.parse(printed)).to.deep.equal([
+      { chart, region: 'global', source_first_week: weeks[0], source_latest_week: weeks[7], lake_weeks: 8, lake_first_week: weeks[0], lake_last_week: weeks[7], missing_inside: 0, depth: '200' },
+    ]);
+    // A lineage view that records enrichment (the compact layout's) adds the count of enriched weeks.
+    const engine = await pipeline.engine();
+    try {
+      await engine.query(`CREATE OR REPLACE TEMP VIEW _runs AS SELECT chart, week, week <> DATE '${weeks[0]}' AS enriched FROM chart_entries GROUP BY chart, week`);
+      expect((await chartHoldings(engine))[0].enriched_weeks).to.equal(7);
     } finally {
       await engine.close();
     }
