@@ -59,13 +59,14 @@ export const historyCommands: Record<string, Command> = {
         if (written.length > 0) await pipeline.crawl(written);
         for (const week of result.weeks) if (week.status === 'failed') process.stderr.write(`failed: ${week.chart} ${week.week}: ${week.run.error}\n`);
         for (const gap of result.quarantined) process.stderr.write(`quarantined: ${gap.chart} ${gap.week} (fix it, then chartlake replay ${gap.raw_key})\n`);
+        if (result.stoppedBy) process.stderr.write(`stopped: ${result.stoppedBy}\n${result.planned - result.weeks.length} week(s) not tried: renew it and run the same command again (weeks already fetched are not asked for again)\n`);
         const starts = chartList.map((chart) => `${chart} ${historyStart(chart)}`).join(', ');
         process.stdout.write(
           `backfill ${from} .. ${to}: ${result.fetched} fetched, ${result.alreadyThere} already there, ` +
             `${result.beforeHistory} skipped before the chart's history began (${starts}), ${result.failed} failed` +
             `${result.quarantined.length > 0 ? `, ${result.quarantined.length} quarantined` : ''}\n`,
         );
-        return result.failed > 0 || result.quarantined.length > 0 ? 1 : 0;
+        return result.failed > 0 || result.quarantined.length > 0 || result.stopped ? 1 : 0;
       } finally {
         await pipeline.close();
       }

@@ -25,7 +25,10 @@ export type BackfillWeek =
   | (ChartWeek & { status: 'filled' | 'failed'; run: WeekRun });
 
 export interface BackfillResult {
+  /** Every chart week of the range settled so far, in order (all of them unless the backfill stopped). */
   weeks: BackfillWeek[];
+  /** Chart weeks in the range (weeks × charts). */
+  planned: number;
   /** Extracted and transformed (or, for a raw object never transformed, transformed). */
   fetched: number;
   alreadyThere: number;
@@ -34,7 +37,11 @@ export interface BackfillResult {
   /** Refused weeks are not fetched again: their raw object needs a fix, then `chartlake replay`. */
   quarantined: Gap[];
   stopped: boolean;
+  /** Why the backfill stopped before the end of the range, when a week's failure said no later week could succeed. */
+  stoppedBy?: string;
 }
+
+const STOPPING_ERRORS = new Set(['CHARTS_TOKEN', 'CREDENTIALS']);
 
 /**
  * Fills every chart week of a range that the lake does not have, oldest first (week, then chart), one week at a
@@ -50,7 +57,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     gaps.set(`${gap.chart} ${gap.week}`, gap);
   }
   const planned: (ChartWeek & { gap?: Gap })[] = weeks.flatMap((week) => options.charts.map((chart) => ({ chart, week, gap: gaps.get(`${chart} ${week}`) })));
-  const result: BackfillResult = { weeks: [], fetched: 0, alreadyThere: 0, beforeHistory: 0, failed: 0, quarantined: [], stopped: false };
+  const result: BackfillResult = { weeks: [], planned: planned.length, fetched: 0, alreadyThere: 0, beforeHistory: 0, failed: 0, quarantined: [], stopped: false };
   const settle = (week: BackfillWeek) => {
     result.weeks.push(week);
     options.onWeek?.(week, planned.length);
@@ -76,6 +83,12 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
       if (filled) result.fetched += 1;
       else result.failed += 1;
       settle({ chart, week, status: filled ? 'filled' : 'failed', run });
+      // A refused token or credentials fail every later week too: stop, so the user renews them and runs again.
+      if (run.error_code && STOPPING_ERRORS.has(run.error_code)) {
+        result.stopped = true;
+        result.stoppedBy = run.error;
+        break;
+      }
     }
   }
   return result;

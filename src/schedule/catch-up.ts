@@ -1,4 +1,4 @@
-import { latestChartDate } from '../sources';
+import { isSourceError, latestChartDate } from '../sources';
 import { silentLogger, type Logger } from '../log';
 import { WeekLockedError } from '../store/lock';
 import { findGaps, readLakeState, type Gap } from '../quality';
@@ -24,6 +24,8 @@ export interface WeekRun {
   raw_key?: string;
   rows?: number;
   error?: string;
+  /** The source's error code when it said one (e.g. `CHARTS_TOKEN`: no later week can succeed either). */
+  error_code?: string;
   started_at: string;
   ms: number;
 }
@@ -101,6 +103,7 @@ export async function runOne(gap: Gap, worker: WeekWorker): Promise<WeekRun> {
   } catch (error) {
     const outcome: WeekOutcome = error instanceof RawObjectRejected ? 'refused' : error instanceof WeekLockedError ? 'locked' : 'failed';
     const rawKey = error instanceof RawObjectRejected ? error.rawKey : gap.raw_key;
-    return { ...base, action, outcome, ...(rawKey ? { raw_key: rawKey } : {}), error: (error as Error).message.split('\n')[0], ms: Date.now() - started.getTime() };
+    const code = isSourceError(error) ? { error_code: error.code } : {};
+    return { ...base, action, outcome, ...(rawKey ? { raw_key: rawKey } : {}), error: (error as Error).message.split('\n')[0], ...code, ms: Date.now() - started.getTime() };
   }
 }

@@ -109,6 +109,23 @@ describe('chartlake backfill: every missing week of a range from the charts serv
     }
   });
 
+  it('stops at the first week whose charts token is refused: every later week would fail the same way', async () => {
+    server.clearLog();
+    const later = addDays(weeks[7], -7 * 20); // 20 weeks before the lake's first: all missing, all within history
+    const result = await backfill({
+      store: pipeline.store,
+      worker: pipelineWorker(pipeline, demoSourceOptions(server.url, { chartsToken: 'an-expired-token' })),
+      charts: [chart],
+      from: addDays(weeks[0], -14),
+      to: weeks[7],
+      historyStart: () => later,
+    });
+    expect(askedWeeks(server)).to.deep.equal([addDays(weeks[0], -14)]);
+    expect(result).to.include({ fetched: 0, failed: 1, stopped: true, planned: 10 });
+    expect(result.weeks).to.have.length(1);
+    expect(result.stoppedBy).to.match(/refused the token \(401\)/);
+  });
+
   it('the command: a second backfill of the same range asks the service for no week, and says so in its summary', async function () {
     server.clearLog();
     const { stdout } = await run(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', 'src/cli/main.ts', 'backfill', '--lake', dir, '--from', addDays(weeks[0], -21), '--to', weeks[7]], {
