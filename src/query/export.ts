@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbEngine } from './duckdb-engine';
 import type { QueryEngine } from './engine';
@@ -74,6 +74,7 @@ export function savedSelect(analysis: SavedAnalysis, values: Record<string, stri
 export async function exportSelect(engine: DuckDbEngine, select: string, format: ExportFormat, out: string): Promise<ExportResult> {
   if (!EXPORT_FORMATS.includes(format)) throw new Error(`--format must be ${EXPORT_FORMATS.join(', ')}, not ${String(format)}`);
   const file = path.resolve(out);
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--out ${out} is a folder; name the file to write (e.g. ${path.join(out, `export.${format}`)})`);
   mkdirSync(path.dirname(file), { recursive: true });
   const result = await engine.query(`COPY (${select}) TO ${sqlString(file)} (${COPY_OPTIONS[format]})`);
   const count = result.rows[0] ? Object.values(result.rows[0])[0] : 0;

@@ -103,6 +103,7 @@ describe('chartlake export: tables and saved analyses to Parquet, CSV and JSON, 
   it('says what is wrong in the user\'s terms: an unknown table, filters on a table without weeks, a bad format', async () => {
     const failure = async (promise: Promise<unknown>) => promise.then(() => 'no error', (error: Error) => error.message);
     expect(await failure(runCommand('export', { lake: dir, format: 'csv', out: path.join(out, 'x.csv') }, ['chart_entrys']))).to.match(/the lake has no table "chart_entrys"; tables: .*chart_entries/);
+    expect(await failure(runCommand('export', { lake: dir, format: 'csv', out }, ['tracks']))).to.equal(`--out ${out} is a folder; name the file to write (e.g. ${path.join(out, 'export.csv')})`);
     // A lake-wide table (one row per song, say) has no chart or week to filter on.
     await engine.query('CREATE OR REPLACE TEMP VIEW lake_wide AS SELECT 1 AS song_id');
     expect(await failure(tableSelect(engine, 'lake_wide', { chart }))).to.equal('lake_wide has no chart and week columns: --chart, --from and --to do not apply to it');
