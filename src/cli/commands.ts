@@ -12,6 +12,7 @@ import { runCommands } from './run-commands';
 import { qualityCommands } from './quality-commands';
 import { forecastCommands } from './forecast-commands';
 import { reportCommands } from './report-commands';
+import { historyCommands } from './history-commands';
 
 export type { Command, Values } from './command';
 
@@ -181,10 +182,11 @@ export const commands: Record<string, Command> = {
   ...qualityCommands,
   ...forecastCommands,
   ...reportCommands,
+  ...historyCommands,
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */
-async function defaultRange(engine: QueryEngine, values: Values): Promise<Record<string, string>> {
+export async function defaultRange(engine: QueryEngine, values: Values): Promise<Record<string, string>> {
   const span = await engine.query(
     `SELECT chart, CAST(min(week) AS VARCHAR) AS first_week, CAST(max(week) AS VARCHAR) AS last_week FROM chart_entries GROUP BY chart ORDER BY count(*) DESC LIMIT 1`,
   );

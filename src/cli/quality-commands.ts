@@ -191,17 +191,17 @@ function describeGap(gap: Gap): string {
   return 'no data';
 }
 
-function str(value: string | boolean | string[] | undefined): string | undefined {
+export function str(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function charts(values: Values): string[] | undefined {
+export function charts(values: Values): string[] | undefined {
   const value = (values as Record<string, unknown>).chart;
   if (Array.isArray(value)) return value.length > 0 ? value.map(String) : undefined;
   return typeof value === 'string' ? [value] : undefined;
 }
 
-function format(values: Values): OutputFormat {
+export function format(values: Values): OutputFormat {
   const value = String(values.format ?? 'table');
   if (!['table', 'csv', 'json'].includes(value)) throw new Error(`--format must be table, csv or json, not ${value}`);
   return value as OutputFormat;

@@ -69,7 +69,8 @@ export const runCommands: Record<string, Command> = {
     async run(values) {
       const mode = values.mode as string;
       if (mode !== 'development' && mode !== 'extended') throw new Error('--mode must be development or extended');
-      const server = await startSpotifyServer({ catalog: buildDemoCatalog(), mode, port: Number(values.port) });
+      // The latest week follows the clock, so run, run --catch-up and schedule work against it on any day.
+      const server = await startSpotifyServer({ catalog: buildDemoCatalog(), mode, port: Number(values.port), clock: () => new Date() });
       process.stdout.write(
         `A Spotify-compatible server (${mode} mode) listens at ${server.url}. In another shell:\n\n` +
           `  export CHARTLAKE_SPOTIFY_BASE_URL=${server.url} CHARTLAKE_CHARTS_TOKEN=${DEMO_CHARTS_TOKEN}\n` +

@@ -90,4 +90,9 @@ export interface DemoCatalog {
   /** Chart alias → weekly charts, ascending by date. */
   charts: ReadonlyMap<string, DemoChartWeek[]>;
   playlists: ReadonlyMap<string, DemoPlaylist>;
+  /**
+   * Simulates further chart weeks, through `week` (a Thursday), appending them to `weeks` and `charts`; the
+   * weeks already there never change (a demo server whose latest week follows the clock calls it).
+   */
+  extendTo(week: string): void;
 }

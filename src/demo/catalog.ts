@@ -71,7 +71,8 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
   if (!isThursday(endWeek)) throw new Error(`endWeek ${endWeek} is not a Thursday (chart dates are Thursdays)`);
   if (!Number.isInteger(weeks) || weeks < 1) throw new Error(`weeks must be a positive integer, got ${weeks}`);
 
-  const rng = new Prng(seed);
+  // Reassigned once: weeks simulated after `endWeek` draw from their own stream (see extendTo below).
+  let rng = new Prng(seed);
   const totalWeeks = weeks + WARMUP_WEEKS;
   const dates = Array.from({ length: totalWeeks }, (_, i) => addDays(endWeek, -7 * (totalWeeks - 1 - i)));
   const ids = new Set<string>();
@@ -239,7 +240,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
   const history = new Map<string, History>();
   const charts: DemoChartWeek[] = [];
   const lastScore = new Map<string, number>();
-  for (let t = 0; t < totalWeeks; t++) {
+  const simulateWeek = (t: number): DemoChartEntry[] => {
     const date = dates[t];
     const season = christmasFactor(date);
     const scored: { trackId: string; score: number }[] = [];
@@ -297,7 +298,11 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
         entryDate: next.entryDate,
       };
     });
-    if (published) charts.push({ alias: GLOBAL_WEEKLY_ALIAS, date, entries });
+    return entries;
+  };
+  for (let t = 0; t < totalWeeks; t++) {
+    const entries = simulateWeek(t);
+    if (t >= WARMUP_WEEKS) charts.push({ alias: GLOBAL_WEEKLY_ALIAS, date: dates[t], entries });
   }
 
   // Popularity follows the latest chart performance; catalog filler stays low.
@@ -342,9 +347,31 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
     addedAt,
   });
 
+  const chartDates = charts.map((c) => c.date);
+  // Weeks after endWeek (a demo server following the clock): the same simulation goes on, week by week, with
+  // releases and noise from a stream of their own, so the weeks above never change and a week's content does not
+  // depend on how far the catalog has been extended.
+  let extension: Prng | undefined;
+  const extendTo = (through: string): void => {
+    if (!isThursday(through)) throw new Error(`extendTo ${through} is not a Thursday (chart dates are Thursdays)`);
+    while (dates[dates.length - 1] < through) {
+      rng = extension ??= new Prng(seed ^ 0x5eed5);
+      const t = dates.length;
+      dates.push(addDays(dates[t - 1], 7));
+      const before = new Set(tracks.keys());
+      const releases = rng.int(5, 8);
+      for (let i = 0; i < releases; i++) makeAlbum(artistIds[rng.weightedIndex(starWeights)], t, false);
+      for (const track of tracks.values()) if (!before.has(track.id)) track.popularity = rng.int(20, 60);
+      for (const album of albums.values()) if (album.popularity === 0) album.popularity = Math.max(0, ...album.trackIds.map((id) => tracks.get(id)?.popularity ?? 0));
+      charts.push({ alias: GLOBAL_WEEKLY_ALIAS, date: dates[t], entries: simulateWeek(t) });
+      chartDates.push(dates[t]);
+    }
+  };
+
   return {
     seed,
-    weeks: charts.map((c) => c.date),
+    weeks: chartDates,
+    extendTo,
     artists,
     albums,
     tracks,

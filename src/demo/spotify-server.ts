@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, type SpotifySourceOptions } from '../sources/options';
+import { latestChartDate } from '../sources';
 import type { DemoCatalog, DemoChartWeek } from './catalog-types';
 import { faultFor, type Fault, type FaultFunction, type FaultSchedule, type RouteName } from './faults';
 import {
@@ -67,8 +68,14 @@ export interface SpotifyServerOptions {
   playlistItemKey?: 'item' | 'track';
   /** Entries per chart on the public (no token) charts route (default 50). */
   publicChartSize?: number;
-  /** The chart date the server treats as "latest" (default: the catalog's last week). */
+  /** The chart date the server treats as "latest" (default: the catalog's last week, or what `clock` says). */
   latestWeek?: string;
+  /**
+   * When given (and `latestWeek` is not), the latest week follows it: the newest chart week published at
+   * `clock()`, the catalog being simulated further when the clock is past its last week. The offline demo's
+   * `run`, `run --catch-up` and `schedule` then work on any day.
+   */
+  clock?: () => Date;
   /** Base written into `href` and paging links (default `https://api.spotify.com`, as the real API). */
   apiBase?: string;
   /** Delay of a `slow` fault when the fault names none (default 2000 ms). */
@@ -147,6 +154,14 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
     mode: options.mode ?? 'development',
     faults: options.faults,
     latestWeek: options.latestWeek ?? catalog.weeks[catalog.weeks.length - 1],
+    clock: options.latestWeek === undefined ? options.clock : undefined,
+  };
+
+  const latestWeek = (): string => {
+    if (!state.clock) return state.latestWeek;
+    const due = latestChartDate(state.clock());
+    if (due > catalog.weeks[catalog.weeks.length - 1]) catalog.extendTo(due);
+    return due;
   };
 
   const ctx = (): RenderContext => ({ catalog, mode: state.mode, apiBase });
@@ -235,15 +250,16 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
 
   const chartWeek = (alias: string, date: string): DemoChartWeek | undefined => {
     const weeks = catalog.charts.get(alias) ?? [];
-    const wanted = date === 'latest' ? state.latestWeek : date;
-    if (wanted > state.latestWeek) return undefined;
+    const latest = latestWeek();
+    const wanted = date === 'latest' ? latest : date;
+    if (wanted > latest) return undefined;
     return weeks.find((week) => week.date === wanted);
   };
 
   const chartView = (week: DemoChartWeek, size: number): Record<string, unknown> => {
     const weeks = catalog.charts.get(week.alias) ?? [];
     return {
-      displayChart: displayChart(week.alias, week.date, weeks[0]?.date ?? week.date, state.latestWeek),
+      displayChart: displayChart(week.alias, week.date, weeks[0]?.date ?? week.date, latestWeek()),
       entries: week.entries.slice(0, size).map((entry) => chartEntry(catalog, entry)),
       highlights: [],
     };
@@ -401,10 +417,11 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
       scopedIndex = 0;
     },
     get latestWeek() {
-      return state.latestWeek;
+      return latestWeek();
     },
     set latestWeek(week: string) {
       state.latestWeek = week;
+      state.clock = undefined;
     },
     count: (routeName, status) => log.filter((e) => e.route === routeName && (status === undefined || e.status === status)).length,
     clearLog: () => {

@@ -10,3 +10,7 @@ export type { SavedAnalysis } from './saved';
 export { formatResult } from './format';
 export type { OutputFormat } from './format';
 export { AthenaEngine, AthenaQueryError, type AthenaEngineOptions } from './athena-engine';
+export { exportSelect, tableSelect, savedSelect, lakeRelations, EXPORT_FORMATS } from './export';
+export type { ExportFormat, ExportFilters, ExportResult } from './export';
+export { chartHoldings } from './holdings';
+export type { ChartHolding } from './holdings';

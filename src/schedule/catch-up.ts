@@ -1,7 +1,7 @@
-import { latestChartDate } from '../sources';
+import { isSourceError, latestChartDate } from '../sources';
 import { silentLogger, type Logger } from '../log';
 import { WeekLockedError } from '../store/lock';
-import { findGaps, readLakeState, addDays, type Gap } from '../quality';
+import { findGaps, readLakeState, type Gap } from '../quality';
 import type { ChartWeek, ObjectStore } from '../store';
 import { RawObjectRejected } from '../transform/errors';
 
@@ -24,6 +24,8 @@ export interface WeekRun {
   raw_key?: string;
   rows?: number;
   error?: string;
+  /** The source's error code when it said one (e.g. `CHARTS_TOKEN`: no later week can succeed either). */
+  error_code?: string;
   started_at: string;
   ms: number;
 }
@@ -32,7 +34,10 @@ export interface CatchUpOptions {
   store: ObjectStore;
   worker: WeekWorker;
   charts: string[];
-  /** First week to fill; default the week after each chart's newest transformed week, or only the latest week for a chart the lake does not have yet. */
+  /**
+   * First week to fill; default each chart's oldest transformed week, so gaps inside the lake's span are filled
+   * too, or only the latest week for a chart the lake does not have yet (history before it: `chartlake backfill`).
+   */
   from?: string;
   /** Last week to fill; default the latest chart week published at `now`. */
   to?: string;
@@ -57,7 +62,7 @@ export async function weeksToCatchUp(options: Omit<CatchUpOptions, 'worker' | 'l
   const gaps: Gap[] = [];
   for (const chart of options.charts) {
     const weeks = lake.runs.filter((run) => run.chart === chart).map((run) => run.week).sort();
-    const from = options.from ?? (weeks.length > 0 ? addDays(weeks[weeks.length - 1], 1) : to);
+    const from = options.from ?? (weeks.length > 0 ? weeks[0] : to);
     if (from > to) continue;
     gaps.push(...(await findGaps(options.store, { from, to, charts: [chart] }, lake)));
   }
@@ -83,7 +88,8 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
   return { runs, quarantined, stopped: false };
 }
 
-async function runOne(gap: Gap, worker: WeekWorker): Promise<WeekRun> {
+/** Fills one gap: extracts (and transforms) a week with nothing, transforms a raw object never transformed. */
+export async function runOne(gap: Gap, worker: WeekWorker): Promise<WeekRun> {
   const started = new Date();
   const base = { chart: gap.chart, week: gap.week, started_at: started.toISOString() };
   const action = gap.reason === 'not_transformed' && gap.raw_key ? 'transform' : 'extract';
@@ -97,6 +103,7 @@ async function runOne(gap: Gap, worker: WeekWorker): Promise<WeekRun> {
   } catch (error) {
     const outcome: WeekOutcome = error instanceof RawObjectRejected ? 'refused' : error instanceof WeekLockedError ? 'locked' : 'failed';
     const rawKey = error instanceof RawObjectRejected ? error.rawKey : gap.raw_key;
-    return { ...base, action, outcome, ...(rawKey ? { raw_key: rawKey } : {}), error: (error as Error).message.split('\n')[0], ms: Date.now() - started.getTime() };
+    const code = isSourceError(error) ? { error_code: error.code } : {};
+    return { ...base, action, outcome, ...(rawKey ? { raw_key: rawKey } : {}), error: (error as Error).message.split('\n')[0], ...code, ms: Date.now() - started.getTime() };
   }
 }

@@ -6,3 +6,5 @@ export { pipelineWorker } from './worker';
 export type { PipelineParts } from './worker';
 export { runScheduler, realSleepUntil } from './scheduler';
 export type { SchedulerOptions } from './scheduler';
+export { backfill } from './backfill';
+export type { BackfillOptions, BackfillResult, BackfillWeek } from './backfill';

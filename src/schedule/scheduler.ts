@@ -44,7 +44,7 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
       log.log('warn', 'the schedule never fires again; stopping', { schedule: options.schedule.expression });
       break;
     }
-    log.log('debug', 'next run', { at: next.toISOString() });
+    log.log('info', 'next run', { at: next.toISOString() });
     await sleepUntil(next, signal);
     if (signal.aborted) break;
     await tick('schedule');

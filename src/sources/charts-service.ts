@@ -121,3 +121,38 @@ function checkEntries(value: unknown, endpoint: string): ChartsServiceEntry[] {
   });
   return value as ChartsServiceEntry[];
 }
+
+/** One chart the Charts service offers: its alias, region and the span of weeks it has (when the answer says). */
+export interface ChartsServiceChart {
+  alias: string;
+  region: string;
+  /** The chart's first week: weeks before it are not missing, the chart did not exist yet. */
+  earliestDate?: string;
+  latestDate?: string;
+}
+
+/** The charts the public route lists (`displayChart.chartMetadata` of each view); needs no token. */
+export async function listChartsServiceCharts(args: { http: HttpClient; baseUrl: string; log: Log }): Promise<ChartsServiceChart[]> {
+  const url = `${trimSlash(args.baseUrl)}/public/v0/charts`;
+  const endpoint = publicUrl(url);
+  args.log('info', 'listing the charts of the Spotify Charts service', { endpoint });
+  const answer = await args.http.send({ method: 'GET', url, headers: { Accept: 'application/json' } });
+  if (answer.status !== 200) throw new SpotifySourceError('HTTP', `GET ${endpoint} answered ${answer.status}`, answer.status);
+  const body = parseJson(answer.body, `GET ${endpoint}`) as { chartEntryViewResponses?: unknown };
+  if (!Array.isArray(body.chartEntryViewResponses)) throw new SpotifySourceError('BAD_RESPONSE', `GET ${endpoint} answered no chartEntryViewResponses`);
+  const charts: ChartsServiceChart[] = [];
+  for (const view of body.chartEntryViewResponses as ChartView[]) {
+    const metadata = view?.displayChart?.chartMetadata as { alias?: unknown; dimensions?: { country?: unknown; earliestDate?: unknown; latestDate?: unknown } } | undefined;
+    if (typeof metadata?.alias !== 'string') continue;
+    const dimensions = metadata.dimensions ?? {};
+    const country = typeof dimensions.country === 'string' ? dimensions.country.toLowerCase() : 'global';
+    const date = (value: unknown) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined);
+    charts.push({
+      alias: metadata.alias,
+      region: regionOfAlias(metadata.alias) ?? country,
+      earliestDate: date(dimensions.earliestDate),
+      latestDate: date(dimensions.latestDate),
+    });
+  }
+  return charts.sort((a, b) => a.alias.localeCompare(b.alias));
+}

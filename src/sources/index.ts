@@ -4,7 +4,7 @@
  */
 import type { ObjectStore } from '../store';
 import { isIsoDate } from '../store/keys';
-import { fetchChartsServiceWeek } from './charts-service';
+import { fetchChartsServiceWeek, listChartsServiceCharts, type ChartsServiceChart } from './charts-service';
 import { enrich, type EnrichResult } from './enrich';
 import { emptyEntitySet, EntityCache } from './entity-cache';
 import {
@@ -32,6 +32,10 @@ export { SpotifySourceError, isSourceError, type SourceErrorCode } from './error
 export type { LogFunction, SourceLogger } from './log';
 export { DEFAULT_PLAYLIST_ID, isSpotifyOwnedPlaylistId } from './playlist';
 export { CHARTS_TOKEN_HELP } from './charts-service';
+export type { ChartsServiceChart } from './charts-service';
+
+/** The earliest week the charts service has for any chart (Spotify Charts' history begins here). */
+export const CHARTS_HISTORY_START = '2016-12-29';
 export { DEFAULT_CACHE_PREFIX } from './entity-cache';
 
 /** The project's `Logger` (`src/log`) or a function `(level, message, fields) => void`. */
@@ -80,6 +84,39 @@ export async function fetchChartWeek(args: FetchChartWeekArgs): Promise<RawEnvel
     if (error instanceof Error && error.stack) wrapped.stack = redactor.redact(error.stack);
     throw wrapped;
   }
+}
+
+/** The charts the Spotify Charts service offers (its public route: aliases, regions, first and latest weeks). */
+export async function listCharts(args: { options: SpotifySourceOptions; log?: Logger; sleep?: (ms: number) => Promise<void> }): Promise<ChartsServiceChart[]> {
+  const redactor = new Redactor();
+  const log = makeLog(args.log, redactor);
+  const options = resolveOptions(args.options);
+  const http = new HttpClient(options, new RetryBudget(options.retryBudget), args.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))), Math.random, log, redactor);
+  try {
+    return await listChartsServiceCharts({ http, baseUrl: options.chartsBaseUrl, log });
+  } catch (error) {
+    const message = redactor.redact(error instanceof Error ? error.message : String(error));
+    throw new SpotifySourceError(error instanceof SpotifySourceError ? error.code : 'HTTP', `could not list the charts of the Spotify Charts service: ${message}`);
+  }
+}
+
+/**
+ * Each chart's first week at the charts service (its `earliestDate`), never before Spotify Charts' history began;
+ * when the service cannot be asked, every chart's history is taken to begin with Spotify Charts' (logged).
+ */
+export async function chartHistoryStarts(options: SpotifySourceOptions, charts: readonly string[], logger?: Logger): Promise<Map<string, string>> {
+  let offered: ChartsServiceChart[] = [];
+  try {
+    offered = await listCharts({ options, log: logger });
+  } catch (error) {
+    makeLog(logger, new Redactor())('warn', `${(error as Error).message}; taking every chart's history to begin ${CHARTS_HISTORY_START}`);
+  }
+  return new Map(
+    charts.map((chart) => {
+      const earliest = offered.find((offer) => offer.alias === chart)?.earliestDate;
+      return [chart, earliest && earliest > CHARTS_HISTORY_START ? earliest : CHARTS_HISTORY_START];
+    }),
+  );
 }
 
 /** One extract run: its own retry budget, token, API mode detection and cache view. */

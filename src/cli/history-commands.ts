@@ -1,0 +1,187 @@
+import { loadConfig } from '../config';
+import { consoleLogger, Progress } from '../log';
+import { LocalPipeline } from '../pipeline';
+import { chartHoldings, EXPORT_FORMATS, lakeRelations, exportSelect, formatResult, savedAnalysis, savedSelect, tableSelect, type ExportFormat, type QueryResult } from '../query';
+import { backfill, pipelineWorker, type BackfillWeek } from '../schedule';
+import { CHARTS_HISTORY_START, CHARTS_TOKEN_HELP, chartHistoryStarts, latestChartDate, listCharts, type ChartsServiceChart } from '../sources';
+import { isIsoDate, openStore } from '../store';
+import type { Command, Values } from './command';
+import { defaultRange } from './commands';
+import { charts, format as outputFormat, str } from './quality-commands';
+
+/** History in one command, what the lake and the source hold, and data out (issue 16). */
+export const historyCommands: Record<string, Command> = {
+  backfill: {
+    summary: 'fetch every chart week of a range the lake lacks from the charts service (needs a charts token), oldest first',
+    args: '--from <date> --to <date> [--chart <alias>]...',
+    options: {
+      lake: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      chart: { type: 'string', multiple: true },
+      'api-mode': { type: 'string' },
+    },
+    async run(values) {
+      const from = str(values.from);
+      const requestedTo = str(values.to);
+      if (!from || !requestedTo) throw new Error('backfill needs --from <YYYY-MM-DD> and --to <YYYY-MM-DD>');
+      const config = loadConfig({ lake: str(values.lake), apiMode: str(values['api-mode']), source: 'charts-service' });
+      if (!config.spotify.chartsToken) {
+        throw new Error(`backfill asks the charts service for given weeks, which needs a Spotify Charts token. ${CHARTS_TOKEN_HELP} (Or import the weeks' CSV files with chartlake import.)`);
+      }
+      const chartList = charts(values) ?? [config.chart];
+      for (const chart of chartList) if (!/^[a-z0-9][a-z0-9-]*-weekly$/.test(chart)) throw new Error(`--chart "${chart}" is not a weekly chart alias (e.g. regional-global-weekly, regional-us-weekly)`);
+      const latest = latestChartDate(new Date());
+      const to = requestedTo > latest ? latest : requestedTo;
+      if (to !== requestedTo) process.stderr.write(`--to ${requestedTo} is past the latest published chart week; backfilling to ${latest}\n`);
+      const starts = await chartHistoryStarts(config.spotify, chartList, consoleLogger('warn'));
+      const historyStart = (chart: string) => starts.get(chart) ?? CHARTS_HISTORY_START;
+
+      const log = consoleLogger('warn');
+      const pipeline = await LocalPipeline.open(openStore(config.lake), log);
+      let progress: Progress | undefined;
+      try {
+        const result = await backfill({
+          store: pipeline.store,
+          worker: pipelineWorker(pipeline, config.spotify),
+          charts: chartList,
+          from,
+          to,
+          historyStart,
+          log,
+          onWeek: (week, total) => {
+            progress ??= new Progress(total, 'weeks');
+            progress.tick(week.status === 'filled' ? (week.run.rows ?? 0) : 0, `${week.chart} ${week.week} ${describeWeek(week)}`);
+          },
+        });
+        progress?.finish();
+        const written = result.weeks.filter((week) => week.status === 'filled').map(({ chart, week }) => ({ chart, week }));
+        if (written.length > 0) await pipeline.crawl(written);
+        for (const week of result.weeks) if (week.status === 'failed') process.stderr.write(`failed: ${week.chart} ${week.week}: ${week.run.error}\n`);
+        for (const gap of result.quarantined) process.stderr.write(`quarantined: ${gap.chart} ${gap.week} (fix it, then chartlake replay ${gap.raw_key})\n`);
+        if (result.stoppedBy) process.stderr.write(`stopped: ${result.stoppedBy}\n${result.planned - result.weeks.length} week(s) not tried: renew it and run the same command again (weeks already fetched are not asked for again)\n`);
+        const starts = chartList.map((chart) => `${chart} ${historyStart(chart)}`).join(', ');
+        process.stdout.write(
+          `backfill ${from} .. ${to}: ${result.fetched} fetched, ${result.alreadyThere} already there, ` +
+            `${result.beforeHistory} skipped before the chart's history began (${starts}), ${result.failed} failed` +
+            `${result.quarantined.length > 0 ? `, ${result.quarantined.length} quarantined` : ''}\n`,
+        );
+        return result.failed > 0 || result.quarantined.length > 0 || result.stopped ? 1 : 0;
+      } finally {
+        await pipeline.close();
+      }
+    },
+  },
+
+  charts: {
+    summary: 'the charts the source offers (charts service regions) and what the lake holds of each',
+    args: '[--format table|csv|json]',
+    options: { lake: { type: 'string' }, format: { type: 'string', default: 'table' } },
+    async run(values) {
+      const format = outputFormat(values);
+      const config = loadConfig({ lake: str(values.lake) });
+      let offered: ChartsServiceChart[] = [];
+      let unavailable: string | undefined;
+      try {
+        offered = await listCharts({ options: config.spotify });
+      } catch (error) {
+        unavailable = (error as Error).message;
+      }
+      const pipeline = await LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
+      const engine = await pipeline.engine();
+      let holdings;
+      try {
+        holdings = await chartHoldings(engine);
+      } finally {
+        await engine.close();
+        await pipeline.close();
+      }
+      const enrichment = holdings.some((holding) => holding.enriched_weeks !== undefined);
+      const aliases = [...new Set([...offered.map((chart) => chart.alias), ...holdings.map((holding) => holding.chart)])].sort();
+      const result: QueryResult = {
+        columns: [
+          ...['chart', 'region', 'source_first_week', 'source_latest_week'].map((name) => ({ name, type: 'VARCHAR' })),
+          { name: 'lake_weeks', type: 'BIGINT' },
+          { name: 'lake_first_week', type: 'VARCHAR' },
+          { name: 'lake_last_week', type: 'VARCHAR' },
+          { name: 'missing_inside', type: 'BIGINT' },
+          { name: 'depth', type: 'VARCHAR' },
+          ...(enrichment ? [{ name: 'enriched_weeks', type: 'BIGINT' }] : []),
+        ],
+        rows: aliases.map((alias) => {
+          const source = offered.find((chart) => chart.alias === alias);
+          const held = holdings.find((holding) => holding.chart === alias);
+          return {
+            chart: alias,
+            region: source?.region ?? /^regional-([a-z0-9]+)-weekly$/.exec(alias)?.[1] ?? '',
+            source_first_week: source?.earliestDate ?? null,
+            source_latest_week: source?.latestDate ?? null,
+            lake_weeks: held?.weeks ?? 0,
+            lake_first_week: held?.first_week ?? null,
+            lake_last_week: held?.last_week ?? null,
+            missing_inside: held?.missing ?? null,
+            depth: held ? (held.min_depth === held.max_depth ? String(held.max_depth) : `${held.min_depth}-${held.max_depth}`) : null,
+            ...(enrichment ? { enriched_weeks: held?.enriched_weeks ?? 0 } : {}),
+          };
+        }),
+      };
+      process.stdout.write(`${formatResult(result, format)}\n`);
+      if (unavailable) process.stderr.write(`the charts service could not be asked which charts it offers (only the lake's are listed): ${unavailable}\n`);
+      return 0;
+    },
+  },
+
+  export: {
+    summary: 'write a table or a saved analysis to a Parquet, CSV or JSON file (DuckDB COPY), with the filters of query',
+    args: '<table> | --saved <name>  --format parquet|csv|json --out <file> [--chart <alias>] [--from <date>] [--to <date>]',
+    options: {
+      lake: { type: 'string' },
+      saved: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      chart: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+    },
+    async run(values, positionals) {
+      const format = str(values.format);
+      if (!format || !EXPORT_FORMATS.includes(format as ExportFormat)) throw new Error(`export needs --format ${EXPORT_FORMATS.join('|')}${format ? `, not ${format}` : ''}`);
+      const out = str(values.out);
+      if (!out) throw new Error('export needs --out <file>');
+      const saved = str(values.saved);
+      if (saved ? positionals.length > 0 : positionals.length !== 1) throw new Error('export needs one table name, or --saved <name>');
+      for (const name of ['from', 'to'] as const) {
+        const value = str(values[name]);
+        if (value !== undefined && !isIsoDate(value)) throw new Error(`--${name} ${JSON.stringify(value)} is not a date YYYY-MM-DD`);
+      }
+      const config = loadConfig({ lake: str(values.lake) });
+      const pipeline = await LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
+      const engine = await pipeline.engine();
+      try {
+        if (saved && !(await lakeRelations(engine)).includes('chart_entries')) throw new Error(`the lake ${config.lake} has no chart weeks yet (import or run a week first)`);
+        const select = saved
+          ? savedSelect(savedAnalysis(saved), await defaultRange(engine, values))
+          : await tableSelect(engine, positionals[0], { chart: str(values.chart), from: str(values.from), to: str(values.to) });
+        const written = await exportSelect(engine, select, format as ExportFormat, out);
+        process.stdout.write(`wrote ${written.rows.toLocaleString('en-US')} rows of ${saved ?? positionals[0]} to ${written.file} (${format})\n`);
+        return 0;
+      } finally {
+        await engine.close();
+        await pipeline.close();
+      }
+    },
+  },
+};
+
+function describeWeek(week: BackfillWeek): string {
+  switch (week.status) {
+    case 'already_there':
+      return 'already there';
+    case 'before_history':
+      return "before the chart's history";
+    case 'filled':
+      return week.run.outcome === 'recovered' ? 'transformed' : 'fetched';
+    default:
+      return week.status;
+  }
+}
