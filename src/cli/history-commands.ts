@@ -55,8 +55,7 @@ export const historyCommands: Record<string, Command> = {
           },
         });
         progress?.finish();
-        const written = result.weeks.filter((week) => week.status === 'filled').map(({ chart, week }) => ({ chart, week }));
-        if (written.length > 0) await pipeline.crawl(written);
+        if (result.weeks.some((week) => week.status === 'filled')) await pipeline.crawl();
         for (const week of result.weeks) if (week.status === 'failed') process.stderr.write(`failed: ${week.chart} ${week.week}: ${week.run.error}\n`);
         for (const gap of result.quarantined) process.stderr.write(`quarantined: ${gap.chart} ${gap.week} (fix it, then chartlake replay ${gap.raw_key})\n`);
         if (result.stoppedBy) process.stderr.write(`stopped: ${result.stoppedBy}\n${result.planned - result.weeks.length} week(s) not tried: renew it and run the same command again (weeks already fetched are not asked for again)\n`);
