@@ -156,7 +156,7 @@ describe('property: the CSV reader and the raw JSON reader (fast-check)', functi
   type Imperfection = { name: string; apply: (rows: CsvRow[], at: number) => CsvRow[]; rows: number; warning: RegExp };
   const imperfections: Imperfection[] = [
     { name: 'a rank missing', apply: (r, i) => r.filter((_, j) => j !== i), rows: 199, warning: /entries_missing: 199 of 200 entries; absent rank\(s\): \d+$/ },
-    { name: 'a dozen ranks missing', apply: (r, i) => r.filter((_, j) => j < i || j >= i + 12), rows: -12, warning: /entries_missing: \d+ of 200 entries; absent rank\(s\): (\d+, ){11}\d+$/ },
+    { name: 'a dozen ranks missing', apply: (r, i) => r.filter((_, j) => j < Math.min(i, 188) || j >= Math.min(i, 188) + 12), rows: 188, warning: /entries_missing: \d+ of 200 entries; absent rank\(s\): (\d+, ){11}\d+$/ },
     { name: 'streams rising', apply: (r, i) => r.map((row, j) => (j === Math.max(1, i) ? { ...row, streams: r[j - 1].streams + 1 } : row)), rows: 200, warning: /streams_rise_as_rank_falls/ },
   ];
 
@@ -169,7 +169,7 @@ describe('property: the CSV reader and the raw JSON reader (fast-check)', functi
         await store.put(key, renderCsv(kept));
         const done = await transform(key);
         expect(done.rows.chart_entries, imperfection.name).to.equal(kept.length);
-        expect(kept.length, imperfection.name).to.equal(imperfection.rows > 0 ? imperfection.rows : 200 - Math.min(12, 200 - at));
+        expect(kept.length, imperfection.name).to.equal(imperfection.rows);
         expect(await rowsOf(week), imperfection.name).to.deep.equal(sameRows(kept));
         expect(done.warnings.map((warning) => `${warning.check}: ${warning.detail.replace(/^[^:]+: /, '')}`), imperfection.name).to.satisfy((lines: string[]) => lines.some((line) => imperfection.warning.test(line)));
       }),
