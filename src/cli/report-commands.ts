@@ -1,4 +1,5 @@
 import { openLakeEngine } from '../catalog';
+import { withSongs } from '../transform';
 import { consoleLogger } from '../log';
 import { buildReport, writeReport } from '../report';
 import { isIsoDate, openStore } from '../store';
@@ -28,7 +29,7 @@ export const reportCommands: Record<string, Command> = {
     async run(values) {
       const store = openStore(lakeOf(values));
       const log = consoleLogger('warn');
-      const engine = await openLakeEngine(store, { log });
+      const engine = await withSongs(await openLakeEngine(store, { log }));
       try {
         const range = { chart: values.chart as string | undefined, from_week: dateOption(values, 'from'), to_week: dateOption(values, 'to') };
         const report = await buildReport(engine, { range: Object.fromEntries(Object.entries(range).filter(([, v]) => v !== undefined)), log });

@@ -5,7 +5,7 @@ import { importChartsCsv, prepareChartsCsv, type ImportedCsv } from '../extract/
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import { partitionKey, putAll, type ChartWeek, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, TABLES, type TransformedWeek } from '../transform';
+import { MAX_RAW_OBJECT_BYTES, TABLES, withSongs, type TransformedWeek } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -165,8 +165,8 @@ export class LocalPipeline {
   }
 
   /** A query engine over the lake, sharing this pipeline's DuckDB. */
-  engine(): Promise<DuckDbEngine> {
-    return openLakeEngine(this.store, { duck: this.duck });
+  async engine(): Promise<DuckDbEngine> {
+    return withSongs(await openLakeEngine(this.store, { duck: this.duck }));
   }
 
   async close(): Promise<void> {

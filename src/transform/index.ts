@@ -6,4 +6,5 @@ export { TABLES } from './tables';
 export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
 export { transformRawBatch } from './batch';
+export { buildSongs, withSongs, type SongRow, type SongLink } from './songs';
 export type { BatchResult, BatchOptions } from './batch';

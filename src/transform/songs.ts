@@ -26,3 +26,18 @@ export interface SongRow {
 export async function buildSongs(connection: DuckDbConnection): Promise<void> {
   await connection.runScript(loadSql(SQL_DIR, 'songs'));
 }
+
+/**
+ * Until the transform persists `songs` (transformed/songs/part-0.parquet and its view), a lake engine builds it
+ * on its own connection when it opens; a no-op once the lake has a `songs` relation.
+ */
+export async function withSongs<T extends { connection: DuckDbConnection }>(engine: T): Promise<T> {
+  const [{ found }] = await engine.connection.all<{ found: number }>(
+    "SELECT count(*) AS found FROM information_schema.tables WHERE table_name = 'songs'",
+  );
+  const [{ entries }] = await engine.connection.all<{ entries: number }>(
+    "SELECT count(*) AS entries FROM information_schema.tables WHERE table_name IN ('chart_entries', 'tracks', 'track_artists')",
+  );
+  if (Number(found) === 0 && Number(entries) === 3) await buildSongs(engine.connection);
+  return engine;
+}
