@@ -36,7 +36,7 @@ export async function withSongs<T extends { connection: DuckDbConnection }>(engi
     "SELECT count(*) AS found FROM information_schema.tables WHERE table_name = 'songs'",
   );
   const [{ entries }] = await engine.connection.all<{ entries: number }>(
-    "SELECT count(*) AS entries FROM information_schema.tables WHERE table_name IN ('chart_entries', 'tracks', 'track_artists')",
+    "SELECT count(DISTINCT table_name) AS entries FROM information_schema.tables WHERE table_name IN ('chart_entries', 'tracks', 'track_artists')",
   );
   if (Number(found) === 0 && Number(entries) === 3) await buildSongs(engine.connection);
   return engine;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { openLakeEngine } from '../../src/catalog';
+import { withSongs } from '../../src/transform';
 import { DuckDb, runSavedAnalysis, savedAnalysis, sqlString, type DuckDbEngine } from '../../src/query';
 import { FsStore } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
@@ -79,7 +80,7 @@ describe('album and pattern analyses on a hand-made enriched lake', () => {
         await duck.withConnection((c) => c.run(`COPY (SELECT ${casts.join(', ')} FROM (VALUES ${rows.join(', ')}) AS v(${names.map((_n, i) => `col${i}`).join(', ')})) TO ${sqlString(file)} (FORMAT parquet)`));
       }
     }
-    engine = await openLakeEngine(new FsStore(dir), { duck });
+    engine = await withSongs(await openLakeEngine(new FsStore(dir), { duck }));
   });
   after(async () => {
     await engine?.close();

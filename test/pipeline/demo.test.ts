@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
 import { openLakeEngine } from '../../src/catalog';
+import { withSongs } from '../../src/transform';
 import { runDemo } from '../../src/demo/run-demo';
 import { FsStore } from '../../src/store';
 import type { DuckDbEngine } from '../../src/query';
@@ -24,7 +25,7 @@ describe('the demo: weeks from the Spotify-compatible server through the whole p
     store = new FsStore(dir);
     const outcome = await runDemo({ store, weeks: WEEKS, out: sink(), progress: sink() });
     expect(outcome).to.include({ weeks: WEEKS, extracted: WEEKS, reused: 0, rows: WEEKS * 200 });
-    engine = await openLakeEngine(store);
+    engine = await withSongs(await openLakeEngine(store));
   });
   after(async () => {
     await engine?.close();
