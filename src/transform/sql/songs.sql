@@ -3,8 +3,8 @@
 -- tables). Grain of `songs`: one row per track id that ever charted.
 --
 -- Links, strongest first; each is explainable and conservative:
---   chart_continuity  the chart hands a run over to a new id: the new id's first row in a chart has as
---                     previous_rank the rank of an id of the previous week of that chart that does not chart this
+--   chart_continuity  the chart hands a run over to another id: a row of an id that was not on the chart the week
+--                     before has as previous_rank the rank of an id of the previous week that does not chart this
 --                     week, weeks_on_chart continues that id's count, the titles agree once parentheses are dropped
 --                     ("Mona Lisa (Spider-Man: …)" → "Mona Lisa") and they share a credited artist;
 --   isrc              the same ISRC (the same recording), where the Web API gave one;
@@ -58,14 +58,15 @@ WITH entries AS (
   FROM chart_entries
   WHERE track_id IS NOT NULL
 ),
-first_rows AS (
-  -- Each id's first row in each chart.
-  SELECT * FROM entries
-  QUALIFY row_number() OVER (PARTITION BY chart, track_id ORDER BY week) = 1
+handovers AS (
+  -- Rows that continue a run (previous_rank known) on an id that was not on this chart the week before.
+  SELECT e.* FROM entries AS e
+  WHERE e.previous_rank IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM entries AS x WHERE x.chart = e.chart AND x.track_id = e.track_id AND x.week = e.week - INTERVAL 7 DAY)
 ),
 continuity AS (
   SELECT n.track_id AS a, o.track_id AS b, 'chart_continuity' AS linked_by, 1 AS strength
-  FROM first_rows AS n
+  FROM handovers AS n
   JOIN entries AS o ON o.chart = n.chart AND o.week = n.week - INTERVAL 7 DAY AND o.rank = n.previous_rank
   JOIN song_ids AS ni ON ni.track_id = n.track_id
   JOIN song_ids AS oi ON oi.track_id = o.track_id
