@@ -7,4 +7,5 @@ export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
 export { transformRawBatch } from './batch';
 export { buildSongs, withSongs, type SongRow, type SongLink } from './songs';
+export { splitArtistLists } from './artists';
 export type { BatchResult, BatchOptions } from './batch';
