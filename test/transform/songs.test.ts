@@ -7,6 +7,8 @@ import { DuckDb, type DuckDbEngine } from '../../src/query';
 import { buildSongs, type SongRow } from '../../src/transform';
 import { silentLogger } from '../../src/log';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+// The bench's plain-TypeScript CSV reading (the "usual" import it compares with), not chartlake's.
+import { parseCsvLine } from '../../bench/usual';
 
 interface CsvRow {
   week: string;
@@ -24,9 +26,9 @@ function readChartsCsv(file: string): CsvRow[] {
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const week = /(\d{4}-\d{2}-\d{2})\.csv$/.exec(file)![1];
   const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
-  const header = splitCsvLine(lines[0]);
+  const header = parseCsvLine(lines[0]);
   return lines.slice(1).map((line) => {
-    const cells = Object.fromEntries(splitCsvLine(line).map((value, index) => [header[index], value]));
+    const cells = Object.fromEntries(parseCsvLine(line).map((value, index) => [header[index], value]));
     return {
       week,
       rank: Number(cells.rank),
@@ -38,28 +40,6 @@ function readChartsCsv(file: string): CsvRow[] {
       streams: Number(cells.streams),
     };
   });
-}
-
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line[i];
-    if (quoted && c === '"' && line[i + 1] === '"') {
-      cell += '"';
-      i += 1;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (c === ',' && !quoted) {
-      cells.push(cell);
-      cell = '';
-    } else {
-      cell += c;
-    }
-  }
-  cells.push(cell);
-  return cells;
 }
 
 describe('song identity on the 52 real US weekly charts of 2023 (checked against the CSV files)', function () {
