@@ -120,7 +120,7 @@ export async function queries({ lake, chart, from, to, runs }: QueryArgs): Promi
       const values: Record<string, string> = { chart, from_week: from, to_week: to };
       // An analysis with other parameters gets the same range: the lake's first and last week.
       for (const parameter of analysis.parameters) {
-        if (values[parameter.name] === undefined) values[parameter.name] = parameter.type === 'DATE' ? to : chart;
+        if (values[parameter.name] === undefined && !('default' in parameter)) values[parameter.name] = parameter.type === 'DATE' ? to : chart;
       }
       const first = await runSavedAnalysis(engine, analysis, values);
       const runsMs: number[] = [];

@@ -22,7 +22,7 @@ interface Entry {
 }
 
 /** A CSV line split at commas outside quotes ("" is a quote inside a quoted field). */
-function parseLine(line: string): string[] {
+export function parseCsvLine(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let inQuotes = false;
@@ -59,9 +59,9 @@ export async function usualImport(files: string[], outDir: string): Promise<{ we
     const chart = `regional-${region}-weekly`;
     const text = (await fs.readFile(file, 'utf8')).replace(/^\uFEFF/, '');
     const [header, ...lines] = text.split(/\r?\n/).filter((line) => line.length > 0);
-    const columns = parseLine(header);
+    const columns = parseCsvLine(header);
     const entries: Entry[] = lines.map((line) => {
-      const values = parseLine(line);
+      const values = parseCsvLine(line);
       const row: Record<string, string> = {};
       columns.forEach((column, index) => (row[column] = values[index]));
       const previous = Number(row.previous_rank);

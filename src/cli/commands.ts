@@ -51,13 +51,16 @@ export const commands: Record<string, Command> = {
 
   query: {
     summary: 'run SQL on the lake (DuckDB; --engine athena: the AWS stack), or a saved analysis with --saved <name>',
-    args: '"<SQL>" | --saved <name> [--chart <alias>] [--from <date>] [--to <date>]',
+    args: '"<SQL>" | --saved <name> [--chart <alias>] [--from <date>] [--to <date>] [--artist <name>] [--song <name|song_id>] [--limit <n>]',
     options: {
       ...lakeOption,
       saved: { type: 'string' },
       chart: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      artist: { type: 'string' },
+      song: { type: 'string' },
+      limit: { type: 'string' },
       format: { type: 'string', default: 'table' },
       list: { type: 'boolean' },
       engine: { type: 'string', default: 'duckdb' },
@@ -76,7 +79,9 @@ export const commands: Record<string, Command> = {
         let result;
         if (values.saved) {
           const analysis = savedAnalysis(values.saved as string);
-          result = await runSavedAnalysis(engine, analysis, await defaultRange(engine, values));
+          const filters = { artist: values.artist as string | undefined, song: values.song as string | undefined, limit: values.limit as string | undefined };
+          result = await runSavedAnalysis(engine, analysis, { ...(await defaultRange(engine, values)), ...filters });
+          if (result.rows.length === 0 && analysis.whenEmpty) process.stderr.write(`${analysis.name}: ${analysis.whenEmpty}\n`);
         } else {
           if (positionals.length !== 1) throw new Error('query needs one SQL statement in quotes, or --saved <name>');
           result = await engine.query(positionals[0]);

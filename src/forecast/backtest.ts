@@ -64,7 +64,7 @@ export function runBacktest(chart: string, rows: readonly FeatureRow[], options:
           origin,
           targetWeek,
           row,
-          target: history.find(targetWeek, row.track_id) ?? null,
+          target: history.find(targetWeek, row.song_id) ?? null,
           predictions: { model: predict(model, row), persistence: persistence(row), last4: lastFourAverage(row) },
         });
       }

@@ -11,7 +11,7 @@ export function targetWeekOf(week: string, horizon: number): string {
   return addDays(week, 7 * horizon);
 }
 
-/** The features of one chart, indexed by week and by (week, track). */
+/** The features of one chart, indexed by week and by (week, song). */
 export class ChartHistory {
   readonly weeks: string[];
   private readonly byWeek = new Map<string, FeatureRow[]>();
@@ -22,7 +22,7 @@ export class ChartHistory {
       const list = this.byWeek.get(row.week) ?? [];
       list.push(row);
       this.byWeek.set(row.week, list);
-      this.byKey.set(`${row.week}|${row.track_id}`, row);
+      this.byKey.set(`${row.week}|${row.song_id}`, row);
     }
     this.weeks = [...this.byWeek.keys()].sort();
   }
@@ -35,8 +35,8 @@ export class ChartHistory {
     return this.byWeek.get(week) ?? [];
   }
 
-  find(week: string, trackId: string): FeatureRow | undefined {
-    return this.byKey.get(`${week}|${trackId}`);
+  find(week: string, songId: string): FeatureRow | undefined {
+    return this.byKey.get(`${week}|${songId}`);
   }
 }
 
@@ -60,7 +60,7 @@ export function trainingExamples(history: ChartHistory, horizon: number, through
     if (!history.has(targetWeek)) continue;
     for (const row of history.week(week)) {
       if (row.history_weeks < 4) continue;
-      examples.push({ row, targetWeek, target: history.find(targetWeek, row.track_id) ?? null });
+      examples.push({ row, targetWeek, target: history.find(targetWeek, row.song_id) ?? null });
     }
   }
   return examples;

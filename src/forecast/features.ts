@@ -7,6 +7,8 @@ const SQL_DIR = path.join(__dirname, 'sql');
 /** One song on one chart week, with what was known at that week (sql/features.sql). */
 export interface FeatureRow {
   week: string;
+  /** The song (songs.song_id): labels and lags follow it across its track ids. */
+  song_id: string;
   track_id: string;
   track_name: string | null;
   artist_names: string | null;

@@ -155,7 +155,7 @@ export class LocalPipeline {
   }
 
   /** A query engine over the lake, sharing this pipeline's DuckDB. */
-  engine(): Promise<DuckDbEngine> {
+  async engine(): Promise<DuckDbEngine> {
     return openLakeEngine(this.store, { duck: this.duck });
   }
 

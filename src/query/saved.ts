@@ -5,8 +5,9 @@ import type { Parameter, QueryEngine } from './engine';
 
 /**
  * Saved analyses: plain SQL files that run unchanged on DuckDB and Athena. Each declares its parameters in a
- * header line `-- params: chart VARCHAR, from_week DATE, to_week DATE` and binds them once each, in that
- * order, as `?` in its first CTE, so both engines take them as positional parameters.
+ * header line `-- params: chart VARCHAR, from_week DATE, to_week DATE, limit INTEGER = 50` (`= value` makes one
+ * optional; `= NULL` means "not filtered") and binds them once each, in that order, as `?` in its first CTE, so
+ * both engines take them as positional parameters. A header line `-- empty: <why>` says what an empty result means.
  */
 export const ANALYSES_DIR = path.join(__dirname, 'analyses');
 
@@ -14,7 +15,9 @@ export interface SavedAnalysis {
   name: string;
   file: string;
   title: string;
-  parameters: { name: string; type: string }[];
+  parameters: { name: string; type: string; default?: Parameter }[];
+  /** What an empty result means, in the user's terms. */
+  whenEmpty?: string;
   sql: string;
 }
 
@@ -36,29 +39,54 @@ export function savedAnalysis(name: string, dir = ANALYSES_DIR): SavedAnalysis {
 
 export function parseSavedAnalysis(file: string): SavedAnalysis {
   const sql = readFileSync(file, 'utf8');
-  const title = /^--\s*(?!params:)(.+)$/m.exec(sql)?.[1].trim() ?? path.basename(file, '.sql');
+  const title = /^--\s*(?!params:|empty:)(.+)$/m.exec(sql)?.[1].trim() ?? path.basename(file, '.sql');
+  const whenEmpty = /^--\s*empty:\s*(.+)$/m.exec(sql)?.[1].trim();
   const declared = /^--\s*params:\s*(.*)$/m.exec(sql)?.[1] ?? '';
   const parameters = declared
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)
     .map((part) => {
-      const [name, type = 'VARCHAR'] = part.split(/\s+/);
-      return { name, type };
+      const [declaration, fallback] = part.split('=').map((side) => side.trim());
+      const [name, type = 'VARCHAR'] = declaration.split(/\s+/);
+      if (fallback === undefined) return { name, type };
+      return { name, type, default: defaultValue(file, name, type, fallback) };
     });
   const placeholders = (sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''").match(/\?/g) ?? []).length;
   if (placeholders !== parameters.length) {
     throw new Error(`${file}: declares ${parameters.length} parameter(s) but has ${placeholders} '?' placeholder(s)`);
   }
-  return { name: path.basename(file, '.sql'), file, title, parameters, sql: sql.trim().replace(/;\s*$/, '') };
+  return { name: path.basename(file, '.sql'), file, title, parameters, whenEmpty, sql: sql.trim().replace(/;\s*$/, '') };
+}
+
+function defaultValue(file: string, name: string, type: string, text: string): Parameter {
+  if (/^null$/i.test(text)) return null;
+  if (type === 'INTEGER') {
+    if (!/^\d+$/.test(text)) throw new Error(`${file}: parameter ${name} INTEGER has default ${text}, not a whole number`);
+    return Number(text);
+  }
+  return text.replace(/^'(.*)'$/, '$1');
+}
+
+/** The command-line option that gives a saved analysis parameter its value (`from_week` → `--from`). */
+export function parameterOption(name: string): string {
+  return `--${name.replace(/_week$/, '').replace(/_/g, '-')}`;
 }
 
 /** Runs a saved analysis with named values; a missing value is a clear error. */
 export function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Promise<QueryResult> {
-  const bound = analysis.parameters.map(({ name }) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`saved analysis ${analysis.name} needs --${name.replace(/_/g, '-')}`);
-    return value;
+  const declared = new Set(analysis.parameters.map(({ name }) => name));
+  const unknown = Object.keys(values).filter((name) => values[name] !== undefined && !declared.has(name));
+  if (unknown.length > 0) {
+    throw new Error(`saved analysis ${analysis.name} takes no ${unknown.map(parameterOption).join(', ')} (it takes ${analysis.parameters.map((p) => parameterOption(p.name)).join(', ')})`);
+  }
+  const bound = analysis.parameters.map(({ name, type, default: fallback }) => {
+    const value = values[name] === undefined ? fallback : values[name];
+    if (value === undefined) throw new Error(`saved analysis ${analysis.name} needs ${parameterOption(name)}`);
+    if (type === 'INTEGER' && value !== null && !(Number.isInteger(Number(value)) && Number(value) > 0)) {
+      throw new Error(`saved analysis ${analysis.name}: ${parameterOption(name)} must be a positive whole number, not ${value}`);
+    }
+    return type === 'INTEGER' && value !== null ? Number(value) : value;
   });
   return engine.query(analysis.sql, bound);
 }

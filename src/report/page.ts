@@ -116,7 +116,7 @@ function latestTable(rows: LatestEntry[]): string {
 
 function songList(title: string, rows: SongRow[], badge: (row: SongRow) => string, detail: (row: SongRow) => string): string {
   const items = rows
-    .map((row) => `<li><span class="badge">${escape(badge(row))}</span><div><div class="name">${escape(row.track_name)}</div><div class="artist">${escape(row.artist_names)} · ${escape(detail(row))}</div></div></li>`)
+    .map((row) => `<li><span class="badge">${escape(badge(row))}</span><div><div class="name">${escape(row.song_name ?? row.track_name)}</div><div class="artist">${escape(row.artist_names)} · ${escape(detail(row))}</div></div></li>`)
     .join('');
   return `<article class="card"><h2>${escape(title)}</h2><ol class="songs">${items || '<li class="muted">none in this range</li>'}</ol></article>`;
 }
@@ -127,7 +127,7 @@ function albumsList(rows: AlbumRow[]): string {
   }
   const items = rows
     .slice(0, 6)
-    .map((row) => `<li><span class="badge">${escape(compact(row.streams))}</span><div><div class="name">${escape(row.album)}</div><div class="artist">${escape(row.artists)} · ${row.charting_tracks} charting track${row.charting_tracks === 1 ? '' : 's'} · best #${row.best_rank}</div></div></li>`)
+    .map((row) => `<li><span class="badge">${escape(compact(row.streams))}</span><div><div class="name">${escape(row.album)}</div><div class="artist">${escape(row.artists)} · ${row.charting_songs} charting song${row.charting_songs === 1 ? '' : 's'} · best #${row.best_rank}</div></div></li>`)
     .join('');
   return `<ol class="songs">${items}</ol>`;
 }

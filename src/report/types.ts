@@ -54,7 +54,7 @@ export interface AlbumRow {
   album: string | null;
   album_type: string | null;
   artists: string | null;
-  charting_tracks: number;
+  charting_songs: number;
   streams: number | null;
   best_rank: number;
 }
@@ -66,9 +66,11 @@ export interface LabelRow {
   charting_tracks: number;
 }
 
+/** A row of a song-level analysis: per song (song_name) or per chart row (track_name). */
 export interface SongRow {
-  track_id: string;
-  track_name: string | null;
+  song_id: string;
+  song_name?: string | null;
+  track_name?: string | null;
   artist_names: string | null;
   [measure: string]: unknown;
 }

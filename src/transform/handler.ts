@@ -8,7 +8,10 @@ import {
   decodeEventKey,
   FsStore,
   inPool,
+  lakeLockKey,
+  lakeTableKey,
   lineageKey,
+  parseTableFileKey,
   parseRawKey,
   putAll,
   quarantineKey,
@@ -16,6 +19,7 @@ import {
   rawWeekPrefix,
   RAW_KINDS,
   tableFileKey,
+  TRANSFORMED_PREFIX,
   withLocks,
   yearLockKey,
   yearOfWeek,
@@ -32,6 +36,7 @@ import { CODE_VERSION } from '../config/version';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { CHART_TABLES, FILE_ORDER, LINEAGE_TABLE, type TableName } from './tables';
+import { buildSongs } from './songs';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 /** Failures kept in a quarantine report per check (a broken file can fail every row). */
@@ -130,7 +135,43 @@ export async function transformRawObjects(rawKeys: readonly string[], context: T
     result.refused.push(...done.refused);
     result.files.push(...done.files);
   }
+  if (result.weeks.length > 0) result.files.push(await rebuildSongs(context, workDir));
   return result;
+}
+
+/**
+ * Rebuilds the lake-wide `songs` table (track id → song id, sql/songs.sql) from every committed week of the lake,
+ * under the lake's `songs` lock: identity links span charts and years, so it is derived from all of them.
+ */
+async function rebuildSongs(context: TransformContext, workDir: string): Promise<string> {
+  const lock = { key: lakeLockKey('songs'), subject: { chart: 'lake', week: 'songs' } };
+  return withLocks(context.store, [lock], 'songs', async () => {
+    const work = await fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
+    try {
+      const files = new Map<string, string[]>();
+      for (const object of await context.store.list(TRANSFORMED_PREFIX)) {
+        const parts = parseTableFileKey(object.key);
+        if (!parts || parts.chart === undefined || !['chart_entries', 'tracks', 'track_artists', LINEAGE_TABLE].includes(parts.table)) continue;
+        const file = await localCopy(context.store, object.key, work);
+        if (file) files.set(parts.table, [...(files.get(parts.table) ?? []), file]);
+      }
+      const out = path.join(work, 'songs.parquet');
+      await context.duck.withConnection(async (connection) => {
+        const read = (table: string) => renderSql(`read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})`, { files: files.get(table) ?? [] });
+        await connection.run(`CREATE OR REPLACE TEMP VIEW committed AS SELECT chart, week, run_id FROM ${read(LINEAGE_TABLE)}`);
+        for (const table of ['chart_entries', 'tracks', 'track_artists']) {
+          await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${read(table)} AS t SEMI JOIN committed USING (chart, week, run_id)`);
+        }
+        await buildSongs(connection);
+        await connection.run(renderSql(`COPY (SELECT * FROM songs ORDER BY song_id, track_id) TO {{file}} (FORMAT parquet, COMPRESSION zstd)`, { file: out }));
+      });
+      const key = lakeTableKey('songs');
+      await putAll(context.store, [{ key, file: out }]);
+      return key;
+    } finally {
+      await fs.rm(work, { recursive: true, force: true });
+    }
+  }, { waitMs: DEFAULT_LOCK_WAIT_MS, ...context.lock });
 }
 
 interface Pass {

@@ -7,3 +7,5 @@ export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
 export { readLineage } from './lineage';
 export type { LineageRecord } from './lineage';
+export { buildSongs, type SongRow, type SongLink } from './songs';
+export { splitArtistLists } from './artists';

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { openLakeEngine } from '../../src/catalog';
+import { buildSongs } from '../../src/transform';
 import { DuckDb, runSavedAnalysis, savedAnalysis, sqlString, type DuckDbEngine } from '../../src/query';
 import { FsStore } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
@@ -81,7 +82,17 @@ describe('album and pattern analyses on a hand-made enriched lake', () => {
       );
       await duck.withConnection((c) => c.run(`COPY (${selects.join(' UNION ALL ')}) TO ${sqlString(file)} (FORMAT parquet)`));
     }
-    engine = await openLakeEngine(new FsStore(dir), { duck });
+    // The lake-wide songs table, as the transform derives it from the weeks.
+    const first = await openLakeEngine(new FsStore(dir), { duck });
+    try {
+      await buildSongs(first.connection);
+      const songs = path.join(dir, 'transformed', 'songs', 'part-0.parquet');
+      mkdirSync(path.dirname(songs), { recursive: true });
+      await first.connection.run(`COPY songs TO ${sqlString(songs)} (FORMAT parquet)`);
+    } finally {
+      await first.close();
+    }
+    engine = await openLakeEngine(new FsStore(dir), { duck, recrawl: true });
   });
   after(async () => {
     await engine?.close();

@@ -25,7 +25,11 @@ describe('saved analyses: portable SQL', () => {
   const parser = new Parser();
   for (const analysis of listSavedAnalyses()) {
     it(`${analysis.name} parses as Trino/Athena SQL and uses only the common subset`, () => {
-      expect(analysis.parameters.map((p) => `${p.name} ${p.type}`)).to.deep.equal(['chart VARCHAR', 'from_week DATE', 'to_week DATE']);
+      expect(analysis.parameters.slice(0, 3).map((p) => `${p.name} ${p.type}`)).to.deep.equal(['chart VARCHAR', 'from_week DATE', 'to_week DATE']);
+      // Every other parameter is optional (a default in the header), so Athena's saved query runs with the range alone.
+      for (const parameter of analysis.parameters.slice(3)) expect(parameter, `${analysis.name}: ${parameter.name}`).to.have.property('default');
+      // Saved analyses count songs: each joins the songs table (a song's track ids together).
+      if (!['chart-patterns'].includes(analysis.name)) expect(analysis.sql, analysis.name).to.match(/JOIN songs AS s ON s\.track_id = e\.track_id/);
       // Athena engine v3 is Trino: the trino grammar takes `?` as is; the older athena grammar needs literals.
       expect(() => parser.astify(analysis.sql, { database: 'trino' })).not.to.throw();
       const literal = analysis.sql.replace(/\?/g, "'2023-01-05'");
@@ -43,8 +47,47 @@ describe('saved analyses on the 52 real US weekly charts of 2023 (checked agains
   let pipeline: LocalPipeline;
   let engine: DuckDbEngine;
   let csv: { week: string; rank: number; track_id: string; artist_names: string; track_name: string; label: string; previous_rank: number; weeks_on_chart: number; streams: number }[];
-  const run = async (name: string, range: Partial<typeof RANGE> = {}) => (await runSavedAnalysis(engine, savedAnalysis(name), { ...RANGE, ...range })).rows;
+  const run = async (name: string, range: Partial<typeof RANGE> & Record<string, string | number> = {}) => (await runSavedAnalysis(engine, savedAnalysis(name), { ...RANGE, ...range })).rows;
   const weeks = () => [...new Set(csv.map((r) => r.week))].sort();
+  /**
+   * A song as an analyst would count it from the files alone: ids with the same title (case aside) by the same
+   * artists, and ids the chart hands a run over to (a first row whose previous_rank is the rank, the week before, of
+   * an id that is gone this week); two ids in one week stay apart (Ghostbusters twice on 2023-11-02).
+   */
+  let songRoots: Map<string, string> | undefined;
+  const songOf = (row: { track_id: string }) => (songRoots ??= songsFromFiles()).get(row.track_id)!;
+  const songsFromFiles = () => {
+    const parent = new Map<string, string>();
+    const find = (id: string): string => (parent.get(id) === id ? id : find(parent.get(id)!));
+    const union = (a: string, b: string) => parent.set(find(b), find(a));
+    for (const r of csv) parent.set(r.track_id, r.track_id);
+    const idsOf = new Map<string, Set<string>>();
+    const weekIds = new Map<string, Set<string>>();
+    for (const r of csv) {
+      const key = `${r.track_name.toLowerCase()}|${r.artist_names}`;
+      idsOf.set(key, (idsOf.get(key) ?? new Set()).add(r.track_id));
+      weekIds.set(r.week, (weekIds.get(r.week) ?? new Set()).add(r.track_id));
+    }
+    const together = (a: string, b: string) => [...weekIds.values()].some((ids) => ids.has(a) && ids.has(b));
+    for (const ids of idsOf.values()) {
+      const list = [...ids];
+      for (const other of list.slice(1)) if (!together(list[0], other)) union(list[0], other);
+    }
+    const allWeeks = weeks();
+    for (const r of csv) {
+      const before = allWeeks[allWeeks.indexOf(r.week) - 1];
+      if (r.previous_rank === -1 || !before || weekIds.get(before)!.has(r.track_id)) continue;
+      const handedOver = csv.find((o) => o.week === before && o.rank === r.previous_rank)!;
+      if (!weekIds.get(r.week)!.has(handedOver.track_id)) union(handedOver.track_id, r.track_id);
+    }
+    return new Map([...parent.keys()].map((id) => [id, find(id)]));
+  };
+  /** The first week each song charted in the files. */
+  const debutOf = () => {
+    const first = new Map<string, string>();
+    for (const r of [...csv].sort((a, b) => a.week.localeCompare(b.week))) if (!first.has(songOf(r))) first.set(songOf(r), r.week);
+    return first;
+  };
   const sumBy = <K>(rows: typeof csv, key: (row: (typeof csv)[number]) => K[]) => {
     const totals = new Map<K, number>();
     for (const row of rows) for (const k of new Set(key(row))) totals.set(k, (totals.get(k) ?? 0) + row.streams);
@@ -94,18 +137,27 @@ describe('saved analyses on the 52 real US weekly charts of 2023 (checked agains
 
   it('new-entries: the debuts of 2023-03-02 are the CSV rows with previous_rank -1 and weeks_on_chart 1', async () => {
     const rows = await run('new-entries', { from_week: '2023-03-02', to_week: '2023-03-02' });
-    const expected = csv.filter((r) => r.week === '2023-03-02' && r.previous_rank === -1 && r.weeks_on_chart === 1).sort((a, b) => a.rank - b.rank);
+    const debuts = debutOf();
+    const expected = csv.filter((r) => r.week === '2023-03-02' && r.previous_rank === -1 && r.weeks_on_chart === 1 && debuts.get(songOf(r)) === r.week).sort((a, b) => a.rank - b.rank);
     expect(expected.length).to.be.greaterThan(0);
     expect(rows.map((r) => [r.track_id, r.debut_rank])).to.deep.equal(expected.map((r) => [r.track_id, r.rank]));
-    // Over the year: the top debut's weeks after its debut, counted in the files.
+    // Over the year: each debut's weeks and streams after it, over all the song's ids, counted in the files.
     const year = await run('new-entries');
-    const first = year[0];
-    expect(first.weeks_in_range).to.equal(csv.filter((r) => r.track_id === first.track_id && r.week >= (first.debut_week as string)).length);
+    expect(year).to.have.length(50);
+    for (const debut of year) {
+      const song = songOf(csv.find((r) => r.track_id === debut.track_id)!);
+      const after = csv.filter((r) => songOf(r) === song && r.week >= (debut.debut_week as string));
+      expect([debut.weeks_in_range, debut.streams_in_range], String(debut.track_name)).to.deep.equal([after.length, after.reduce((sum, r) => sum + r.streams, 0)]);
+    }
+    expect((await run('new-entries', { limit: 5 })).map((r) => r.song_id)).to.deep.equal(year.slice(0, 5).map((r) => r.song_id));
   });
 
   it('re-entries: the returns of 2023-11-02 are the CSV rows with previous_rank -1 and more than one week on the chart', async () => {
     const rows = await run('re-entries', { from_week: '2023-11-02', to_week: '2023-11-02' });
-    const expected = csv.filter((r) => r.week === '2023-11-02' && r.previous_rank === -1 && r.weeks_on_chart > 1).sort((a, b) => a.rank - b.rank);
+    const debuts = debutOf();
+    const expected = csv
+      .filter((r) => r.week === '2023-11-02' && r.previous_rank === -1 && (r.weeks_on_chart > 1 || debuts.get(songOf(r))! < r.week))
+      .sort((a, b) => a.rank - b.rank);
     expect(rows.map((r) => r.track_id)).to.deep.equal(expected.map((r) => r.track_id));
     expect(rows[0]).to.include({ track_name: 'Wildest Dreams (Taylor\'s Version)', rank: 10 });
   });
@@ -113,8 +165,8 @@ describe('saved analyses on the 52 real US weekly charts of 2023 (checked agains
   it('longest-runs: each song\'s longest run of consecutive weeks matches a count over the files', async () => {
     const rows = await run('longest-runs');
     const allWeeks = weeks();
-    const longest = (trackId: string) => {
-      const present = new Set(csv.filter((r) => r.track_id === trackId).map((r) => r.week));
+    const longest = (song: string) => {
+      const present = new Set(csv.filter((r) => songOf(r) === song).map((r) => r.week));
       let best = 0;
       let current = 0;
       for (const week of allWeeks) {
@@ -124,17 +176,39 @@ describe('saved analyses on the 52 real US weekly charts of 2023 (checked agains
       return best;
     };
     expect(rows).to.have.length(50);
-    for (const row of rows) expect(row.longest_run_weeks, String(row.track_name)).to.equal(longest(row.track_id as string));
-    const everyWeek = new Set(csv.map((r) => r.track_id).filter((id) => csv.filter((r) => r.track_id === id).length === 52));
-    expect(rows.filter((r) => r.longest_run_weeks === 52).length).to.equal(everyWeek.size);
-    expect(rows[0]).to.include({ track_name: 'Kill Bill', longest_run_weeks: 52, weeks_on_chart_total: 55 });
+    for (const row of rows) {
+      const song = songOf({ track_id: row.song_id as string });
+      expect(row.longest_run_weeks, String(row.song_name)).to.equal(longest(song));
+    }
+    const songWeeks = new Map<string, Set<string>>();
+    for (const r of csv) songWeeks.set(songOf(r), (songWeeks.get(songOf(r)) ?? new Set()).add(r.week));
+    const everyWeek = [...songWeeks.values()].filter((present) => present.size === 52);
+    expect(rows.filter((r) => r.longest_run_weeks === 52).length).to.equal(everyWeek.length);
+    expect(rows[0]).to.include({ song_name: 'Kill Bill', longest_run_weeks: 52, weeks_on_chart_total: 55 });
+    // "You Proof" charted every week of 2023, on two track ids (handed over on 2023-03-09): one run of 52 weeks.
+    expect(rows.find((r) => r.song_name === 'You Proof')).to.include({ longest_run_weeks: 52 });
   });
 
-  it('most-streams: Kill Bill leads 2023 with 415,077,888 streams, the sum of its rows in the files', async () => {
+  it('most-streams: Last Night leads 2023 with 440,524,052 streams over its two ids; Flowers (3 ids) is in the top 10', async () => {
     const rows = await run('most-streams');
-    const expected = sumBy(csv, (r) => [r.track_id]).slice(0, 10);
-    expect(rows.slice(0, 10).map((r) => [r.track_id, r.streams])).to.deep.equal(expected);
-    expect(rows[0]).to.include({ track_name: 'Kill Bill', streams: 415077888, weeks_in_range: 52, weeks_at_number_1: 4 });
+    const expected = sumBy(csv, (r) => [songOf(r)]).slice(0, 10);
+    expect(rows.slice(0, 10).map((r) => [songOf({ track_id: r.song_id as string }), r.streams])).to.deep.equal(expected);
+    const lastNight = csv.filter((r) => r.track_name === 'Last Night' && r.artist_names === 'Morgan Wallen');
+    expect(new Set(lastNight.map((r) => r.track_id)).size).to.equal(2);
+    expect(rows[0]).to.include({ song_name: 'Last Night', streams: lastNight.reduce((sum, r) => sum + r.streams, 0), weeks_in_range: lastNight.length });
+    expect(rows[0].streams).to.equal(440524052);
+    expect(rows[0].track_ids).to.deep.equal([...new Set(lastNight.map((r) => r.track_id))].sort());
+    expect(rows[1]).to.include({ song_name: 'Kill Bill', streams: 415077888, weeks_in_range: 52, weeks_at_number_1: 4 });
+    const flowers = rows.slice(0, 10).find((r) => r.song_name === 'Flowers')!;
+    expect(flowers.track_ids).to.have.length(3);
+    expect(flowers.streams).to.equal(csv.filter((r) => r.track_name === 'Flowers' && r.artist_names === 'Miley Cyrus').reduce((sum, r) => sum + r.streams, 0));
+    // --limit, --artist and --song: the same songs, fewer of them.
+    expect((await run('most-streams', { limit: 3 })).map((r) => r.song_id)).to.deep.equal(rows.slice(0, 3).map((r) => r.song_id));
+    const wallen = await run('most-streams', { artist: 'morgan wallen' });
+    const wallenInTop = rows.filter((r) => (r.artist_names as string).split(', ').includes('Morgan Wallen')).map((r) => r.song_id);
+    expect(wallen.slice(0, wallenInTop.length).map((r) => r.song_id)).to.deep.equal(wallenInTop);
+    for (const row of wallen) expect((row.artist_names as string).split(', ')).to.include('Morgan Wallen');
+    expect(await run('most-streams', { song: 'flowers' })).to.deep.equal([flowers]);
   });
 
   it('top-artists: every credited artist counts; Taylor Swift leads with 2,573,055,407 streams, 3 weeks at number 1', async () => {
@@ -178,6 +252,7 @@ describe('saved analyses on the 52 real US weekly charts of 2023 (checked agains
 
   it('chart-patterns: turnover, collaboration share, median weeks on chart and top-10 share per week match the files', async () => {
     const rows = await run('chart-patterns');
+    const debuts = debutOf();
     expect(rows.map((r) => r.week)).to.deep.equal(weeks());
     const median = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
@@ -190,8 +265,8 @@ describe('saved analyses on the 52 real US weekly charts of 2023 (checked agains
       const top10 = inWeek.filter((r) => r.rank <= 10).reduce((sum, r) => sum + r.streams, 0);
       expect(row, String(row.week)).to.include({
         chart_size: 200,
-        new_entries: inWeek.filter((r) => r.previous_rank === -1 && r.weeks_on_chart === 1).length,
-        re_entries: inWeek.filter((r) => r.previous_rank === -1 && r.weeks_on_chart > 1).length,
+        new_entries: inWeek.filter((r) => r.previous_rank === -1 && r.weeks_on_chart === 1 && debuts.get(songOf(r)) === r.week).length,
+        re_entries: inWeek.filter((r) => r.previous_rank === -1 && (r.weeks_on_chart > 1 || debuts.get(songOf(r))! < r.week)).length,
         collaboration_share: Math.round((10000 * inWeek.filter((r) => r.artist_names.includes(', ')).length) / 200) / 10000,
         median_weeks_on_chart: median(inWeek.map((r) => r.weeks_on_chart)),
         top10_streams_share: Math.round((10000 * top10) / streams) / 10000,

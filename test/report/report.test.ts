@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalPipeline } from '../../src/pipeline';
 import { FsStore } from '../../src/store';
@@ -29,6 +29,7 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
   let engine: DuckDbEngine;
   let file: string;
   let html: string;
+  let data: Awaited<ReturnType<typeof buildReport>>['data'];
 
   before(async function () {
     requireShared(this);
@@ -39,6 +40,7 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
     engine = await pipeline.engine();
     const report = await buildReport(engine, { now: new Date('2024-01-01T00:00:00Z') });
     html = report.html;
+    data = report.data;
     file = await writeReport(store, html);
   });
   after(async () => {
@@ -60,6 +62,22 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
     // CSV-only lake: no albums, and the three API-only patterns say why instead of drawing an empty chart.
     expect(html).to.include('No album data for this range');
     expect((html.match(/Needs weeks enriched by the Spotify Web API/g) ?? []).length).to.equal(3);
+  });
+
+  it('follows a song across its track ids: "Jingle Bell Rock" (#2 on 2023-12-28) has its ranks since 2023-11-09, #4 on 2023-11-30', () => {
+    // From the files: every row of the title by Bobby Helms, whichever id it is on.
+    const expected = readdirSync(US_2023)
+      .filter((name) => name.endsWith('.csv'))
+      .sort()
+      .flatMap((name) => {
+        const line = readFileSync(path.join(US_2023, name), 'utf8').split(/\r?\n/).find((text) => text.includes('"Bobby Helms","Jingle Bell Rock"'));
+        return line ? [{ week: /(\d{4}-\d{2}-\d{2})\.csv$/.exec(name)![1], rank: Number(line.split(',')[0]) }] : [];
+      });
+    expect(new Set(readdirSync(US_2023).flatMap((name) => readFileSync(path.join(US_2023, name), 'utf8').match(/spotify:track:\w+(?=","Bobby Helms","Jingle Bell Rock")/g) ?? [])).size).to.equal(2);
+    const history = data.rankHistory.filter((point) => point.track_name === 'Jingle Bell Rock').map((point) => ({ week: point.week, rank: point.rank }));
+    expect(history).to.deep.equal(expected);
+    expect(history[0]).to.deep.equal({ week: '2023-11-09', rank: 119 });
+    expect(history.find((point) => point.week === '2023-11-30')).to.deep.equal({ week: '2023-11-30', rank: 4 });
   });
 
   it('renders in headless Chromium without errors or outside requests, with every chart, and a screenshot', async function () {

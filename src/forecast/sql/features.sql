@@ -2,13 +2,16 @@
 -- 4 weeks before it (lags are joined by date, week - 7·k days, so a missing week in the lake is a missing lag,
 -- never a shifted one). Labels (where the song is h weeks later) are NOT here: they are joined in TypeScript from
 -- these same rows, so the forecast path and the backtest path read the same features.
+-- A song is its song_id (the songs table): lags follow the song across its track ids.
 -- The release-date relation comes from release-dates.sql (tracks × albums) or no-release-dates.sql (a lake
 -- without those tables) and is spliced in at the release CTE. The one parameter (?) is the chart alias.
 WITH params AS (SELECT CAST(? AS VARCHAR) AS chart),
 entries AS (
-  SELECT CAST(e.week AS DATE) AS week, e.track_id, e.track_name, e.artist_names, e.rank, e.streams,
+  SELECT CAST(e.week AS DATE) AS week, s.song_id, e.track_id, e.track_name, e.artist_names, e.rank, e.streams,
          e.peak_rank, e.previous_rank, e.weeks_on_chart, e.entry_status
-  FROM chart_entries e, params p
+  FROM chart_entries e
+  JOIN songs s ON s.track_id = e.track_id
+  CROSS JOIN params p
   WHERE e.chart = p.chart AND e.track_id IS NOT NULL AND e.rank IS NOT NULL
 ),
 weeks AS (
@@ -22,7 +25,7 @@ credits AS (
   WHERE a.chart = p.chart AND coalesce(a.artist_id, a.artist_name) IS NOT NULL
 ),
 artist_load AS (
-  SELECT c.week, c.track_id, count(DISTINCT o.track_id) AS artist_other_songs
+  SELECT c.week, c.track_id, count(DISTINCT x.song_id) AS artist_other_songs
   FROM credits c
   JOIN credits o ON o.week = c.week AND o.artist = c.artist AND o.track_id <> c.track_id
   JOIN entries x ON x.week = o.week AND x.track_id = o.track_id
@@ -49,15 +52,15 @@ lagged AS (
   LEFT JOIN weeks w2 ON w2.week = e.week - INTERVAL 14 DAY
   LEFT JOIN weeks w3 ON w3.week = e.week - INTERVAL 21 DAY
   LEFT JOIN weeks w4 ON w4.week = e.week - INTERVAL 28 DAY
-  LEFT JOIN entries l1 ON l1.track_id = e.track_id AND l1.week = e.week - INTERVAL 7 DAY
-  LEFT JOIN entries l2 ON l2.track_id = e.track_id AND l2.week = e.week - INTERVAL 14 DAY
-  LEFT JOIN entries l3 ON l3.track_id = e.track_id AND l3.week = e.week - INTERVAL 21 DAY
-  LEFT JOIN entries l4 ON l4.track_id = e.track_id AND l4.week = e.week - INTERVAL 28 DAY
+  LEFT JOIN entries l1 ON l1.song_id = e.song_id AND l1.week = e.week - INTERVAL 7 DAY
+  LEFT JOIN entries l2 ON l2.song_id = e.song_id AND l2.week = e.week - INTERVAL 14 DAY
+  LEFT JOIN entries l3 ON l3.song_id = e.song_id AND l3.week = e.week - INTERVAL 21 DAY
+  LEFT JOIN entries l4 ON l4.song_id = e.song_id AND l4.week = e.week - INTERVAL 28 DAY
   LEFT JOIN artist_load al ON al.week = e.week AND al.track_id = e.track_id
   LEFT JOIN release r ON r.week = e.week AND r.track_id = e.track_id
 )
 SELECT
-  CAST(week AS VARCHAR) AS week, track_id, track_name, artist_names, rank, streams, peak_rank, weeks_on_chart,
+  CAST(week AS VARCHAR) AS week, song_id, track_id, track_name, artist_names, rank, streams, peak_rank, weeks_on_chart,
   entry_status, chart_size, history_weeks,
   rank_1, rank_2, rank_3, rank_4, streams_1, streams_2, streams_3, streams_4,
   artist_other_songs, days_since_release,

@@ -3,12 +3,25 @@
 -- Medians are computed with row_number() and count() (the middle row, or the mean of the middle two), since
 -- DuckDB's median()/quantile_cont() and Trino's approx_percentile() have no common spelling: this is exact on both.
 -- Duration, explicit and release dates come from the Web API: on CSV-only weeks those columns are NULL.
+-- Turnover counts songs: a NEW_ENTRY row of a song that charted before under another track id is a re-entry.
 WITH params AS (
   SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
 ),
+song_debuts AS (
+  SELECT s.song_id, min(CAST(e.week AS DATE)) AS debut_week
+  FROM chart_entries AS e
+  JOIN songs AS s ON s.track_id = e.track_id
+  CROSS JOIN params AS p
+  WHERE e.chart = p.chart
+  GROUP BY s.song_id
+),
 entries AS (
-  SELECT e.chart, e.week, CAST(e.week AS DATE) AS week_date, e.rank, e.track_id, e.streams, e.entry_status, e.weeks_on_chart
-  FROM chart_entries AS e, params AS p
+  SELECT e.chart, e.week, CAST(e.week AS DATE) AS week_date, e.rank, e.track_id, e.streams, e.weeks_on_chart,
+    CASE WHEN e.entry_status = 'NEW_ENTRY' AND CAST(e.week AS DATE) > d.debut_week THEN 'RE_ENTRY' ELSE e.entry_status END AS entry_status
+  FROM chart_entries AS e
+  JOIN songs AS s ON s.track_id = e.track_id
+  JOIN song_debuts AS d ON d.song_id = s.song_id
+  CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
 ),
 credits AS (

@@ -1,50 +1,67 @@
--- Longest runs: songs by their longest unbroken run of consecutive chart weeks within the range
--- params: chart VARCHAR, from_week DATE, to_week DATE
+-- Longest runs: songs by their longest unbroken run of consecutive chart weeks within the range, over all their track ids
+-- params: chart VARCHAR, from_week DATE, to_week DATE, artist VARCHAR = NULL, song VARCHAR = NULL, limit INTEGER = 50
+-- empty: no chart weeks of this chart in the range match (check --chart, --from, --to, --artist and --song)
 -- Gaps and islands: a run is a set of weeks whose chart-week number minus the song's own row number is constant.
 WITH params AS (
-  SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
+  SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week,
+    CAST(? AS VARCHAR) AS artist, CAST(? AS VARCHAR) AS song, CAST(? AS INTEGER) AS row_limit
 ),
-entries AS (
-  SELECT e.track_id, e.track_name, e.artist_names, e.rank, e.weeks_on_chart, CAST(e.week AS DATE) AS week_date
-  FROM chart_entries AS e, params AS p
+chart_rows AS (
+  SELECT s.song_id, s.song_name, s.artist_names AS song_artists, e.track_id, e.rank, e.weeks_on_chart, CAST(e.week AS DATE) AS week_date
+  FROM chart_entries AS e
+  JOIN songs AS s ON s.track_id = e.track_id
+  CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
 ),
 chart_weeks AS (
   SELECT week_date, row_number() OVER (ORDER BY week_date) AS week_number
-  FROM (SELECT DISTINCT week_date FROM entries) AS w
+  FROM (SELECT DISTINCT week_date FROM chart_rows) AS w
+),
+entries AS (
+  -- One row per song and week (a song never has two ids in one chart week; this makes sure of it).
+  SELECT c.song_id, c.week_date, min(c.rank) AS rank
+  FROM chart_rows AS c, params AS p
+  WHERE (p.artist IS NULL OR strpos(lower(', ' || c.song_artists || ', '), lower(', ' || p.artist || ', ')) > 0)
+    AND (p.song IS NULL OR lower(c.song_name) = lower(p.song) OR c.song_id = p.song)
+  GROUP BY c.song_id, c.week_date
 ),
 numbered AS (
   SELECT
     e.*,
-    w.week_number - row_number() OVER (PARTITION BY e.track_id ORDER BY e.week_date) AS island
+    w.week_number - row_number() OVER (PARTITION BY e.song_id ORDER BY e.week_date) AS island
   FROM entries AS e
   JOIN chart_weeks AS w ON w.week_date = e.week_date
 ),
 runs AS (
-  SELECT track_id, island, count(*) AS run_weeks, min(week_date) AS run_start, max(week_date) AS run_end, min(rank) AS best_rank
+  SELECT song_id, island, count(*) AS run_weeks, min(week_date) AS run_start, max(week_date) AS run_end, min(rank) AS best_rank
   FROM numbered
-  GROUP BY track_id, island
+  GROUP BY song_id, island
 ),
-ranked AS (
-  SELECT r.*, row_number() OVER (PARTITION BY r.track_id ORDER BY r.run_weeks DESC, r.run_end DESC) AS pick
+picked AS (
+  SELECT r.*, row_number() OVER (PARTITION BY r.song_id ORDER BY r.run_weeks DESC, r.run_end DESC) AS pick
   FROM runs AS r
 ),
 latest AS (
-  SELECT track_id, track_name, artist_names, weeks_on_chart,
-    row_number() OVER (PARTITION BY track_id ORDER BY week_date DESC) AS newest
-  FROM entries
+  SELECT song_id, song_name, song_artists, weeks_on_chart,
+    row_number() OVER (PARTITION BY song_id ORDER BY week_date DESC, rank) AS newest
+  FROM chart_rows
+),
+ranked AS (
+  SELECT
+    l.song_id,
+    l.song_name,
+    l.song_artists AS artist_names,
+    r.run_weeks AS longest_run_weeks,
+    r.run_start,
+    r.run_end,
+    r.best_rank,
+    l.weeks_on_chart AS weeks_on_chart_total,
+    row_number() OVER (ORDER BY r.run_weeks DESC, r.best_rank, l.song_id) AS position
+  FROM picked AS r
+  JOIN latest AS l ON l.song_id = r.song_id AND l.newest = 1
+  WHERE r.pick = 1
 )
-SELECT
-  l.track_id,
-  l.track_name,
-  l.artist_names,
-  r.run_weeks AS longest_run_weeks,
-  r.run_start,
-  r.run_end,
-  r.best_rank,
-  l.weeks_on_chart AS weeks_on_chart_total
-FROM ranked AS r
-JOIN latest AS l ON l.track_id = r.track_id AND l.newest = 1
-WHERE r.pick = 1
-ORDER BY longest_run_weeks DESC, r.best_rank, l.track_id
-LIMIT 50
+SELECT r.song_id, r.song_name, r.artist_names, r.longest_run_weeks, r.run_start, r.run_end, r.best_rank, r.weeks_on_chart_total
+FROM ranked AS r, params AS p
+WHERE r.position <= p.row_limit
+ORDER BY r.position

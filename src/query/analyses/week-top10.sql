@@ -10,6 +10,8 @@ last_week AS (
 )
 SELECT
   e.rank,
+  s.song_id,
+  e.track_id,
   e.track_name,
   e.artist_names,
   e.streams,
@@ -17,6 +19,9 @@ SELECT
   CASE WHEN e.previous_rank IS NULL THEN NULL ELSE e.previous_rank - e.rank END AS movement,
   e.weeks_on_chart,
   e.entry_status
-FROM chart_entries AS e, params AS p, last_week AS l
+FROM chart_entries AS e
+JOIN songs AS s ON s.track_id = e.track_id
+CROSS JOIN params AS p
+CROSS JOIN last_week AS l
 WHERE e.chart = p.chart AND CAST(e.week AS DATE) = l.week AND e.rank <= 10
 ORDER BY e.rank

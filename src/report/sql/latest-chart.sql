@@ -8,8 +8,11 @@ last_week AS (
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
 )
 SELECT
-  CAST(l.week AS VARCHAR) AS week, e.rank, e.track_id, e.track_name, e.artist_names, e.streams, e.previous_rank,
+  CAST(l.week AS VARCHAR) AS week, e.rank, s.song_id, e.track_id, e.track_name, e.artist_names, e.streams, e.previous_rank,
   e.peak_rank, e.weeks_on_chart, e.entry_status
-FROM chart_entries AS e, params AS p, last_week AS l
+FROM chart_entries AS e
+JOIN songs AS s ON s.track_id = e.track_id
+CROSS JOIN params AS p
+CROSS JOIN last_week AS l
 WHERE e.chart = p.chart AND CAST(e.week AS DATE) = l.week AND e.rank <= 20
 ORDER BY e.rank
