@@ -48,6 +48,8 @@ export interface TransformBatchDeps {
   glue?: { client: GlueClient; database: string; crawler: string };
   workDir: string;
   log: Logger;
+  /** The transform handler (a test wraps it to count calls). */
+  transform?: typeof handleTransform;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function transformBatch(event: SqsEvent, context: LambdaContextLike
       const s3Event: S3Event = { Records: records };
       const lock = { waitMs: lockWaitMs(context.getRemainingTimeInMillis()) };
       try {
-        result.written = writtenKeys(await handleTransform(s3Event, { store: deps.store, duck: await deps.duck(), workDir: deps.workDir, log, lock }));
+        result.written = writtenKeys(await (deps.transform ?? handleTransform)(s3Event, { store: deps.store, duck: await deps.duck(), workDir: deps.workDir, log, lock }));
       } catch (error) {
         if (!(error instanceof RawObjectRejected)) throw error;
         log.log('error', 'raw object rejected', { raw: error.rawKey, report: error.quarantineKey, failures: error.failures.length });
