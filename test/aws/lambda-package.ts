@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { RegisteredResource } from './stack-harness';
@@ -44,28 +44,25 @@ export interface Invocation<T> {
 }
 
 /**
- * Invokes `handler` of the package's `__index.js` as the nodejs22.x runtime would: a fresh Node process with the
+ * Invokes `handler` of the package's `__index.js` as the Lambda runtime would: a fresh Node process with the
  * package folder as working directory, only the function's environment (plus credentials and endpoints), one
- * event. The runner prints the result (or error) as the last line.
+ * event, nothing on NODE_PATH (the package carries its own AWS SDK). The runner prints the result (or error) as
+ * the last line. Runs on this machine's Node (the function's nodejs24.x where that is the installed one).
  */
 export async function invokeLambda<T>(dir: string, event: unknown, env: Record<string, string>): Promise<Invocation<T>> {
   const runner = path.join(dir, '..', 'lambda-runner.js');
   writeFileSync(
     runner,
     `const { handler } = require(${JSON.stringify(path.join(dir, '__index.js'))});
-const context = { functionName: 'test', awsRequestId: 'test-request', getRemainingTimeInMillis: () => 60000 };
+const context = { functionName: 'test', awsRequestId: 'test-request', getRemainingTimeInMillis: () => 300000 };
 handler(${JSON.stringify(event)}, context).then(
   (result) => process.stdout.write('\\n@@RESULT ' + JSON.stringify({ result }) + '\\n'),
   (error) => process.stdout.write('\\n@@RESULT ' + JSON.stringify({ error: { name: error.name, message: error.message } }) + '\\n'),
 );`,
   );
-  // The nodejs22.x runtime provides AWS SDK v3 on NODE_PATH; so does this runner, and nothing else of the repo.
-  const runtime = path.join(dir, '..', 'runtime', 'node_modules');
-  mkdirSync(runtime, { recursive: true });
-  if (!existsSync(path.join(runtime, '@aws-sdk'))) symlinkSync(path.join(REPO, 'node_modules', '@aws-sdk'), path.join(runtime, '@aws-sdk'));
   const { stdout, stderr } = await run(process.execPath, [runner], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LAMBDA_TASK_ROOT: dir, NODE_PATH: runtime, ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LAMBDA_TASK_ROOT: dir, ...env },
     maxBuffer: 64 << 20,
   });
   const marker = stdout.lastIndexOf('@@RESULT ');
