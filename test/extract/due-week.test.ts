@@ -3,6 +3,7 @@ import { buildDemoCatalog } from '../../src/demo/catalog';
 import { DEMO_CHARTS_TOKEN, demoSourceOptions, startSpotifyServer, type SpotifyServer } from '../../src/demo/spotify-server';
 import { dueChartWeek, handleExtract, overdueAt, WeekNotPublishedError } from '../../src/extract';
 import { memoryLogger } from '../../src/log';
+import { findGaps } from '../../src/quality';
 import { FsStore } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
 
@@ -91,6 +92,17 @@ describe('the extract knows which chart week is due', () => {
       expect(raw.map((o) => o.key)).to.have.length(1);
       expect(results.map((r) => r.skipped).sort()).to.deep.equal([false, true]);
       expect(results.map((r) => r.rawKey)).to.deep.equal([raw[0].key, raw[0].key]);
+    });
+
+    it('gaps lists a week missed because the public endpoint serves only the latest one, with how to fill it', async () => {
+      server.latestWeek = WEEK;
+      await handleExtract({ chart: CHART }, { store, options: publicOptions(), now: at('2026-11-21T03:00:00Z'), dueWeek: true });
+      const gaps = await findGaps(store, { from: LAST_WEEK, to: LAST_WEEK, charts: [CHART] });
+      expect(gaps.map((g) => [g.week, g.reason])).to.deep.equal([[LAST_WEEK, 'no_data']]);
+      expect(gaps[0].fill).to.equal(
+        `the public charts serve only the latest week: download ${CHART}-${LAST_WEEK}.csv from charts.spotify.com and ` +
+          `chartlake import it, or chartlake run --chart ${CHART} --week ${LAST_WEEK} with a fresh charts token`,
+      );
     });
   });
 });
