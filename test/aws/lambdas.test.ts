@@ -11,7 +11,7 @@ import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from '../../src/demo/catalog';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer, type SpotifyServer } from '../../src/demo/spotify-server';
 import { startAwsJsonStub } from './aws-json-stub';
-import { invokeLambda, materializeCode, zippedSize } from './lambda-package';
+import { invokeLambda, lambdaNode, materializeCode, zippedSize } from './lambda-package';
 import { startS3rver, S3RVER_CREDENTIALS, type LocalS3 } from './s3rver';
 import { HOST_ARCHITECTURE, loadStack, named, TEST_REGION, type LoadedStack } from './stack-harness';
 
@@ -26,6 +26,8 @@ describe('the Lambda packages, invoked as Lambda would', function () {
   before(async () => {
     stack = await loadStack();
     work = tempDir('lambda');
+    const node = lambdaNode();
+    console.log(`      packaged handlers run on ${node.note ?? node.path}`);
   });
   after(() => {
     if (work) removeDir(work);
