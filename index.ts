@@ -1,23 +1,33 @@
 /**
- * The AWS stack (`pulumi up`): the lake bucket, the two Lambdas running the same handlers as the local pipeline,
- * the Glue catalog and crawler, and the Athena workgroup with the saved analyses. No pipeline logic lives here.
+ * The AWS stack (`pulumi up`): the lake bucket, the two Lambdas running the same handlers as the local pipeline
+ * (the schedule drives the extract; object-created events reach the transform through SQS in batches), the Glue
+ * catalog and crawler, alarms, and the Athena workgroup with the saved analyses. No pipeline logic lives here.
  */
 import * as path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { buildLambdaCode, codeVersion, LAMBDA_RUNTIME, lambdaPackagePlan, type LambdaName } from './src/aws/lambda-package';
-import { ENV } from './src/aws/lambda/environment';
 import {
   assumeRolePolicy,
+  buildLambdaCode,
+  codeVersion,
+  CRAWLER_CONFIGURATION,
+  CRAWLER_EXCLUSIONS,
+  CRAWLER_SCHEDULE,
   crawlerPolicy,
   deadLetterQueuePolicy,
+  ENV,
   extractPolicy,
+  LAMBDA_RUNTIME,
+  lambdaPackagePlan,
   objectCreatedQueuePolicy,
+  RAW_SUFFIXES,
+  readStackConfig,
   tlsOnlyBucketPolicy,
+  TRANSFORM_MAX_RECEIVES,
   transformPolicy,
-} from './src/aws/policies';
-import { CRAWLER_CONFIGURATION, CRAWLER_EXCLUSIONS, CRAWLER_SCHEDULE, RAW_SUFFIXES, TRANSFORM_MAX_RECEIVES } from './src/aws/layout';
-import { readStackConfig } from './src/aws/stack-config';
+  type LambdaName,
+} from './src/aws';
+// The saved-analysis reader only (the query face would load DuckDB into the Pulumi program).
 import { listSavedAnalyses } from './src/query/saved';
 
 const config = readStackConfig();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { GlueClient, StartCrawlerCommand, CrawlerRunningException, EntityNotFoundException } from '@aws-sdk/client-glue';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { startCrawler } from '../../src/aws/crawler';
+import { startCrawler } from '../../src/aws';
 import { memoryLogger } from '../../src/log';
 
 describe('startCrawler', () => {

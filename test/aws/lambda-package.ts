@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '..', '..');
 
 /**
- * Writes a CallbackFunction's code archive (as the program handed it to the engine) into `dir`: the serialized
+ * Writes a Lambda function's code archive (as the program handed it to the engine) into `dir`: the
  * `__index.js` and every folder Pulumi would zip, copied (not linked, so Node cannot find the repo's
  * node_modules through a symlink's real path). Returns the archive's entry names.
  */

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { cachedUnlessRejected } from '../../src/aws/lambda/environment';
 import { CachedSecret } from '../../src/aws/lambda/secret';
 import { lockWaitMs, transformBatch, type SqsEvent } from '../../src/aws/lambda/transform';
-import { DEFAULT_SCHEDULE, readStackConfig, type ConfigReader } from '../../src/aws/stack-config';
+import { DEFAULT_SCHEDULE, readStackConfig, type ConfigReader } from '../../src/aws';
+import { parse as parseYaml } from 'yaml';
 import { memoryLogger } from '../../src/log';
 import { DuckDb } from '../../src/query';
 import { nextFire, parseCron } from '../../src/schedule';
@@ -31,6 +32,15 @@ describe('stack config', () => {
     expect(() => readStackConfig(configOf({ spotifyChartsToken: 'eyJ-session-token' }))).to.throw(
       /chartlake:spotifyChartsToken.*lasts about an hour.*pulumi config rm spotifyChartsToken.*chartlake import/,
     );
+  });
+
+  it('Pulumi.dev.yaml shows every chartlake setting with its default', () => {
+    const yaml = parseYaml(readFileSync(path.resolve(__dirname, '../../Pulumi.dev.yaml'), 'utf8')) as { config: Record<string, unknown> };
+    const shown = Object.fromEntries(Object.entries(yaml.config).filter(([key]) => key.startsWith('chartlake:')).map(([key, value]) => [key.slice(10), value]));
+    const defaults = readStackConfig(configOf({})) as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(shown)) expect(value, key).to.deep.equal(defaults[key]);
+    const optional = ['spotifyClientId', 'spotifyClientSecret', 'alarmEmail', 'tags'];
+    expect(Object.keys(defaults).filter((key) => !(key in shown) && !optional.includes(key))).to.deep.equal([]);
   });
 
   it('pins arm64 by default and refuses an unknown architecture', () => {

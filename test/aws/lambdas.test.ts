@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { duckDbBinding, lambdaPackagePlan, UNZIPPED_LIMIT_BYTES, unzippedSize } from '../../src/aws/lambda-package';
+import { duckDbBinding, lambdaPackagePlan, UNZIPPED_LIMIT_BYTES, unzippedSize } from '../../src/aws';
 import { silentLogger } from '../../src/log';
 import { DuckDb } from '../../src/query';
 import { FsStore, objectCreatedEvent, partitionKey, S3Store, type ObjectStore } from '../../src/store';

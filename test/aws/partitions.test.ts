@@ -8,7 +8,7 @@ import {
   StartCrawlerCommand,
 } from '@aws-sdk/client-glue';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { PartitionsNotRegisteredError, registerPartitions, writtenPartitions } from '../../src/aws/partitions';
+import { PartitionsNotRegisteredError, registerPartitions, writtenPartitions } from '../../src/aws';
 import { memoryLogger } from '../../src/log';
 
 const client = () => new GlueClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });

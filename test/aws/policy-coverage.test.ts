@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { buildDemoCatalog } from '../../src/demo/catalog';
 import { demoSourceOptions, startSpotifyServer, type SpotifyServer } from '../../src/demo/spotify-server';
 import { dueChartWeek, handleExtract } from '../../src/extract';
-import { extractPolicy, transformPolicy, type PolicyDocument } from '../../src/aws/policies';
+import { extractPolicy, transformPolicy, type PolicyDocument } from '../../src/aws';
 import { DuckDb } from '../../src/query';
 import { objectCreatedEvent, rawCsvKey, S3Store } from '../../src/store';
 import { handleTransform } from '../../src/transform';

@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { listSavedAnalyses } from '../../src/query';
-import type { PolicyDocument } from '../../src/aws/policies';
+import type { PolicyDocument } from '../../src/aws';
 import { HOST_ARCHITECTURE, loadStack, named, ofType, TEST_ALARM_EMAIL, TEST_CLIENT_SECRET, TEST_REGION, type LoadedStack } from './stack-harness';
 
 // Pulumi's wire format marks a secret value with this signature key and value.
@@ -235,7 +235,7 @@ describe('the Pulumi program (index.ts) under mocks', () => {
       `arn:aws:logs:${TEST_REGION}:123456789012:log-group:/aws-glue/crawlers`,
       `arn:aws:logs:${TEST_REGION}:123456789012:log-group:/aws-glue/crawlers:*`,
     ]);
-    // One role per Lambda, assumable by Lambda only; none of the CallbackFunction's default full-access policies.
+    // One role per Lambda and one for the crawler, each with its own inline policy.
     const roles = ofType(stack, 'aws:iam/role:Role');
     expect(roles.map((r) => r.name).sort()).to.deep.equal(['chartlake-unit-crawler', 'chartlake-unit-extract-role', 'chartlake-unit-transform-role']);
   });
