@@ -246,8 +246,8 @@ describe('the Lambda packages, invoked as Lambda would', function () {
       const dir = path.join(work, 'extract');
       const tmp = tempDir('lambda-tmp');
       const target = stack.resources.find((r) => r.type === 'aws:cloudwatch/eventTarget:EventTarget')!;
-      const invoke = () =>
-        invokeLambda<{ chart: string; week: string; rawKey: string; entries: number; apiMode: string; skipped: boolean }>(dir, JSON.parse(target.inputs.input as string), {
+      const invoke = (overrides: Record<string, string> = {}) =>
+        invokeLambda<{ chart: string; week: string; rawKey: string; entries: number; apiMode: string; skipped: boolean; published?: boolean }>(dir, JSON.parse(target.inputs.input as string), {
           ...variables,
           SPOTIFY_CLIENT_ID: DEMO_CLIENT_ID,
           CHARTLAKE_SPOTIFY_CHARTS_URL: spotify.url,
@@ -260,6 +260,7 @@ describe('the Lambda packages, invoked as Lambda would', function () {
           AWS_REGION: TEST_REGION,
           AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+          ...overrides,
         });
       const invocation = await invoke();
       expect(invocation.error, `${JSON.stringify(invocation.error)}\n${invocation.logs}`).to.equal(undefined);
@@ -269,8 +270,19 @@ describe('the Lambda packages, invoked as Lambda would', function () {
       expect(secrets.calls.map((c) => [c.target, c.body.SecretId])).to.deep.equal([['secretsmanager.GetSecretValue', variables.CHARTLAKE_SPOTIFY_CLIENT_SECRET_ARN]]);
       // A second delivery of the same schedule event: the week is in raw/, nothing more is written.
       const again = await invoke();
-      removeDir(tmp);
       expect(again.result?.skipped).to.equal(true);
+      // Into an empty lake while Spotify still serves the week before: not published yet, not overdue. The run ends
+      // normally (the next scheduled run retries; no dead letter, no alarm), and says so.
+      const due = spotify.latestWeek;
+      const before = new Date(Date.parse(`${due}T00:00:00Z`) - 7 * 86400_000).toISOString().slice(0, 10);
+      await s3.createBucket('chartlake-unit-empty-lake');
+      spotify.latestWeek = before;
+      const waiting = await invoke({ CHARTLAKE_LAKE_BUCKET: 'chartlake-unit-empty-lake' });
+      spotify.latestWeek = due;
+      removeDir(tmp);
+      expect(waiting.error, waiting.logs).to.equal(undefined);
+      expect(waiting.result).to.deep.include({ chart: GLOBAL_WEEKLY_ALIAS, week: due, published: false, served: before });
+      expect(waiting.logs).to.include('"message":"week not published yet"');
       const lake = new S3Store({ bucket, client: s3.client });
       expect((await lake.list('raw/')).map((o) => o.key)).to.deep.equal([result.rawKey]);
       expect(result.rawKey).to.match(new RegExp(`^raw/spotify/${GLOBAL_WEEKLY_ALIAS}/week=${spotify.latestWeek}/`));
@@ -278,7 +290,7 @@ describe('the Lambda packages, invoked as Lambda would', function () {
       expect([envelope.chart.alias, envelope.chart.date, envelope.entries.length]).to.deep.equal([GLOBAL_WEEKLY_ALIAS, spotify.latestWeek, 50]);
       expect(Object.keys(envelope.tracks).length).to.be.above(0);
       expect(invocation.logs).to.include('"message":"extracted"');
-      for (const logs of [invocation.logs, again.logs]) {
+      for (const logs of [invocation.logs, again.logs, waiting.logs]) {
         expect(logs).not.to.include(DEMO_CLIENT_SECRET);
         for (const token of spotify.issuedTokens) expect(logs).not.to.include(token);
       }

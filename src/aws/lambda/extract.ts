@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { handleExtract, isWeekNotPublished, type ExtractEvent, type ExtractResult } from '../../extract';
+import { handleExtract, isWeekNotPublished, overdueAt, type ExtractEvent, type ExtractResult } from '../../extract';
 import { jsonLogger, type Logger } from '../../log';
 import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, isSourceError, type SpotifySourceOptions } from '../../sources';
 import { ENV, lakeStore, lambdaTmp, optional } from './environment';
@@ -40,12 +40,32 @@ function secretOf(arn: string): CachedSecret {
   return clientSecret;
 }
 
+/** The due week is not out yet and not overdue: the next scheduled run (3 hours later) tries again. */
+export interface NotPublishedYet {
+  chart: string;
+  week: string;
+  published: false;
+  served?: string;
+  overdueAt: string;
+}
+
 /**
  * The extract Lambda: the same `handleExtract` as `chartlake run`, for the week due now (a doubled delivery
- * writes one raw object). A week not published yet throws (a retryable failure: the Lambda's retries and the
- * next scheduled run try again); once overdue the failure reaches the dead-letter queue and its alarm.
+ * writes one raw object). A week not published yet is retried by the schedule itself (every 3 hours, Friday to
+ * Tuesday), so before its overdue moment the run ends normally, saying so: failing it would put every late Friday
+ * into the dead-letter queue and page someone for nothing. Once overdue it fails: Lambda's retries, then the
+ * dead-letter queue and its alarm (besides the "week overdue" log metric).
  */
-export async function handler(event: unknown): Promise<ExtractResult> {
+export async function handler(event: unknown): Promise<ExtractResult | NotPublishedYet> {
+  try {
+    return await extract(event);
+  } catch (error) {
+    if (!isWeekNotPublished(error) || error.overdue) throw error;
+    return { chart: error.chart, week: error.week, published: false, served: error.served, overdueAt: overdueAt(error.week).toISOString() };
+  }
+}
+
+async function extract(event: unknown): Promise<ExtractResult> {
   lambdaTmp();
   const log = jsonLogger();
   const arn = optional(ENV.clientSecretArn);
@@ -56,7 +76,6 @@ export async function handler(event: unknown): Promise<ExtractResult> {
     return await run(await secret?.get());
   } catch (error) {
     if (secret && isSourceError(error) && error.code === 'CREDENTIALS') return retryWithFreshSecret(secret, run, error, log);
-    if (isWeekNotPublished(error)) log.log(error.overdue ? 'error' : 'info', 'the due week is not published yet', { overdue: error.overdue });
     throw error;
   }
 }
