@@ -107,6 +107,8 @@ export function crawlerPolicy(a: { lakeArn: string } & GlueArns): PolicyDocument
       Resource: [a.lakeArn],
       Condition: { StringLike: { 's3:prefix': ['transformed/*', 'transformed/'] } },
     },
+    // The crawler asks where the bucket is before it lists it (part of what AWSGlueServiceRole granted on `*`).
+    { Sid: 'BucketLocation', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [a.lakeArn] },
     {
       Sid: 'Catalog',
       Effect: 'Allow',

@@ -165,7 +165,7 @@ describe('the Pulumi program (index.ts) under mocks', () => {
     expect(subscription).to.deep.include({ topic: topicArn, protocol: 'email', endpoint: TEST_ALARM_EMAIL });
   });
 
-  it('crawls transformed/ into one Glue table per table folder, partitions from chart= and week=, lineage excluded', () => {
+  it('crawls transformed/ into one Glue table per table folder, partitions from its name=value folders, lineage excluded', () => {
     const database = named(stack, 'aws:glue/catalogDatabase:CatalogDatabase', '-db').inputs;
     expect(database.name).to.equal('chartlake_unit');
     const crawler = named(stack, 'aws:glue/crawler:Crawler', '-crawler').inputs;
@@ -225,13 +225,14 @@ describe('the Pulumi program (index.ts) under mocks', () => {
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs('transform')] },
     ]);
     const crawler = actionsOn(policyOf(named(stack, 'aws:iam/rolePolicy:RolePolicy', '-crawler-policy').inputs.policy));
-    expect(crawler.slice(0, 2)).to.deep.equal([
+    expect(crawler.slice(0, 3)).to.deep.equal([
       { actions: ['s3:GetObject'], resources: [`${lake}/transformed/*`] },
       { actions: ['s3:ListBucket'], resources: [lake], condition: { StringLike: { 's3:prefix': ['transformed/*', 'transformed/'] } } },
+      { actions: ['s3:GetBucketLocation'], resources: [lake] },
     ]);
-    expect(crawler[2].resources).to.deep.equal(glue);
-    expect(crawler[2].actions.every((action) => action.startsWith('glue:') && !action.includes('*'))).to.equal(true);
-    expect(crawler.slice(3).flatMap((s) => s.resources)).to.deep.equal([
+    expect(crawler[3].resources).to.deep.equal(glue);
+    expect(crawler[3].actions.every((action) => action.startsWith('glue:') && !action.includes('*'))).to.equal(true);
+    expect(crawler.slice(4).flatMap((s) => s.resources)).to.deep.equal([
       `arn:aws:logs:${TEST_REGION}:123456789012:log-group:/aws-glue/crawlers`,
       `arn:aws:logs:${TEST_REGION}:123456789012:log-group:/aws-glue/crawlers:*`,
     ]);
