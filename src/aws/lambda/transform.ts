@@ -60,7 +60,10 @@ export interface TransformBatchDeps {
  */
 export async function transformBatch(event: SqsEvent, context: LambdaContextLike, deps: TransformBatchDeps): Promise<TransformBatchResult> {
   const { log } = deps;
-  const messageOf = new Map<S3EventRecord, string>();
+  // One record per object key (S3 delivers at least once, and an object uploaded twice is one transform), and
+  // the messages that named it.
+  const recordOf = new Map<string, S3EventRecord>();
+  const messagesOf = new Map<string, Set<string>>();
   const failed = new Set<string>();
   for (const message of event.Records ?? []) {
     let body: { Records?: S3EventRecord[]; Event?: string };
@@ -72,11 +75,15 @@ export async function transformBatch(event: SqsEvent, context: LambdaContextLike
       continue;
     }
     if (body.Event === 's3:TestEvent') continue; // sent once when the notification is configured
-    for (const record of body.Records ?? []) messageOf.set(record, message.messageId);
+    for (const record of body.Records ?? []) {
+      const key = `${record.s3.bucket.name}/${decodeEventKey(record.s3.object.key)}`;
+      if (!recordOf.has(key)) recordOf.set(key, record);
+      messagesOf.set(key, (messagesOf.get(key) ?? new Set()).add(message.messageId));
+    }
   }
-  const records = [...messageOf.keys()];
+  const records = [...recordOf.values()];
   const result: TransformBatchResult = { batchItemFailures: [], records: records.length, written: [], rejected: [] };
-  const all = () => [...new Set(messageOf.values())];
+  const all = () => [...messagesOf.values()].flatMap((ids) => [...ids]);
   try {
     if (records.length > 0) {
       const s3Event: S3Event = { Records: records };
@@ -88,7 +95,7 @@ export async function transformBatch(event: SqsEvent, context: LambdaContextLike
         log.log('error', 'raw object rejected', { raw: error.rawKey, report: error.quarantineKey, failures: error.failures.length });
         result.rejected.push({ rawKey: error.rawKey, report: error.quarantineKey });
         // The others of the batch may not have run: they return to the queue and are transformed again.
-        for (const [record, id] of messageOf) if (!eventNames(record, error.rawKey)) failed.add(id);
+        for (const [key, ids] of messagesOf) if (!key.endsWith(`/${error.rawKey}`)) for (const id of ids) failed.add(id);
       }
       if (deps.glue && result.written.length > 0) {
         result.registration = await registerPartitions(deps.glue.client, deps.glue, result.written, log);
@@ -106,10 +113,6 @@ export async function transformBatch(event: SqsEvent, context: LambdaContextLike
     returned_to_queue: failed.size,
   });
   return result;
-}
-
-function eventNames(record: S3EventRecord, rawKey: string): boolean {
-  return decodeEventKey(record.s3.object.key).endsWith(rawKey);
 }
 
 const openDuck = cachedUnlessRejected(() => {
