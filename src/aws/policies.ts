@@ -27,52 +27,77 @@ function logs(logGroupArn: string): PolicyStatement {
   return { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroupArn}:*`] };
 }
 
-/** Extract: write raw/, keep its entity cache in cache/, list only those two prefixes, report failures to the DLQ. */
-export function extractPolicy(a: { lakeArn: string; logGroupArn: string; deadLetterArn: string }): PolicyDocument {
+/** The Glue resources one database's tables live under (Glue checks the catalog, the database and the table). */
+export interface GlueArns {
+  region: string;
+  account: string;
+  database: string;
+}
+function glueResources(a: GlueArns): string[] {
+  const base = `arn:aws:glue:${a.region}:${a.account}`;
+  return [`${base}:catalog`, `${base}:database/${a.database}`, `${base}:table/${a.database}/*`];
+}
+
+/**
+ * Extract: write raw/, keep its entity cache in cache/, hold the week's extract lock in locks/ (a doubled
+ * schedule delivery waits for it), list only those prefixes, read the one Spotify secret, report failures to the DLQ.
+ */
+export function extractPolicy(a: { lakeArn: string; logGroupArn: string; deadLetterArn: string; secretArn?: string }): PolicyDocument {
   return doc(
     { Sid: 'WriteRaw', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [`${a.lakeArn}/raw/*`] },
     { Sid: 'EntityCache', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`${a.lakeArn}/cache/*`] },
+    { Sid: 'WeekLocks', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`${a.lakeArn}/locks/*`] },
     {
-      Sid: 'ListRawAndCache',
+      Sid: 'ListRawCacheLocks',
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: [a.lakeArn],
-      Condition: { StringLike: { 's3:prefix': ['raw/*', 'cache/*'] } },
+      Condition: { StringLike: { 's3:prefix': ['raw/*', 'cache/*', 'locks/*'] } },
     },
+    ...(a.secretArn ? [{ Sid: 'SpotifySecret', Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue'], Resource: [a.secretArn] }] : []),
     { Sid: 'FailureDestination', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [a.deadLetterArn] },
     logs(a.logGroupArn),
   );
 }
 
 /**
- * Transform: read raw/, replace transformed/ partitions, write or clear quarantine/ reports, hold the week's lock
- * object in locks/ (reading a missing key answers 403 without ListBucket, so it may list that prefix), start one crawler.
+ * Transform: consume the object-created queue, read raw/, replace transformed/ partitions, write or clear
+ * quarantine/ reports (clearing looks first, so no delete marker is left for a report that never existed), hold
+ * the week's lock object in locks/, register the partitions it wrote in the Glue tables, start the crawler when a
+ * table does not exist yet.
  */
-export function transformPolicy(a: { lakeArn: string; crawlerArn: string; logGroupArn: string; deadLetterArn: string }): PolicyDocument {
+export function transformPolicy(
+  a: { lakeArn: string; crawlerArn: string; logGroupArn: string; queueArn: string } & GlueArns,
+): PolicyDocument {
   return doc(
+    { Sid: 'ObjectCreatedQueue', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [a.queueArn] },
     { Sid: 'ReadRaw', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${a.lakeArn}/raw/*`] },
     {
       Sid: 'WriteTransformed',
       Effect: 'Allow',
-      Action: ['s3:PutObject', 's3:DeleteObject'],
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       Resource: [`${a.lakeArn}/transformed/*`, `${a.lakeArn}/quarantine/*`],
     },
     { Sid: 'WeekLocks', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`${a.lakeArn}/locks/*`] },
     {
-      Sid: 'ListLocks',
+      Sid: 'ListRawLocksQuarantineTransformed',
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: [a.lakeArn],
-      Condition: { StringLike: { 's3:prefix': ['locks/*'] } },
+      Condition: { StringLike: { 's3:prefix': ['raw/*', 'locks/*', 'quarantine/*', 'transformed/*'] } },
     },
+    { Sid: 'RegisterPartitions', Effect: 'Allow', Action: ['glue:GetTable', 'glue:BatchCreatePartition'], Resource: glueResources(a) },
     { Sid: 'StartCrawler', Effect: 'Allow', Action: ['glue:StartCrawler'], Resource: [a.crawlerArn] },
-    { Sid: 'FailureDestination', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [a.deadLetterArn] },
     logs(a.logGroupArn),
   );
 }
 
-/** Crawler: read transformed/ (the AWSGlueServiceRole managed policy covers the catalog and its logs). */
-export function crawlerS3Policy(a: { lakeArn: string }): PolicyDocument {
+/**
+ * Crawler (instead of the AWSGlueServiceRole managed policy, which allows glue:* and more on `*`): read
+ * transformed/, create and update the tables and partitions of its one database, write its own logs.
+ */
+export function crawlerPolicy(a: { lakeArn: string } & GlueArns): PolicyDocument {
+  const logGroup = `arn:aws:logs:${a.region}:${a.account}:log-group:/aws-glue/crawlers`;
   return doc(
     { Sid: 'ReadTransformed', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${a.lakeArn}/transformed/*`] },
     {
@@ -82,6 +107,29 @@ export function crawlerS3Policy(a: { lakeArn: string }): PolicyDocument {
       Resource: [a.lakeArn],
       Condition: { StringLike: { 's3:prefix': ['transformed/*', 'transformed/'] } },
     },
+    // The crawler asks where the bucket is before it lists it (part of what AWSGlueServiceRole granted on `*`).
+    { Sid: 'BucketLocation', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [a.lakeArn] },
+    {
+      Sid: 'Catalog',
+      Effect: 'Allow',
+      Action: [
+        'glue:GetDatabase',
+        'glue:GetTable',
+        'glue:GetTables',
+        'glue:CreateTable',
+        'glue:UpdateTable',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:BatchGetPartition',
+        'glue:CreatePartition',
+        'glue:BatchCreatePartition',
+        'glue:UpdatePartition',
+        'glue:BatchUpdatePartition',
+      ],
+      Resource: glueResources(a),
+    },
+    { Sid: 'CrawlerLogGroup', Effect: 'Allow', Action: ['logs:CreateLogGroup'], Resource: [logGroup] },
+    { Sid: 'CrawlerLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroup}:*`] },
   );
 }
 
@@ -109,4 +157,14 @@ export function deadLetterQueuePolicy(a: { queueArn: string; ruleArn: string }):
   });
 }
 
-export const GLUE_SERVICE_ROLE_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole';
+/** S3 may send the lake's object-created events to the transform's queue (only from this bucket and account). */
+export function objectCreatedQueuePolicy(a: { queueArn: string; bucketArn: string; account: string }): PolicyDocument {
+  return doc({
+    Sid: 'LakeObjectCreated',
+    Effect: 'Allow',
+    Principal: { Service: 's3.amazonaws.com' },
+    Action: ['sqs:SendMessage'],
+    Resource: [a.queueArn],
+    Condition: { ArnEquals: { 'aws:SourceArn': a.bucketArn }, StringEquals: { 'aws:SourceAccount': a.account } },
+  });
+}

@@ -188,7 +188,7 @@ function printEquivalent(what: string, schedule: ReturnType<typeof parseCron>, l
 function describeGap(gap: Gap): string {
   if (gap.reason === 'quarantined') return `quarantined: ${gap.raw_key} (${[...new Set(gap.failures?.map((f) => f.check))].join(', ')})`;
   if (gap.reason === 'not_transformed') return `raw object never transformed: ${gap.raw_key} (run --catch-up transforms it)`;
-  return 'no data';
+  return `no data; ${gap.fill}`;
 }
 
 export function str(value: string | boolean | string[] | undefined): string | undefined {

@@ -18,6 +18,21 @@ export interface Gap {
   reason: GapReason;
   raw_key?: string;
   failures?: CheckFailure[];
+  /** How to fill the week. */
+  fill: string;
+}
+
+/**
+ * A week with no data at all was usually missed by the extract: the public charts service serves only the latest
+ * week, so once a newer one is out the missed week can only come from a CSV export or a charts token.
+ */
+function howToFill(chart: string, week: string, reason: GapReason, rawKey?: string): string {
+  if (reason === 'quarantined') return `fix or replace the refused raw object ${rawKey} (its report is in quarantine/), then import it again`;
+  if (reason === 'not_transformed') return `chartlake run --catch-up transforms ${rawKey}`;
+  return (
+    `the public charts serve only the latest week: download ${chart}-${week}.csv from charts.spotify.com and ` +
+    `chartlake import it, or chartlake run --chart ${chart} --week ${week} with a fresh charts token`
+  );
 }
 
 export interface GapOptions {
@@ -41,11 +56,11 @@ export async function findGaps(store: ObjectStore, options: GapOptions, state?: 
       const raw = lake.raw.filter((r) => r.chart === chart && r.week === week);
       if (refused.length > 0) {
         const last = refused[refused.length - 1];
-        gaps.push({ chart, week, reason: 'quarantined', raw_key: last.raw_key, failures: last.failures });
+        gaps.push({ chart, week, reason: 'quarantined', raw_key: last.raw_key, failures: last.failures, fill: howToFill(chart, week, 'quarantined', last.raw_key) });
       } else if (raw.length > 0) {
-        gaps.push({ chart, week, reason: 'not_transformed', raw_key: raw[raw.length - 1].key });
+        gaps.push({ chart, week, reason: 'not_transformed', raw_key: raw[raw.length - 1].key, fill: howToFill(chart, week, 'not_transformed', raw[raw.length - 1].key) });
       } else {
-        gaps.push({ chart, week, reason: 'no_data' });
+        gaps.push({ chart, week, reason: 'no_data', fill: howToFill(chart, week, 'no_data') });
       }
     }
   }

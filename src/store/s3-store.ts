@@ -149,7 +149,12 @@ export class S3Store implements ObjectStore {
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /**
+   * Deletes the object if there is one. In a versioned bucket a DELETE of a key that does not exist still writes a
+   * delete marker (clearing a quarantine report that was never written would leave one per transform): HEAD first.
+   */
   async delete(key: string): Promise<void> {
+    if (!(await this.head(key))) return;
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
   }
 

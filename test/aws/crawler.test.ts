@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import { GlueClient, StartCrawlerCommand, CrawlerRunningException, EntityNotFoundException } from '@aws-sdk/client-glue';
-import { mockClient } from 'aws-sdk-client-mock';
-import { startCrawler } from '../../src/aws/crawler';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { startCrawler } from '../../src/aws';
 import { memoryLogger } from '../../src/log';
 
 describe('startCrawler', () => {
-  const glue = mockClient(GlueClient);
+  let glue: AwsClientStub<GlueClient>;
+  before(() => (glue = mockClient(GlueClient)));
+  after(() => glue.restore());
   afterEach(() => glue.reset());
   const client = () => new GlueClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { RegisteredResource } from './stack-harness';
@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '..', '..');
 
 /**
- * Writes a CallbackFunction's code archive (as the program handed it to the engine) into `dir`: the serialized
+ * Writes a Lambda function's code archive (as the program handed it to the engine) into `dir`: the
  * `__index.js` and every folder Pulumi would zip, copied (not linked, so Node cannot find the repo's
  * node_modules through a symlink's real path). Returns the archive's entry names.
  */
@@ -37,6 +37,17 @@ export async function zippedSize(dir: string, zipFile: string): Promise<number> 
   return statSync(zipFile).size;
 }
 
+/**
+ * The Node that runs the packaged handlers: the Lambda runtime's major (nodejs24.x) when it is installed
+ * (CHARTLAKE_LAMBDA_NODE, or .lambda-cache/node-24 from scripts/fetch-lambda-node.sh), else this process's Node.
+ */
+export function lambdaNode(): { path: string; note?: string } {
+  const candidates = [process.env.CHARTLAKE_LAMBDA_NODE, path.join(REPO, '.lambda-cache', 'node-24', 'bin', 'node')];
+  const found = candidates.find((candidate): candidate is string => Boolean(candidate && existsSync(candidate)));
+  if (found) return { path: found };
+  return { path: process.execPath, note: `Node 24 (the Lambda runtime) is not installed: the packaged handlers run on ${process.version} (scripts/fetch-lambda-node.sh installs it)` };
+}
+
 export interface Invocation<T> {
   result?: T;
   error?: { name: string; message: string };
@@ -44,28 +55,25 @@ export interface Invocation<T> {
 }
 
 /**
- * Invokes `handler` of the package's `__index.js` as the nodejs22.x runtime would: a fresh Node process with the
+ * Invokes `handler` of the package's `__index.js` as the Lambda runtime would: a fresh Node process with the
  * package folder as working directory, only the function's environment (plus credentials and endpoints), one
- * event. The runner prints the result (or error) as the last line.
+ * event, nothing on NODE_PATH (the package carries its own AWS SDK), on `lambdaNode()`. The runner prints the
+ * result (or error) as the last line.
  */
 export async function invokeLambda<T>(dir: string, event: unknown, env: Record<string, string>): Promise<Invocation<T>> {
   const runner = path.join(dir, '..', 'lambda-runner.js');
   writeFileSync(
     runner,
     `const { handler } = require(${JSON.stringify(path.join(dir, '__index.js'))});
-const context = { functionName: 'test', awsRequestId: 'test-request', getRemainingTimeInMillis: () => 60000 };
+const context = { functionName: 'test', awsRequestId: 'test-request', getRemainingTimeInMillis: () => 300000 };
 handler(${JSON.stringify(event)}, context).then(
   (result) => process.stdout.write('\\n@@RESULT ' + JSON.stringify({ result }) + '\\n'),
   (error) => process.stdout.write('\\n@@RESULT ' + JSON.stringify({ error: { name: error.name, message: error.message } }) + '\\n'),
 );`,
   );
-  // The nodejs22.x runtime provides AWS SDK v3 on NODE_PATH; so does this runner, and nothing else of the repo.
-  const runtime = path.join(dir, '..', 'runtime', 'node_modules');
-  mkdirSync(runtime, { recursive: true });
-  if (!existsSync(path.join(runtime, '@aws-sdk'))) symlinkSync(path.join(REPO, 'node_modules', '@aws-sdk'), path.join(runtime, '@aws-sdk'));
-  const { stdout, stderr } = await run(process.execPath, [runner], {
+  const { stdout, stderr } = await run(lambdaNode().path, [runner], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LAMBDA_TASK_ROOT: dir, NODE_PATH: runtime, ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LAMBDA_TASK_ROOT: dir, ...env },
     maxBuffer: 64 << 20,
   });
   const marker = stdout.lastIndexOf('@@RESULT ');

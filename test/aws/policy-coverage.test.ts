@@ -1,45 +1,58 @@
 import { expect } from 'chai';
+import { S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildDemoCatalog } from '../../src/demo/catalog';
 import { demoSourceOptions, startSpotifyServer, type SpotifyServer } from '../../src/demo/spotify-server';
-import { handleExtract } from '../../src/extract';
-import { extractPolicy, transformPolicy, type PolicyDocument } from '../../src/aws/policies';
+import { dueChartWeek, handleExtract } from '../../src/extract';
+import { extractPolicy, transformPolicy, type PolicyDocument } from '../../src/aws';
 import { DuckDb } from '../../src/query';
-import { FsStore, objectCreatedEvent, rawCsvKey, type ObjectCreatedListener, type ObjectInfo, type ObjectStore } from '../../src/store';
+import { objectCreatedEvent, rawCsvKey, S3Store } from '../../src/store';
 import { handleTransform } from '../../src/transform';
-import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+import { requireShared, US_2023 } from '../support/lake';
+import { startS3rver, S3RVER_CREDENTIALS, type LocalS3 } from './s3rver';
 
-/** What the handlers ask of S3, as the IAM actions it takes. */
+/** An S3 request as IAM authorizes it. */
 interface S3Request {
   action: 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:ListBucket';
   /** Object key, or for ListBucket the listed prefix. */
   key: string;
 }
 
-/** An ObjectStore that records every request before passing it on (S3 answers a read of a missing key with 403 unless ListBucket is allowed). */
-class RecordingStore implements ObjectStore {
-  readonly requests: S3Request[] = [];
-  constructor(private readonly inner: ObjectStore) {}
-  get bucket() { return this.inner.bucket; }
-  get location() { return this.inner.location; }
-  private record(action: S3Request['action'], key: string) { this.requests.push({ action, key }); }
-  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> { this.record('s3:PutObject', key); return this.inner.put(key, body); }
-  async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
-    this.record('s3:GetObject', key);
-    if (!(await this.inner.head(key))) this.record('s3:ListBucket', key);
-    this.record('s3:PutObject', key);
-    return this.inner.putIfAbsent(key, body);
-  }
-  async get(key: string) { this.record('s3:GetObject', key); const body = await this.inner.get(key); if (!body) this.record('s3:ListBucket', key); return body; }
-  async head(key: string) { this.record('s3:GetObject', key); const info = await this.inner.head(key); if (!info) this.record('s3:ListBucket', key); return info; }
-  async list(prefix: string) { this.record('s3:ListBucket', prefix); return this.inner.list(prefix); }
-  async delete(key: string) { this.record('s3:DeleteObject', key); return this.inner.delete(key); }
-  lakeKeyOf(eventKey: string) { return this.inner.lakeKeyOf(eventKey); }
-  onObjectCreated(listener: ObjectCreatedListener) { return this.inner.onObjectCreated(listener); }
+/**
+ * An S3 client (for s3rver) that records every command the real `S3Store` sends, as the IAM action it needs: HEAD
+ * and GET need s3:GetObject, and when the key is missing S3 answers 403 instead of 404 unless s3:ListBucket is
+ * allowed on that prefix, so a 404 also records a ListBucket.
+ */
+function recordingClient(s3: LocalS3, requests: S3Request[]): S3Client {
+  const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: string; Prefix?: string };
+      const command = context.commandName as string;
+      const action = ({
+        PutObjectCommand: 's3:PutObject',
+        GetObjectCommand: 's3:GetObject',
+        HeadObjectCommand: 's3:GetObject',
+        DeleteObjectCommand: 's3:DeleteObject',
+        ListObjectsV2Command: 's3:ListBucket',
+      } as const)[command];
+      if (!action) throw new Error(`the policy test does not know the IAM action of ${command}`);
+      requests.push({ action, key: action === 's3:ListBucket' ? (input.Prefix ?? '') : (input.Key ?? '') });
+      try {
+        return await next(args);
+      } catch (error) {
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) requests.push({ action: 's3:ListBucket', key: input.Key ?? '' });
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'recordIamActions' },
+  );
+  return client;
 }
 
-const LAKE_ARN = 'arn:aws:s3:::chartlake-test-lake';
+const BUCKET = 'chartlake-test-lake';
+const LAKE_ARN = `arn:aws:s3:::${BUCKET}`;
 
 function like(pattern: string, value: string): boolean {
   const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
@@ -64,46 +77,76 @@ function denied(policy: PolicyDocument, requests: S3Request[]): string[] {
   return unique.filter((request) => !allowed(policy, request)).map((request) => `${request.action} ${request.key}`);
 }
 
-describe('the Lambdas\' IAM policies cover every S3 request the handlers make', function () {
-  const arns = { lakeArn: LAKE_ARN, logGroupArn: 'arn:aws:logs:eu-west-1:1:log-group:x', deadLetterArn: 'arn:aws:sqs:eu-west-1:1:q', crawlerArn: 'arn:aws:glue:eu-west-1:1:crawler/c' };
-  let dir: string;
+describe('the Lambdas\' IAM policies cover every S3 request the handlers make (real S3Store commands against s3rver)', function () {
+  const arns = {
+    lakeArn: LAKE_ARN,
+    logGroupArn: 'arn:aws:logs:eu-west-1:1:log-group:x',
+    deadLetterArn: 'arn:aws:sqs:eu-west-1:1:q',
+    queueArn: 'arn:aws:sqs:eu-west-1:1:raw-created',
+    crawlerArn: 'arn:aws:glue:eu-west-1:1:crawler/c',
+    region: 'eu-west-1',
+    account: '1',
+    database: 'db',
+  };
   let server: SpotifyServer;
   let duck: DuckDb;
+  let s3: LocalS3;
+  let requests: S3Request[];
+  let store: S3Store;
+  const week = dueChartWeek(new Date());
   before(async () => {
-    server = await startSpotifyServer({ catalog: buildDemoCatalog({ weeks: 2, chartSize: 50 }) });
+    server = await startSpotifyServer({ catalog: buildDemoCatalog({ weeks: 2, chartSize: 50, endWeek: week }) });
     duck = await DuckDb.open();
   });
   after(async () => {
     await server?.close();
     duck?.close();
   });
-  beforeEach(() => (dir = tempDir('policy')));
-  afterEach(() => removeDir(dir));
+  beforeEach(async () => {
+    s3 = await startS3rver();
+    await s3.createBucket(BUCKET);
+    requests = [];
+    store = new S3Store({ bucket: BUCKET, client: recordingClient(s3, requests) });
+  });
+  afterEach(async () => {
+    store?.client.destroy();
+    await s3?.close();
+  });
 
-  it('extract (twice: a fresh cache, then a warm one) needs nothing outside extractPolicy', async () => {
-    const store = new RecordingStore(new FsStore(dir));
+  it('extract (the due week twice: fetched under its lock, then skipped; and a given week) needs nothing outside extractPolicy', async () => {
     const options = demoSourceOptions(server.url);
-    for (const week of buildDemoCatalog({ weeks: 2, chartSize: 50 }).weeks) await handleExtract({ chart: 'regional-global-weekly', week }, { store, options });
-    expect(store.requests.length).to.be.greaterThan(3);
-    expect(denied(extractPolicy(arns), store.requests)).to.deep.equal([]);
+    const first = await handleExtract({ chart: 'regional-global-weekly' }, { store, options, dueWeek: true });
+    const again = await handleExtract({ chart: 'regional-global-weekly' }, { store, options, dueWeek: true });
+    expect([first.skipped, again.skipped]).to.deep.equal([false, true]);
+    await handleExtract({ chart: 'regional-global-weekly', week: buildDemoCatalog({ weeks: 2, chartSize: 50, endWeek: week }).weeks[0] }, { store, options });
+    expect(requests.some((r) => r.key.startsWith('locks/'))).to.equal(true);
+    expect(requests.some((r) => r.key.startsWith('cache/'))).to.equal(true);
+    expect(denied(extractPolicy(arns), requests)).to.deep.equal([]);
   });
 
   it('transform of an extracted week, a CSV week and a refused week needs nothing outside transformPolicy', async function () {
     requireShared(this);
-    const fs = new FsStore(dir);
-    const extracted = await handleExtract({ chart: 'regional-global-weekly', week: buildDemoCatalog({ weeks: 1, chartSize: 50 }).weeks[0] }, { store: fs, options: demoSourceOptions(server.url) });
+    const extracted = await handleExtract({ chart: 'regional-global-weekly' }, { store, options: demoSourceOptions(server.url), dueWeek: true });
     const csvKey = rawCsvKey({ chart: 'regional-us-weekly', week: '2023-03-02' }, 'regional-us-weekly-2023-03-02.csv');
-    await fs.put(csvKey, readFileSync(path.join(US_2023, 'regional-us-weekly-2023-03-02.csv')));
+    await store.put(csvKey, readFileSync(path.join(US_2023, 'regional-us-weekly-2023-03-02.csv')));
     const badKey = rawCsvKey({ chart: 'regional-us-weekly', week: '2023-03-09' }, 'regional-us-weekly-2023-03-09.csv');
-    await fs.put(badKey, readFileSync(path.join(US_2023, 'regional-us-weekly-2023-03-09.csv'), 'utf8').replace(/\r\n5,/, '\r\nfive,'));
+    await store.put(badKey, readFileSync(path.join(US_2023, 'regional-us-weekly-2023-03-09.csv'), 'utf8').replace(/\r\n5,/, '\r\nfive,'));
 
-    const store = new RecordingStore(fs);
-    for (const key of [extracted.rawKey, csvKey]) await handleTransform(objectCreatedEvent(store.bucket, key, 1), { store, duck });
-    await handleTransform(objectCreatedEvent(store.bucket, badKey, 1), { store, duck }).then(
-      () => expect.fail('the broken week should be refused'),
-      (error: Error) => expect(error.message).to.contain('refused'),
-    );
-    expect(store.requests.some((r) => r.key.startsWith('quarantine/'))).to.equal(true);
-    expect(denied(transformPolicy(arns), store.requests)).to.deep.equal([]);
+    requests.length = 0;
+    for (const key of [extracted.rawKey, csvKey]) await handleTransform(objectCreatedEvent(BUCKET, key, 1), { store, duck });
+    const refused = await handleTransform(objectCreatedEvent(BUCKET, badKey, 1), { store, duck });
+    expect(refused.refused.map((error) => error.rawKey), 'the broken week is refused').to.deep.equal([badKey]);
+    expect(requests.some((r) => r.key.startsWith('quarantine/'))).to.equal(true);
+    expect(requests.some((r) => r.action === 's3:PutObject' && r.key.startsWith('transformed/'))).to.equal(true);
+    expect(denied(transformPolicy(arns), requests), JSON.stringify(denied(transformPolicy(arns), requests))).to.deep.equal([]);
+  });
+
+  it('a transform that passes never deletes a quarantine report that does not exist (no delete marker in a versioned bucket)', async function () {
+    requireShared(this);
+    const csvKey = rawCsvKey({ chart: 'regional-us-weekly', week: '2023-03-02' }, 'regional-us-weekly-2023-03-02.csv');
+    await store.put(csvKey, readFileSync(path.join(US_2023, 'regional-us-weekly-2023-03-02.csv')));
+    requests.length = 0;
+    await handleTransform(objectCreatedEvent(BUCKET, csvKey, 1), { store, duck });
+    expect(requests.filter((r) => r.action === 's3:DeleteObject' && r.key.startsWith('quarantine/'))).to.deep.equal([]);
   });
 });

@@ -11,6 +11,8 @@ export const TEST_STACK = 'unit';
 export const TEST_REGION = 'eu-west-1';
 export const TEST_ACCOUNT = '123456789012';
 export const TEST_CLIENT_SECRET = 'test-spotify-client-secret-do-not-leak';
+export const TEST_ALARM_EMAIL = 'data-team@example.com';
+export const HOST_ARCHITECTURE = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
 /** Values the mocked provider computes, as AWS would (ARNs, names). */
 function computed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -23,6 +25,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
     'aws:lambda/function:Function': `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${resourceName}`,
     'aws:iam/role:Role': `arn:aws:iam::${TEST_ACCOUNT}:role/${resourceName}`,
     'aws:cloudwatch/eventRule:EventRule': `arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:rule/${resourceName}`,
+    'aws:sns/topic:Topic': `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT}:${resourceName}`,
+    'aws:secretsmanager/secret:Secret': `arn:aws:secretsmanager:${TEST_REGION}:${TEST_ACCOUNT}:secret:${name}-AbCdEf`,
   };
   return {
     ...inputs,
@@ -56,6 +60,9 @@ export function loadStack(): Promise<LoadedStack> {
         'chartlake:spotifyClientId': 'test-client-id',
         'chartlake:spotifyClientSecret': TEST_CLIENT_SECRET,
         'chartlake:transformMemoryMb': '3008',
+        // The host's architecture, so the packaged transform (and its DuckDB binding) runs in the Lambda tests here.
+        'chartlake:lambdaArchitecture': HOST_ARCHITECTURE,
+        'chartlake:alarmEmail': TEST_ALARM_EMAIL,
       },
       ['chartlake:spotifyClientSecret'],
     );

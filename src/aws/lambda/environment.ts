@@ -10,6 +10,10 @@ export const ENV = {
   crawlerName: 'CHARTLAKE_CRAWLER_NAME',
   s3Endpoint: 'CHARTLAKE_S3_ENDPOINT',
   glueEndpoint: 'CHARTLAKE_GLUE_ENDPOINT',
+  glueDatabase: 'CHARTLAKE_GLUE_DATABASE',
+  secretsEndpoint: 'CHARTLAKE_SECRETS_ENDPOINT',
+  /** ARN of the Secrets Manager secret holding the Spotify client secret (the value itself is never in the environment). */
+  clientSecretArn: 'CHARTLAKE_SPOTIFY_CLIENT_SECRET_ARN',
   tmp: 'CHARTLAKE_TMP',
   source: 'CHARTLAKE_SPOTIFY_SOURCE',
   apiMode: 'CHARTLAKE_SPOTIFY_API_MODE',
@@ -17,8 +21,6 @@ export const ENV = {
   apiUrl: 'CHARTLAKE_SPOTIFY_API_URL',
   accountsUrl: 'CHARTLAKE_SPOTIFY_ACCOUNTS_URL',
   clientId: 'SPOTIFY_CLIENT_ID',
-  clientSecret: 'SPOTIFY_CLIENT_SECRET',
-  chartsToken: 'SPOTIFY_CHARTS_TOKEN',
 } as const;
 
 export function required(name: string): string {
@@ -46,4 +48,22 @@ export function duckTempDirectory(tmp: string): string {
 /** The lake bucket at its root (prefix ''), as the stack lays it out: raw/, transformed/, quarantine/, cache/. */
 export function lakeStore(): S3Store {
   return new S3Store({ bucket: required(ENV.lakeBucket), prefix: '', endpoint: optional(ENV.s3Endpoint) });
+}
+
+/**
+ * `open` once per container, shared by later calls; a rejected attempt is forgotten, so the next invocation
+ * tries again instead of failing for the container's life (a transient /tmp or memory problem).
+ */
+export function cachedUnlessRejected<T>(open: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () => {
+    if (!cached) {
+      const attempt = open();
+      cached = attempt;
+      attempt.catch(() => {
+        if (cached === attempt) cached = undefined;
+      });
+    }
+    return cached;
+  };
 }

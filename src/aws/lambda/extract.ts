@@ -1,14 +1,12 @@
-import { handleExtract, type ExtractEvent, type ExtractResult } from '../../extract/handler';
-import { jsonLogger, registerSecret } from '../../log';
-import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, type SpotifySourceOptions } from '../../sources';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { handleExtract, isWeekNotPublished, overdueAt, type ExtractEvent, type ExtractResult } from '../../extract';
+import { jsonLogger, type Logger } from '../../log';
+import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, isSourceError, type SpotifySourceOptions } from '../../sources';
 import { ENV, lakeStore, lambdaTmp, optional } from './environment';
+import { CachedSecret } from './secret';
 
-/** The Spotify source options from the function's environment; credentials are registered for redaction first. */
-export function sourceOptionsFromEnv(): SpotifySourceOptions {
-  const clientSecret = optional(ENV.clientSecret);
-  const chartsToken = optional(ENV.chartsToken);
-  registerSecret(clientSecret);
-  registerSecret(chartsToken);
+/** The Spotify source options from the function's environment, with the client secret read from Secrets Manager. */
+export function sourceOptionsFromEnv(clientSecret: string | undefined): SpotifySourceOptions {
   const apiMode = optional(ENV.apiMode) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.apiMode;
   return {
     ...DEFAULT_SPOTIFY_SOURCE_OPTIONS,
@@ -19,7 +17,6 @@ export function sourceOptionsFromEnv(): SpotifySourceOptions {
     accountsBaseUrl: optional(ENV.accountsUrl) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.accountsBaseUrl,
     clientId: optional(ENV.clientId),
     clientSecret,
-    chartsToken,
   };
 }
 
@@ -36,8 +33,64 @@ export function extractEventOf(event: unknown): ExtractEvent {
   return out;
 }
 
-/** The extract Lambda: the same `handleExtract` as `chartlake run`, writing one raw object to the lake bucket. */
-export async function handler(event: unknown): Promise<ExtractResult> {
+/** Read at cold start, re-read after its TTL or when Spotify refuses it (rotated). Container-wide. */
+let clientSecret: CachedSecret | undefined;
+function secretOf(arn: string): CachedSecret {
+  clientSecret ??= new CachedSecret(new SecretsManagerClient({ endpoint: optional(ENV.secretsEndpoint) }), arn);
+  return clientSecret;
+}
+
+/** The due week is not out yet and not overdue: the next scheduled run (3 hours later) tries again. */
+export interface NotPublishedYet {
+  chart: string;
+  week: string;
+  published: false;
+  served?: string;
+  overdueAt: string;
+}
+
+/**
+ * The extract Lambda: the same `handleExtract` as `chartlake run`, for the week due now (a doubled delivery
+ * writes one raw object). A week not published yet is retried by the schedule itself (every 3 hours, Friday to
+ * Tuesday), so before its overdue moment the run ends normally, saying so: failing it would put every late Friday
+ * into the dead-letter queue and page someone for nothing. Once overdue it fails: Lambda's retries, then the
+ * dead-letter queue and its alarm (besides the "week overdue" log metric).
+ */
+export async function handler(event: unknown): Promise<ExtractResult | NotPublishedYet> {
+  try {
+    return await extract(event);
+  } catch (error) {
+    if (!isWeekNotPublished(error) || error.overdue) throw error;
+    return { chart: error.chart, week: error.week, published: false, served: error.served, overdueAt: overdueAt(error.week).toISOString() };
+  }
+}
+
+async function extract(event: unknown): Promise<ExtractResult> {
   lambdaTmp();
-  return handleExtract(extractEventOf(event), { store: lakeStore(), options: sourceOptionsFromEnv(), log: jsonLogger() });
+  const log = jsonLogger();
+  const arn = optional(ENV.clientSecretArn);
+  const run = async (secret: string | undefined) =>
+    handleExtract(extractEventOf(event), { store: lakeStore(), options: sourceOptionsFromEnv(secret), log, dueWeek: true });
+  const secret = arn ? secretOf(arn) : undefined;
+  try {
+    return await run(await secret?.get());
+  } catch (error) {
+    if (secret && isSourceError(error) && error.code === 'CREDENTIALS') return retryWithFreshSecret(secret, run, error, log);
+    throw error;
+  }
+}
+
+/** Spotify refused the client secret: it may have been rotated since this container read it. */
+async function retryWithFreshSecret(
+  secret: CachedSecret,
+  run: (value: string | undefined) => Promise<ExtractResult>,
+  refused: Error,
+  log: Logger,
+): Promise<ExtractResult> {
+  const before = await secret.get();
+  secret.invalidate();
+  const after = await secret.get();
+  if (after === before) throw refused;
+  log.log('info', 'the Spotify client secret was rotated; retrying with the new one', {});
+  return run(after);
 }
