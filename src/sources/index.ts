@@ -33,6 +33,11 @@ export type { LogFunction, SourceLogger } from './log';
 export { DEFAULT_PLAYLIST_ID, isSpotifyOwnedPlaylistId } from './playlist';
 export { CHARTS_TOKEN_HELP } from './charts-service';
 export { DEFAULT_CACHE_PREFIX } from './entity-cache';
+export { enrichWeeks } from './lake-enrichment';
+export { ARTIST_NAMES_WITH_COMMAS, splitArtistNames } from './artist-names';
+export type { EnrichProgress, EnrichWeeksArgs, EnrichWeeksResult, WeekToEnrich } from './lake-enrichment';
+export { envelopeProblem, idFromUri } from './envelope';
+export type { EnrichmentEnvelope } from './envelope';
 
 /** The project's `Logger` (`src/log`) or a function `(level, message, fields) => void`. */
 export type Logger = SourceLogger;
@@ -73,7 +78,7 @@ export async function fetchChartWeek(args: FetchChartWeekArgs): Promise<RawEnvel
     const message = redactor.redact(error instanceof Error ? error.message : String(error));
     log('error', `could not fetch the chart week ${what}`, { problem: message });
     if (error instanceof SpotifySourceError) {
-      throw new SpotifySourceError(error.code, `could not fetch the chart week ${what}: ${message}`, error.status);
+      throw new SpotifySourceError(error.code, `could not fetch the chart week ${what}: ${message}`, error.status, error.resumeAt);
     }
     // Unexpected (a bug or a failing lake): same redaction, no original error attached, but its stack kept.
     const wrapped = new Error(`could not fetch the chart week ${what}: ${message}`);
