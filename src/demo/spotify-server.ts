@@ -310,10 +310,10 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
       case '429':
         return apiError(429, 'API rate limit exceeded', { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
       case 'quota':
-        // The reports of July 2026: a 429 with a reason and a Retry-After of a day.
+        // As the July 2026 changelog shows it; reports give Retry-After values of a day.
         return new HttpAnswer(
           429,
-          { error: { status: 429, message: 'Quota exceeded for this developer account', reason: 'QUOTA_EXCEEDED' } },
+          { error: { status: 429, message: 'Too many requests', reason: 'QUOTA_EXCEEDED' } },
           { 'Retry-After': String(fault.retryAfterSeconds ?? 86_400) },
         );
       case '500':
