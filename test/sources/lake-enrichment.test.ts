@@ -150,6 +150,9 @@ describe('chartlake enrich: the 52 real US weeks of 2023 against spotify-server 
     expect(result.weeks).to.have.length(52);
     expectEveryTrackEnriched(await envelopes(store), 'development');
     expect(problems.slice(0, 5)).to.deep.equal([]);
+    // No secret in what was written: raw objects and cache segments alike.
+    const written = (await store.list('raw/spotify/')).map((o) => fs.readFileSync(path.join(store.root, o.key), 'utf8')).join('\n');
+    for (const secret of [DEMO_CLIENT_SECRET, ...server.issuedTokens]) expect(written.includes(secret)).to.equal(false);
 
     server.clearLog();
     const again = await enrich();
