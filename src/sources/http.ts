@@ -180,6 +180,30 @@ export class HttpClient {
   }
 }
 
+/** A run's client: its own retry budget, the given (or real) sleep and jitter. */
+export function runHttpClient(
+  options: HttpPolicy & { retryBudget: number },
+  log: Log,
+  redactor: Redactor,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => number = Math.random,
+): HttpClient {
+  return new HttpClient(options, new RetryBudget(options.retryBudget), sleep, random, log, redactor);
+}
+
+/**
+ * The error a run ends with: redacted, prefixed with what failed, logged once; a source error keeps its code
+ * (and when to resume), anything else (a bug, a failing lake) keeps only its redacted stack.
+ */
+export function runFailure(error: unknown, what: string, log: Log, redactor: Redactor): Error {
+  const message = redactor.redact(error instanceof Error ? error.message : String(error));
+  log('error', what, { problem: message });
+  if (error instanceof SpotifySourceError) return new SpotifySourceError(error.code, `${what}: ${message}`, error.status, error.resumeAt);
+  const wrapped = new Error(`${what}: ${message}`);
+  if (error instanceof Error && error.stack) wrapped.stack = redactor.redact(error.stack);
+  return wrapped;
+}
+
 /** A 429 body saying `"reason": "QUOTA_EXCEEDED"` (at the top or inside `error`, wherever Spotify puts it). */
 export function isQuotaExceeded(body: string): boolean {
   return /"reason"\s*:\s*"QUOTA_EXCEEDED"/.test(body);

@@ -12,13 +12,11 @@ import { enrich } from './enrich';
 import { emptyEntitySet, EntityCache, type EntitySet } from './entity-cache';
 import { RAW_SCHEMA_VERSION, regionOfAlias, type ApiMode, type EnrichmentEnvelope, type SpotifyAlbum, type SpotifyArtist, type SpotifyTrack } from './envelope';
 import { SpotifySourceError } from './errors';
-import { HttpClient, RetryBudget } from './http';
-import { Limiter } from './limiter';
+import { runFailure, runHttpClient } from './http';
 import { makeLog, type Log, type SourceLogger } from './log';
 import { resolveOptions, type ResolvedSourceOptions, type SpotifySourceOptions } from './options';
 import { publicUrl, Redactor } from './redact';
-import { TokenProvider } from './token';
-import { BATCH_SIZE, WebApi, type EntityKind } from './web-api';
+import { BATCH_SIZE, credentialsWebApi, type EntityKind, type WebApi } from './web-api';
 
 export interface WeekToEnrich {
   chart: string;
@@ -31,7 +29,7 @@ export interface WeekToEnrich {
 }
 
 export interface EnrichProgress {
-  phase: EntityKind | 'weeks';
+  phase: EntityKind;
   /** Entities fetched (or found missing) so far this run. */
   fetched: number;
   /** Entities this run has to fetch, as far as known: albums and artists are counted once their tracks are in. */
@@ -69,29 +67,12 @@ export async function enrichWeeks(args: EnrichWeeksArgs): Promise<EnrichWeeksRes
   const log = makeLog(args.log, redactor);
   try {
     const options = resolveOptions(args.options);
-    const { clientId, clientSecret } = options;
-    if (!clientId || !clientSecret) {
-      throw new SpotifySourceError('CONFIG', 'enrichment reads the Spotify Web API: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET');
-    }
-    const http = new HttpClient(
-      options,
-      new RetryBudget(options.retryBudget),
-      args.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      args.random ?? Math.random,
-      log,
-      redactor,
-    );
-    const tokens = new TokenProvider(http, options.accountsBaseUrl, { clientId, clientSecret }, redactor, log);
-    const api = new WebApi(http, tokens, options.apiBaseUrl, options.apiMode, new Limiter(options.concurrency), log, redactor);
+    const api = credentialsWebApi(runHttpClient(options, log, redactor, args.sleep, args.random), options, log, redactor);
+    if (!api) throw new SpotifySourceError('CONFIG', 'enrichment reads the Spotify Web API: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET');
     const cache = await EntityCache.load(args.store, options.cachePrefix, log);
     return await new LakeEnrichment(args, options, api, cache, log).run();
   } catch (error) {
-    const message = redactor.redact(error instanceof Error ? error.message : String(error));
-    log('error', 'enrichment stopped', { problem: message });
-    if (error instanceof SpotifySourceError) throw new SpotifySourceError(error.code, message, error.status, error.resumeAt);
-    const wrapped = new Error(`enrichment failed: ${message}`);
-    if (error instanceof Error && error.stack) wrapped.stack = redactor.redact(error.stack);
-    throw wrapped;
+    throw runFailure(error, 'enrichment stopped', log, redactor);
   }
 }
 

@@ -10,8 +10,8 @@ import { errorMessage, parseJson, type HttpAnswer, type HttpClient } from './htt
 import { Limiter, mapLimited } from './limiter';
 import type { Log } from './log';
 import type { Redactor } from './redact';
-import type { TokenProvider } from './token';
-import { trimSlash } from './token';
+import { TokenProvider, trimSlash } from './token';
+import type { ResolvedSourceOptions } from './options';
 
 export type EntityKind = 'tracks' | 'albums' | 'artists';
 export type ConfiguredApiMode = 'auto' | 'development' | 'extended';
@@ -164,6 +164,14 @@ export class WebApi {
   private reason(answer: HttpAnswer): string {
     return this.redactor.redact(errorMessage(answer.body) ?? 'no message');
   }
+}
+
+/** The Web API with the configured client credentials; `undefined` without them. */
+export function credentialsWebApi(http: HttpClient, options: ResolvedSourceOptions, log: Log, redactor: Redactor): WebApi | undefined {
+  const { clientId, clientSecret } = options;
+  if (!clientId || !clientSecret) return undefined;
+  const tokens = new TokenProvider(http, options.accountsBaseUrl, { clientId, clientSecret }, redactor, log);
+  return new WebApi(http, tokens, options.apiBaseUrl, options.apiMode, new Limiter(options.concurrency), log, redactor);
 }
 
 /** The least a stored entity must have: later layers rely on these fields. */
