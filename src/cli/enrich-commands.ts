@@ -34,6 +34,10 @@ export const enrichCommands: Record<string, Command> = {
           onProgress: (p) => progress.at(p.fetched, p.toFetch, `${p.requests.toLocaleString('en-US')} requests · ${p.phase}`),
         });
         progress.finish();
+        if (result.weeks.length === 0 && result.alreadyEnriched === 0) {
+          process.stdout.write(`no chart week in ${store.location} matches the selection (import CSV files or run a week first)\n`);
+          return 0;
+        }
         const failed = (await pipeline.router.settle()).filter((routed) => routed.error);
         if (result.weeks.length > failed.length) await pipeline.crawl(result.weeks);
         process.stdout.write(

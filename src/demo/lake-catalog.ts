@@ -44,8 +44,8 @@ export function buildLakeCatalog(weeks: readonly LakeWeek[]): DemoCatalog {
     chartWeeks.push({ alias: week.chart, date: week.week, entries: week.entries.map((entry) => chartEntry(entry, week.week)) });
     for (const entry of week.entries) {
       if (tracks.has(entry.trackId)) continue;
-      const names = entry.artistIds ? entry.artistNames.split(', ') : splitArtistNames(entry.artistNames);
-      const ids = names.map((name, i) => artistId(name, entry.artistIds?.[i]));
+      const credited = entry.artists ?? splitArtistNames(entry.artistNames).map((name) => ({ id: undefined, name }));
+      const ids = credited.map((artist) => artistId(artist.name, artist.id));
       const rng = new Prng(hash32(`track:${entry.trackId}`));
       firstWeek.set(entry.trackId, week.week);
       if (entry.label) labelOf.set(entry.trackId, entry.label);

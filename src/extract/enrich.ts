@@ -51,7 +51,7 @@ export async function handleEnrich(event: EnrichEvent, context: EnrichContext): 
       chart: week.chart,
       week: week.week,
       trackIds: week.trackIds,
-      artistIds: week.entries.flatMap((entry) => entry.artistIds ?? []).filter((id) => id !== ''),
+      artistIds: week.entries.flatMap((entry) => (entry.artists ?? []).map((a) => a.id)).filter((id) => id !== ''),
     })),
     log,
     now: context.now,

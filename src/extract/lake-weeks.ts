@@ -13,8 +13,8 @@ export interface LakeChartEntry {
   trackName: string;
   /** As the source lists them: a CSV's `artist_names` is one string; the charts service names each artist. */
   artistNames: string;
-  /** Artist ids where the source has them (charts service), else absent. */
-  artistIds?: string[];
+  /** Each credited artist with its id, where the source names them (charts service, playlist); absent for a CSV. */
+  artists?: { id: string; name: string }[];
   label?: string;
   streams?: number;
   peakRank?: number;
@@ -142,7 +142,7 @@ function envelopeEntries(bytes: Buffer, key: string, enriched: Set<string>): Lak
         trackId,
         trackName: entry.trackMetadata.trackName,
         artistNames: entry.trackMetadata.artists.map((a) => a.name).join(', '),
-        artistIds: entry.trackMetadata.artists.map((a) => idFromUri(a.spotifyUri, 'artist') ?? ''),
+        artists: entry.trackMetadata.artists.map((a) => ({ id: idFromUri(a.spotifyUri, 'artist') ?? '', name: a.name })),
         label: entry.trackMetadata.labels.map((l) => l.name).join('/'),
         streams: data.rankingMetric.type === 'STREAMS' ? Number(data.rankingMetric.value) : undefined,
         peakRank: data.peakRank,
@@ -154,7 +154,7 @@ function envelopeEntries(bytes: Buffer, key: string, enriched: Set<string>): Lak
   return (envelope as PlaylistEnvelope).entries.flatMap((entry, i) => {
     const track = entry.item ?? entry.track;
     if (!track) return [];
-    return [{ rank: i + 1, trackId: track.id, trackName: track.name, artistNames: track.artists.map((a) => a.name).join(', '), artistIds: track.artists.map((a) => a.id) }];
+    return [{ rank: i + 1, trackId: track.id, trackName: track.name, artistNames: track.artists.map((a) => a.name).join(', '), artists: track.artists.map((a) => ({ id: a.id, name: a.name })) }];
   });
 }
 

@@ -10,13 +10,14 @@ import { expect } from 'chai';
 import { buildLakeCatalog } from '../../src/demo/lake-catalog';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer, type RequestLogEntry, type SpotifyServer } from '../../src/demo/spotify-server';
 import type { DemoCatalog } from '../../src/demo/catalog-types';
-import { handleEnrich, importChartsCsv, readLakeWeeks } from '../../src/extract';
+import { existingRaw, handleEnrich, handleExtract, importChartsCsv, readLakeWeeks } from '../../src/extract';
+import { GLOBAL_WEEKLY_ALIAS } from '../../src/demo/catalog';
 import { EntityCache } from '../../src/sources/entity-cache';
 import { envelopeProblem, type EnrichmentEnvelope } from '../../src/sources/envelope';
 import { isSourceError, type SpotifySourceOptions } from '../../src/sources';
 import type { FsStore } from '../../src/store';
 import { OpenApiValidator, SPEC_PATH } from '../demo/openapi';
-import { removeStore, tempStore, testOptions } from './helpers';
+import { removeStore, smallCatalog, tempStore, testOptions } from './helpers';
 
 const US_2023 = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'spotify-charts', 'us-weekly-2023');
 const SINGLE = { track: '/tracks/{id}', album: '/albums/{id}', artist: '/artists/{id}', tracks: '/tracks', albums: '/albums', artists: '/artists' } as const;
@@ -257,5 +258,41 @@ describe('chartlake enrich: the 52 real US weeks of 2023 against spotify-server 
     expect(second.filter((id) => first.includes(id)).length).to.be.at.most(50);
     expect(server.count('album')).to.equal(need.albums.size);
     expectEveryTrackEnriched(await envelopes(store), 'development');
+  });
+});
+
+describe('chartlake enrich: weeks extracted without credentials', function () {
+  this.timeout(60_000);
+
+  it('enriches an unenriched extract (with the artist ids its chart names); the extract then still sees the week as extracted', async () => {
+    const catalog = smallCatalog();
+    const server = await startSpotifyServer({ catalog, mode: 'development' });
+    const store = tempStore();
+    try {
+      const week = catalog.weeks[0];
+      const bare = testOptions(server.url, { clientId: undefined, clientSecret: undefined });
+      const extracted = await handleExtract({ chart: GLOBAL_WEEKLY_ALIAS, week }, { store, options: bare });
+      expect(extracted.apiMode).to.equal('none');
+      server.clearLog();
+
+      const result = await handleEnrich({}, { store, options: testOptions(server.url, { apiMode: 'development' }), sleep: async () => undefined });
+      const need = needed(catalog, catalog.charts.get(GLOBAL_WEEKLY_ALIAS)![0].entries.map((e) => e.trackId));
+      expect({ track: server.count('track'), album: server.count('album'), artist: server.count('artist') })
+        .to.deep.equal({ track: need.tracks.size, album: need.albums.size, artist: need.artists.size });
+      expect(result.rawKeys).to.have.length(1);
+      const envelope = JSON.parse((await store.get(result.rawKeys[0]))!.toString('utf8')) as EnrichmentEnvelope;
+      expect(Object.keys(envelope.tracks).sort()).to.deep.equal([...need.tracks].sort());
+      expect(Object.keys(envelope.artists).sort()).to.deep.equal([...need.artists].sort());
+
+      // The enrichment object is no extract: the week stays "already extracted" by its charts-service object.
+      const again = await handleExtract({ chart: GLOBAL_WEEKLY_ALIAS, week }, { store, options: bare });
+      expect(again).to.include({ skipped: true, rawKey: extracted.rawKey });
+      // And a lake holding only an enrichment object for a week would still extract that week.
+      await store.delete(extracted.rawKey);
+      expect(await existingRaw(store, GLOBAL_WEEKLY_ALIAS, week)).to.equal(undefined);
+    } finally {
+      await server.close();
+      removeStore(store);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { errorMessage, isQuotaExceeded, retryAfterMs } from '../../src/sources/http';
 import { splitArtistNames } from '../../src/sources/artist-names';
 import { parseCsv } from '../../src/extract/lake-weeks';
+import { isEnrichmentKey, rawEnrichmentKey, rawSpotifyKey } from '../../src/store';
 import { Limiter, mapLimited } from '../../src/sources/limiter';
 import { parseSource, resolveOptions, DEFAULT_SPOTIFY_SOURCE_OPTIONS } from '../../src/sources/options';
 
@@ -26,6 +27,14 @@ describe('sources: small parts', () => {
     expect(splitArtistNames('Drake, 21 Savage')).to.deep.equal(['Drake', '21 Savage']);
     expect(splitArtistNames('Tyler Childers')).to.deep.equal(['Tyler Childers']);
     expect(splitArtistNames('Earth, Wind & Fire, Drake')).to.deep.equal(['Earth, Wind & Fire', 'Drake']);
+  });
+
+  it('names enrichment objects apart from extracts, in the same week folder', () => {
+    const week = { chart: 'regional-us-weekly', week: '2023-01-05' };
+    const key = rawEnrichmentKey(week, '2026-11-30T04:00:00.000Z');
+    expect(key).to.equal('raw/spotify/regional-us-weekly/week=2023-01-05/enrichment-2026-11-30T04-00-00.000Z.json');
+    expect(isEnrichmentKey(key)).to.equal(true);
+    expect(isEnrichmentKey(rawSpotifyKey(week, '2026-11-30T04:00:00.000Z'))).to.equal(false);
   });
 
   it('reads CSV with quotes, doubled quotes, CRLF and a byte-order mark', () => {
