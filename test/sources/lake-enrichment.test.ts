@@ -186,6 +186,38 @@ describe('chartlake enrich: the 52 real US weeks of 2023 against spotify-server 
     expect([...ids]).to.deep.equal([tylers.find((a) => a.name === 'Tyler, The Creator')!.id]);
   });
 
+  it('`chartlake spotify-server --from-lake` prints export lines and serves the lake\'s real tracks', async () => {
+    const repo = path.resolve(__dirname, '..', '..');
+    const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/cli/main.ts', 'spotify-server', '--from-lake', csvStore.root], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanup.push(() => void child.kill('SIGKILL'));
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        if (out.includes('Ctrl-C')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`spotify-server exited (${code}) before it listened: ${out}`)));
+    });
+    const env = Object.fromEntries([...out.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+    expect(env).to.include({ SPOTIFY_CLIENT_ID: DEMO_CLIENT_ID, SPOTIFY_CLIENT_SECRET: DEMO_CLIENT_SECRET });
+    expect(out).to.include(`${catalog.tracks.size} tracks`);
+    expect(out).to.include(`enrich --lake ${csvStore.root}`);
+    const base = env.CHARTLAKE_SPOTIFY_BASE_URL;
+    const token = await fetch(`${base}/api/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${DEMO_CLIENT_ID}:${DEMO_CLIENT_SECRET}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    // Kill Bill, #1 of 2023-01-05 in the CSV.
+    const track = await fetch(`${base}/v1/tracks/1Qrg8KqiBpW07V7PNxwwwL`, { headers: { Authorization: `Bearer ${token.access_token}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    expect(track).to.include({ id: '1Qrg8KqiBpW07V7PNxwwwL', name: 'Kill Bill' });
+    expect((track.artists as { name: string }[]).map((a) => a.name)).to.deep.equal(['SZA']);
+    if (openapi) expect(openapi.errors('development', '/tracks/{id}', 200, track)).to.deep.equal([]);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+  });
+
   it('QUOTA_EXCEEDED stops the run with when to resume, keeps what was fetched; the next run asks only for the rest', async () => {
     let webApi = 0;
     const { store, server, problems, enrich } = await setUp('development', (_index, request) =>
