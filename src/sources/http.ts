@@ -150,8 +150,7 @@ export class HttpClient {
       : 'Spotify gave no Retry-After; resume later (quotas are counted per developer account over 24 hours)';
     this.stopped = new SpotifySourceError(
       'QUOTA_EXCEEDED',
-      `Spotify's quota for this app is spent (429 QUOTA_EXCEEDED on ${what}): stopped; ${when}. ` +
-        'Everything fetched so far is kept; running the same command again continues where this one stopped.',
+      `Spotify's quota for this app is spent (429 QUOTA_EXCEEDED on ${what}): stopped; ${when}.`,
       429,
       resumeAt,
     );

@@ -72,7 +72,11 @@ export async function enrichWeeks(args: EnrichWeeksArgs): Promise<EnrichWeeksRes
     const cache = await EntityCache.load(args.store, options.cachePrefix, log);
     return await new LakeEnrichment(args, options, api, cache, log).run();
   } catch (error) {
-    throw runFailure(error, 'enrichment stopped', log, redactor);
+    const failure = runFailure(error, 'enrichment stopped', log, redactor);
+    if (failure instanceof SpotifySourceError && failure.code === 'QUOTA_EXCEEDED') {
+      failure.message += ' Everything fetched so far is kept in the entity cache: the same command continues where this one stopped.';
+    }
+    throw failure;
   }
 }
 
