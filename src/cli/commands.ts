@@ -13,6 +13,7 @@ import { qualityCommands } from './quality-commands';
 import { forecastCommands } from './forecast-commands';
 import { reportCommands } from './report-commands';
 import { historyCommands } from './history-commands';
+import { enrichCommands } from './enrich-commands';
 
 export type { Command, Values } from './command';
 
@@ -188,6 +189,7 @@ export const commands: Record<string, Command> = {
   ...forecastCommands,
   ...reportCommands,
   ...historyCommands,
+  ...enrichCommands,
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */

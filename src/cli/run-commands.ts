@@ -4,6 +4,8 @@ import { LocalPipeline } from '../pipeline';
 import { openStore } from '../store';
 import { runDemo } from '../demo/run-demo';
 import { buildDemoCatalog } from '../demo/catalog';
+import { buildLakeCatalog } from '../demo/lake-catalog';
+import { readLakeWeeks } from '../extract';
 import { DEMO_CHARTS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer } from '../demo/spotify-server';
 import type { Command } from './command';
 import { runCatchUp } from './quality-commands';
@@ -63,19 +65,30 @@ export const runCommands: Record<string, Command> = {
   },
 
   'spotify-server': {
-    summary: 'serve the demo catalog as a Spotify-compatible server, to try run/schedule offline',
-    args: '[--port <n>] [--mode development|extended]',
-    options: { port: { type: 'string', default: '0' }, mode: { type: 'string', default: 'development' } },
+    summary: 'serve the demo catalog (or, with --from-lake, the tracks of a lake) as a Spotify-compatible server, to try run/enrich offline',
+    args: '[--port <n>] [--mode development|extended] [--from-lake <lake>]',
+    options: { port: { type: 'string', default: '0' }, mode: { type: 'string', default: 'development' }, 'from-lake': { type: 'string' } },
     async run(values) {
       const mode = values.mode as string;
       if (mode !== 'development' && mode !== 'extended') throw new Error('--mode must be development or extended');
-      // The latest week follows the clock, so run, run --catch-up and schedule work against it on any day.
-      const server = await startSpotifyServer({ catalog: buildDemoCatalog(), mode, port: Number(values.port), clock: () => new Date() });
+      const fromLake = values['from-lake'] as string | undefined;
+      let catalog = buildDemoCatalog();
+      let tryIt = 'npm run chartlake -- run --lake /tmp/try-lake';
+      if (fromLake !== undefined) {
+        const store = openStore(fromLake);
+        const weeks = await readLakeWeeks(store);
+        if (weeks.length === 0) throw new Error(`--from-lake ${fromLake}: the lake holds no chart week (import CSV files first: chartlake import)`);
+        catalog = buildLakeCatalog(weeks);
+        tryIt = `npm run chartlake -- enrich --lake ${fromLake}`;
+      }
+      // The demo's latest week follows the clock, so run, run --catch-up and schedule work against it on any day.
+      const server = await startSpotifyServer({ catalog, mode, port: Number(values.port), ...(fromLake === undefined ? { clock: () => new Date() } : {}) });
+      const what = fromLake ? `${catalog.tracks.size} tracks, ${catalog.albums.size} albums, ${catalog.artists.size} artists of ${fromLake}` : 'the demo catalog';
       process.stdout.write(
-        `A Spotify-compatible server (${mode} mode) listens at ${server.url}. In another shell:\n\n` +
+        `A Spotify-compatible server (${mode} mode, ${what}) listens at ${server.url}. In another shell:\n\n` +
           `  export CHARTLAKE_SPOTIFY_BASE_URL=${server.url} CHARTLAKE_CHARTS_TOKEN=${DEMO_CHARTS_TOKEN}\n` +
           `  export SPOTIFY_CLIENT_ID=${DEMO_CLIENT_ID} SPOTIFY_CLIENT_SECRET=${DEMO_CLIENT_SECRET}\n` +
-          `  npm run chartlake -- run --lake /tmp/try-lake --week ${server.latestWeek}\n\nCtrl-C stops it.\n`,
+          `  ${tryIt}\n\nCtrl-C stops it.\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

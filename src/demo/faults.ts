@@ -3,11 +3,12 @@
  * 5xx, slow answers, expired tokens, dropped connections), on a reproducible schedule.
  */
 
-export type FaultKind = '429' | '500' | '502' | '503' | 'slow' | '401' | 'reset';
+/** `quota`: a 429 whose body says `"reason": "QUOTA_EXCEEDED"` with a Retry-After of hours (since July 2026). */
+export type FaultKind = '429' | 'quota' | '500' | '502' | '503' | 'slow' | '401' | 'reset';
 
 export interface Fault {
   kind: FaultKind;
-  /** For `429`: the `Retry-After` header in seconds (default 1). */
+  /** For `429`: the `Retry-After` header in seconds (default 1; for `quota` 86400). */
   retryAfterSeconds?: number;
   /** For `slow`: how long the server waits before answering normally (default: the server's `slowMs`). */
   delayMs?: number;

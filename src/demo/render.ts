@@ -1,8 +1,9 @@
 /**
  * Renders demo catalog records as the Spotify Web API and the Charts service answer them.
  * `development` mode leaves out what Development Mode apps no longer get (SPOTIFY.md, February 2026):
- * track and album `popularity`, `available_markets`, `external_ids`, track `linked_from`; artist `popularity`
- * and `followers`. Everything else is identical in both modes.
+ * track and album `popularity`, `available_markets`, track `linked_from`; artist `popularity` and `followers`.
+ * `external_ids` (ISRC, UPC) stays: Spotify reverted its removal in March 2026. Everything else is identical
+ * in both modes.
  */
 import { hexOf } from './prng';
 import { MARKETS } from './markets';
@@ -12,8 +13,8 @@ export type ServerMode = 'development' | 'extended';
 
 /** Fields a Development Mode app does not get, per object kind (also checked against the OpenAPI spec in tests). */
 export const DEVELOPMENT_MODE_DROPPED = {
-  track: ['popularity', 'available_markets', 'external_ids', 'linked_from'],
-  album: ['popularity', 'available_markets', 'external_ids'],
+  track: ['popularity', 'available_markets', 'linked_from'],
+  album: ['popularity', 'available_markets'],
   artist: ['popularity', 'followers'],
 } as const;
 
@@ -121,7 +122,8 @@ export function trackObject(ctx: RenderContext, track: DemoTrack): Json {
   return {
     album: simplifiedAlbum(ctx, albumOf(ctx, track.albumId)),
     ...simplifiedTrack(ctx, track),
-    ...extended(ctx, { external_ids: { isrc: track.isrc }, popularity: track.popularity }),
+    external_ids: { isrc: track.isrc },
+    ...extended(ctx, { popularity: track.popularity }),
   };
 }
 
@@ -159,7 +161,7 @@ export function albumObject(ctx: RenderContext, album: DemoAlbum): Json {
       { text: `${year} ${label}`, type: 'C' },
       { text: `℗ ${year} ${label}`, type: 'P' },
     ],
-    ...extended(ctx, { external_ids: { upc: album.upc } }),
+    external_ids: { upc: album.upc },
     genres: [],
     label: album.label,
     ...extended(ctx, { popularity: album.popularity }),

@@ -82,6 +82,8 @@ export interface SpotifyServerOptions {
   slowMs?: number;
   /** Added before every answer, like a network round trip (default 0); makes client concurrency observable. */
   latencyMs?: number;
+  /** Sees every answer sent, with its body (tests validate each against the OpenAPI document). */
+  onAnswer?: (entry: RequestLogEntry, body: unknown) => void;
 }
 
 export interface RequestLogEntry {
@@ -323,6 +325,13 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
     switch (fault.kind) {
       case '429':
         return apiError(429, 'API rate limit exceeded', { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
+      case 'quota':
+        // As the July 2026 changelog shows it; reports give Retry-After values of a day.
+        return new HttpAnswer(
+          429,
+          { error: { status: 429, message: 'Too many requests', reason: 'QUOTA_EXCEEDED' } },
+          { 'Retry-After': String(fault.retryAfterSeconds ?? 86_400) },
+        );
       case '500':
       case '502':
       case '503':
@@ -340,6 +349,7 @@ export async function startSpotifyServer(options: SpotifyServerOptions): Promise
     if (res.destroyed || res.writableEnded || res.socket === null || res.socket.destroyed) return;
     const text = JSON.stringify(reply.body);
     entry.status = reply.status;
+    options.onAnswer?.(entry, reply.body);
     res.writeHead(reply.status, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(text),

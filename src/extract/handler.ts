@@ -1,6 +1,6 @@
 import { fetchChartWeek, isSourceError, type SpotifySourceOptions } from '../sources';
 import { silentLogger, type Logger } from '../log';
-import { rawSpotifyKey, rawWeekPrefix, withWeekLock, type ObjectStore } from '../store';
+import { isEnrichmentKey, rawSpotifyKey, rawWeekPrefix, withWeekLock, type ObjectStore } from '../store';
 import type { ApiMode, RawEnvelope } from '../sources/envelope';
 import { dueChartWeek, WeekNotPublishedError } from './due-week';
 
@@ -126,8 +126,8 @@ async function writeRaw(chart: string, envelope: RawEnvelope, context: ExtractCo
   return { chart, week, rawKey, entries: envelope.entries.length, apiMode: envelope.source.api_mode, skipped: false };
 }
 
-/** The newest raw object of a chart week from the Spotify sources, if any. */
+/** The newest raw object of a chart week from the Spotify sources, if any (enrichment objects hold no chart). */
 export async function existingRaw(store: ObjectStore, chart: string, week: string): Promise<string | undefined> {
-  const objects = await store.list(rawWeekPrefix('spotify', { chart, week }));
+  const objects = (await store.list(rawWeekPrefix('spotify', { chart, week }))).filter((o) => !isEnrichmentKey(o.key));
   return objects.length > 0 ? objects[objects.length - 1].key : undefined;
 }

@@ -4,9 +4,11 @@ export class Progress {
   private done = 0;
   private rows = 0;
   private lastDecile = -1;
+  /** Set by `at`: the work is counted in items whose total may grow (enrichment), and rows mean nothing. */
+  private counted = false;
 
   constructor(
-    private readonly total: number,
+    private total: number,
     private readonly label = 'weeks',
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
@@ -14,6 +16,23 @@ export class Progress {
   tick(rows = 0, note = ''): void {
     this.done += 1;
     this.rows += rows;
+    this.draw(note);
+  }
+
+  /** Sets how much is done of how much (a total that grows as the work discovers more), and redraws. */
+  at(done: number, total: number, note = ''): void {
+    this.counted = true;
+    this.done = done;
+    this.total = total;
+    this.draw(note);
+  }
+
+  finish(): { seconds: number; rows: number; done: number } {
+    if (this.stream.isTTY) this.stream.write('\n');
+    return { seconds: (Date.now() - this.started) / 1000, rows: this.rows, done: this.done };
+  }
+
+  private draw(note: string): void {
     const line = this.line(note);
     if (this.stream.isTTY) {
       this.stream.write(`\r${line}\x1b[K`);
@@ -26,15 +45,19 @@ export class Progress {
     }
   }
 
-  finish(): { seconds: number; rows: number; done: number } {
-    if (this.stream.isTTY) this.stream.write('\n');
-    return { seconds: (Date.now() - this.started) / 1000, rows: this.rows, done: this.done };
-  }
-
   private line(note: string): string {
     const width = 30;
-    const filled = Math.round((this.done / Math.max(1, this.total)) * width);
-    const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
-    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} ${this.label} · ${this.rows.toLocaleString('en-US')} rows · ${seconds}s${note ? ` · ${note}` : ''}`;
+    const filled = Math.min(width, Math.round((this.done / Math.max(1, this.total)) * width));
+    const elapsed = (Date.now() - this.started) / 1000;
+    const rows = this.counted ? '' : ` · ${this.rows.toLocaleString('en-US')} rows`;
+    // The estimate assumes the pace so far holds for what remains.
+    const left = this.done > 0 && this.done < this.total ? ` · ~${formatSeconds((elapsed / this.done) * (this.total - this.done))} left` : '';
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} ${this.label}${rows} · ${elapsed.toFixed(1)}s${left}${note ? ` · ${note}` : ''}`;
   }
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.ceil(seconds)}s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
 }

@@ -5,7 +5,8 @@
 
 export const RAW_SCHEMA_VERSION = 1;
 
-export type SourceKind = 'charts-service' | 'playlist';
+/** `enrichment`: Web API objects fetched later for a week already in the lake (`chartlake enrich`); no entries. */
+export type SourceKind = 'charts-service' | 'playlist' | 'enrichment';
 export type ApiMode = 'development' | 'extended' | 'none';
 
 export interface ChartRef {
@@ -153,7 +154,20 @@ export interface PlaylistEnvelope extends EnvelopeBase {
   entries: PlaylistItemEntry[];
 }
 
-export type RawEnvelope = ChartsServiceEnvelope | PlaylistEnvelope;
+/**
+ * What `chartlake enrich` fetched for a week already in the lake (CSV import, unenriched extract): the track,
+ * album and artist objects of the week's tracks, no entries. The week's tables are built from all its raw objects.
+ */
+export interface EnrichmentEnvelope extends EnvelopeBase {
+  source: SourceRef & {
+    kind: 'enrichment';
+    /** Track ids of the week that Spotify did not know (404 / null): asked once, not again by later runs. */
+    not_found?: string[];
+  };
+  entries: [];
+}
+
+export type RawEnvelope = ChartsServiceEnvelope | PlaylistEnvelope | EnrichmentEnvelope;
 
 /** `spotify:track:<id>` → `<id>`; `undefined` when the URI is not of that kind. */
 export function idFromUri(uri: string, kind: 'track' | 'artist' | 'album'): string | undefined {
@@ -185,11 +199,15 @@ export function envelopeProblem(value: unknown): string | undefined {
     return 'chart {alias, region, date} is missing';
   }
   const source = v.source as Record<string, unknown> | undefined;
-  if (!source || (source.kind !== 'charts-service' && source.kind !== 'playlist')) {
-    return `source.kind is ${JSON.stringify(source?.kind)}, expected "charts-service" or "playlist"`;
+  if (!source || (source.kind !== 'charts-service' && source.kind !== 'playlist' && source.kind !== 'enrichment')) {
+    return `source.kind is ${JSON.stringify(source?.kind)}, expected "charts-service", "playlist" or "enrichment"`;
   }
   if (typeof v.fetched_at !== 'string') return 'fetched_at is missing';
   if (!Array.isArray(v.entries)) return 'entries is not an array';
+  if (source.kind === 'enrichment' && v.entries.length > 0) return 'an enrichment envelope has entries; it must have none';
+  if (source.kind === 'enrichment' && source.api_mode !== 'development' && source.api_mode !== 'extended') {
+    return `an enrichment envelope's source.api_mode is ${JSON.stringify(source.api_mode)}, expected "development" or "extended"`;
+  }
   for (const field of ['tracks', 'albums', 'artists']) {
     const map = v[field];
     if (typeof map !== 'object' || map === null || Array.isArray(map)) return `${field} is not an object keyed by id`;

@@ -13,7 +13,9 @@ export type SourceErrorCode =
   | 'HTTP'
   | 'NETWORK'
   | 'RETRY_BUDGET'
-  | 'BAD_RESPONSE';
+  | 'BAD_RESPONSE'
+  /** Spotify's quota is spent for hours (429 `QUOTA_EXCEEDED`, or a long Retry-After): stop, resume later. */
+  | 'QUOTA_EXCEEDED';
 
 export class SpotifySourceError extends Error {
   override readonly name = 'SpotifySourceError';
@@ -23,6 +25,8 @@ export class SpotifySourceError extends Error {
     message: string,
     /** HTTP status of the answer that ended the attempt, when there was one. */
     readonly status?: number,
+    /** For `QUOTA_EXCEEDED`: when the run may be resumed (now + Retry-After), when Spotify said. */
+    readonly resumeAt?: Date,
   ) {
     super(message);
   }

@@ -17,6 +17,11 @@ export interface HttpPolicy {
   retryAfterCapMs: number;
   /** Multiplies `Retry-After` (1 in production; tests shrink a 1 s wait). */
   retryAfterScale: number;
+  /**
+   * A `Retry-After` longer than this (as Spotify said it, before scaling) is not a pause but a spent quota: the
+   * run stops with `QUOTA_EXCEEDED` instead of sleeping for hours or hammering every `retryAfterCapMs`.
+   */
+  quotaStopAfterMs: number;
 }
 
 export interface HttpRequest {
@@ -62,6 +67,8 @@ export class RetryBudget {
 export class HttpClient {
   /** While a 429 wait runs, every new attempt waits for it too: hammering a rate-limited API only prolongs it. */
   private pause: Promise<void> = Promise.resolve();
+  /** Set once the quota is spent: every later request of the run fails at once with the same error. */
+  private stopped: SpotifySourceError | undefined;
 
   constructor(
     private readonly policy: HttpPolicy,
@@ -81,6 +88,7 @@ export class HttpClient {
     const what = `${request.method} ${publicUrl(request.url)}`;
     for (let attempt = 1; ; attempt++) {
       await this.pause;
+      if (this.stopped) throw this.stopped;
       let problem: string;
       let waitMs: number;
       try {
@@ -97,6 +105,9 @@ export class HttpClient {
         const status = response.statusCode;
         if (status === 429) {
           const retryAfter = retryAfterMs(response.headers['retry-after']);
+          if (isQuotaExceeded(response.body) || (retryAfter !== undefined && retryAfter > this.policy.quotaStopAfterMs)) {
+            throw this.quotaStop(what, retryAfter);
+          }
           waitMs = Math.min(this.policy.retryAfterCapMs, (retryAfter ?? this.backoff(attempt)) * this.policy.retryAfterScale);
           problem = `429 rate limited (Retry-After ${response.headers['retry-after'] ?? 'absent'})`;
           this.log('warn', 'Spotify rate limit: waiting before retrying', { request: what, waitMs: Math.round(waitMs), retryAfter: response.headers['retry-after'] ?? null });
@@ -116,6 +127,7 @@ export class HttpClient {
           return { status, headers: response.headers, body: response.body };
         }
       } catch (error) {
+        if (error instanceof SpotifySourceError) throw error;
         const code = (error as { code?: unknown }).code;
         if (typeof code !== 'string' || !RETRYABLE_NETWORK_CODES.has(code)) {
           // Not a transient failure: report it without the got error object (its options carry the headers).
@@ -128,6 +140,22 @@ export class HttpClient {
       this.log('warn', 'Spotify request failed, retrying', { request: what, problem, attempt, waitMs: Math.round(waitMs) });
       await this.sleep(waitMs);
     }
+  }
+
+  /** The run's stop: says when to resume, keeps nothing secret, and fails every request still to come. */
+  private quotaStop(what: string, retryAfter: number | undefined): SpotifySourceError {
+    const resumeAt = retryAfter === undefined ? undefined : new Date(Date.now() + retryAfter);
+    const when = resumeAt
+      ? `resume after ${resumeAt.toISOString().replace(/\.\d{3}Z$/, 'Z')} (Retry-After ${Math.round(retryAfter! / 1000)} s)`
+      : 'Spotify gave no Retry-After; resume later (quotas are counted per developer account over 24 hours)';
+    this.stopped = new SpotifySourceError(
+      'QUOTA_EXCEEDED',
+      `Spotify's quota for this app is spent (429 QUOTA_EXCEEDED on ${what}): stopped; ${when}.`,
+      429,
+      resumeAt,
+    );
+    this.log('error', 'Spotify quota exceeded: stopping the run', { request: what, resumeAt: resumeAt?.toISOString() ?? null });
+    return this.stopped;
   }
 
   private checkRetry(what: string, problem: string, attempt: number): void {
@@ -149,6 +177,35 @@ export class HttpClient {
     const step = Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (attempt - 1));
     return step / 2 + (this.random() * step) / 2;
   }
+}
+
+/** A run's client: its own retry budget, the given (or real) sleep and jitter. */
+export function runHttpClient(
+  options: HttpPolicy & { retryBudget: number },
+  log: Log,
+  redactor: Redactor,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => number = Math.random,
+): HttpClient {
+  return new HttpClient(options, new RetryBudget(options.retryBudget), sleep, random, log, redactor);
+}
+
+/**
+ * The error a run ends with: redacted, prefixed with what failed, logged once; a source error keeps its code
+ * (and when to resume), anything else (a bug, a failing lake) keeps only its redacted stack.
+ */
+export function runFailure(error: unknown, what: string, log: Log, redactor: Redactor): Error {
+  const message = redactor.redact(error instanceof Error ? error.message : String(error));
+  log('error', what, { problem: message });
+  if (error instanceof SpotifySourceError) return new SpotifySourceError(error.code, `${what}: ${message}`, error.status, error.resumeAt);
+  const wrapped = new Error(`${what}: ${message}`);
+  if (error instanceof Error && error.stack) wrapped.stack = redactor.redact(error.stack);
+  return wrapped;
+}
+
+/** A 429 body saying `"reason": "QUOTA_EXCEEDED"` (at the top or inside `error`, wherever Spotify puts it). */
+export function isQuotaExceeded(body: string): boolean {
+  return /"reason"\s*:\s*"QUOTA_EXCEEDED"/.test(body);
 }
 
 /** `Retry-After` in ms: seconds or an HTTP date; undefined when absent or unreadable. */

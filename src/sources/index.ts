@@ -17,14 +17,12 @@ import {
   type RawEnvelope,
 } from './envelope';
 import { SpotifySourceError } from './errors';
-import { HttpClient, RetryBudget } from './http';
-import { Limiter } from './limiter';
+import { runFailure, runHttpClient, type HttpClient } from './http';
 import { makeLog, type Log, type SourceLogger } from './log';
 import { parseSource, resolveOptions, type ResolvedSourceOptions, type SpotifySourceOptions } from './options';
 import { fetchPlaylistWeek } from './playlist';
 import { Redactor } from './redact';
-import { TokenProvider } from './token';
-import { WebApi } from './web-api';
+import { credentialsWebApi, type WebApi } from './web-api';
 
 export { DEFAULT_SPOTIFY_SOURCE_OPTIONS } from './options';
 export type { SpotifySourceOptions } from './options';
@@ -37,6 +35,11 @@ export type { ChartsServiceChart } from './charts-service';
 /** The earliest week the charts service has for any chart (Spotify Charts' history begins here). */
 export const CHARTS_HISTORY_START = '2016-12-29';
 export { DEFAULT_CACHE_PREFIX } from './entity-cache';
+export { enrichWeeks } from './lake-enrichment';
+export { ARTIST_NAMES_WITH_COMMAS, splitArtistNames } from './artist-names';
+export type { EnrichProgress, EnrichWeeksArgs, EnrichWeeksResult, WeekToEnrich } from './lake-enrichment';
+export { envelopeProblem, idFromUri } from './envelope';
+export type { EnrichmentEnvelope } from './envelope';
 
 /** The project's `Logger` (`src/log`) or a function `(level, message, fields) => void`. */
 export type Logger = SourceLogger;
@@ -74,15 +77,7 @@ export async function fetchChartWeek(args: FetchChartWeekArgs): Promise<RawEnvel
     const run = new Run(options, args, log, redactor);
     return await run.fetch();
   } catch (error) {
-    const message = redactor.redact(error instanceof Error ? error.message : String(error));
-    log('error', `could not fetch the chart week ${what}`, { problem: message });
-    if (error instanceof SpotifySourceError) {
-      throw new SpotifySourceError(error.code, `could not fetch the chart week ${what}: ${message}`, error.status);
-    }
-    // Unexpected (a bug or a failing lake): same redaction, no original error attached, but its stack kept.
-    const wrapped = new Error(`could not fetch the chart week ${what}: ${message}`);
-    if (error instanceof Error && error.stack) wrapped.stack = redactor.redact(error.stack);
-    throw wrapped;
+    throw runFailure(error, `could not fetch the chart week ${what}`, log, redactor);
   }
 }
 
@@ -91,7 +86,7 @@ export async function listCharts(args: { options: SpotifySourceOptions; log?: Lo
   const redactor = new Redactor();
   const log = makeLog(args.log, redactor);
   const options = resolveOptions(args.options);
-  const http = new HttpClient(options, new RetryBudget(options.retryBudget), args.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))), Math.random, log, redactor);
+  const http = runHttpClient(options, log, redactor, args.sleep);
   try {
     return await listChartsServiceCharts({ http, baseUrl: options.chartsBaseUrl, log });
   } catch (error) {
@@ -131,14 +126,7 @@ class Run {
     private readonly redactor: Redactor,
   ) {
     this.fetchedAt = (args.now ?? (() => new Date()))();
-    this.http = new HttpClient(
-      options,
-      new RetryBudget(options.retryBudget),
-      args.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      args.random ?? Math.random,
-      log,
-      redactor,
-    );
+    this.http = runHttpClient(options, log, redactor, args.sleep, args.random);
   }
 
   async fetch(): Promise<RawEnvelope> {
@@ -232,13 +220,9 @@ class Run {
   }
 
   private webApi(): WebApi | undefined {
-    const { clientId, clientSecret } = this.options;
-    if (!clientId || !clientSecret) {
-      this.log('info', 'no Spotify client credentials: the week is stored without enrichment (api_mode none)', {});
-      return undefined;
-    }
-    const tokens = new TokenProvider(this.http, this.options.accountsBaseUrl, { clientId, clientSecret }, this.redactor, this.log);
-    return new WebApi(this.http, tokens, this.options.apiBaseUrl, this.options.apiMode, new Limiter(this.options.concurrency), this.log, this.redactor);
+    const api = credentialsWebApi(this.http, this.options, this.log, this.redactor);
+    if (!api) this.log('info', 'no Spotify client credentials: the week is stored without enrichment (api_mode none)', {});
+    return api;
   }
 }
 

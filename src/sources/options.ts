@@ -31,6 +31,8 @@ export interface SpotifySourceOptions {
   retryAfterCapMs?: number;
   /** Multiplies `Retry-After` (default 1; tests use a small factor). */
   retryAfterScale?: number;
+  /** A 429 whose `Retry-After` is longer than this stops the run as a spent quota (default 10 min). */
+  quotaStopAfterMs?: number;
   /** Where the entity cache lives in the lake (default `cache/spotify/`). */
   cachePrefix?: string;
   /** Segments of the entity cache before they are merged into one (default 12). */
@@ -55,6 +57,7 @@ export const DEFAULT_SPOTIFY_SOURCE_OPTIONS: SpotifySourceOptions = Object.freez
   backoffMaxMs: 30_000,
   retryAfterCapMs: 60_000,
   retryAfterScale: 1,
+  quotaStopAfterMs: 600_000,
   cachePrefix: DEFAULT_CACHE_PREFIX,
   cacheMaxSegments: 12,
 } as const);
@@ -68,7 +71,7 @@ export function resolveOptions(options: SpotifySourceOptions): ResolvedSourceOpt
   for (const key of positive) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 1) throw new SpotifySourceError('CONFIG', `${key} must be at least 1, got ${resolved[key]}`);
   }
-  const nonNegative = ['artistMaxAgeDays', 'retryBudget', 'backoffBaseMs', 'backoffMaxMs', 'retryAfterCapMs', 'retryAfterScale'] as const;
+  const nonNegative = ['artistMaxAgeDays', 'retryBudget', 'backoffBaseMs', 'backoffMaxMs', 'retryAfterCapMs', 'retryAfterScale', 'quotaStopAfterMs'] as const;
   for (const key of nonNegative) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new SpotifySourceError('CONFIG', `${key} must be zero or more, got ${resolved[key]}`);
   }

@@ -10,8 +10,8 @@ import { errorMessage, parseJson, type HttpAnswer, type HttpClient } from './htt
 import { Limiter, mapLimited } from './limiter';
 import type { Log } from './log';
 import type { Redactor } from './redact';
-import type { TokenProvider } from './token';
-import { trimSlash } from './token';
+import { TokenProvider, trimSlash } from './token';
+import type { ResolvedSourceOptions } from './options';
 
 export type EntityKind = 'tracks' | 'albums' | 'artists';
 export type ConfiguredApiMode = 'auto' | 'development' | 'extended';
@@ -72,14 +72,21 @@ export class WebApi {
     }
   }
 
-  /** Fetches entities by id; ids Spotify does not know are left out of the result (and logged). */
-  async fetch<T extends { id: string }>(kind: EntityKind, ids: readonly string[]): Promise<Map<string, T>> {
+  /**
+   * Fetches entities by id; ids Spotify does not know are left out of the result (and logged). `onFetched` sees
+   * each entity as its answer arrives, so a caller can keep what came before a failure (the result is lost then).
+   */
+  async fetch<T extends { id: string }>(kind: EntityKind, ids: readonly string[], onFetched?: (id: string, entity: T) => void): Promise<Map<string, T>> {
     const found = new Map<string, T>();
+    const keep = (answer: Map<string, T> | undefined): Map<string, T> | undefined => {
+      for (const [id, entity] of answer ?? []) onFetched?.(id, entity);
+      return answer;
+    };
     let rest = [...ids];
     if (rest.length === 0) return found;
     if (this.detected === undefined) {
       const probe = rest.slice(0, BATCH_SIZE[kind]);
-      const answer = await this.limiter.run(() => this.batch<T>(kind, probe, true));
+      const answer = keep(await this.limiter.run(() => this.batch<T>(kind, probe, true)));
       if (answer) {
         this.detected = 'extended';
         for (const [id, entity] of answer) found.set(id, entity);
@@ -92,10 +99,14 @@ export class WebApi {
     if (this.detected === 'extended') {
       const chunks: string[][] = [];
       for (let i = 0; i < rest.length; i += BATCH_SIZE[kind]) chunks.push(rest.slice(i, i + BATCH_SIZE[kind]));
-      const answers = await mapLimited(chunks, this.limiter, (chunk) => this.batch<T>(kind, chunk, false));
+      const answers = await mapLimited(chunks, this.limiter, async (chunk) => keep(await this.batch<T>(kind, chunk, false)));
       for (const answer of answers) for (const [id, entity] of answer ?? []) found.set(id, entity);
     } else {
-      const answers = await mapLimited(rest, this.limiter, async (id) => [id, await this.single<T>(kind, id)] as const);
+      const answers = await mapLimited(rest, this.limiter, async (id) => {
+        const entity = await this.single<T>(kind, id);
+        if (entity) onFetched?.(id, entity);
+        return [id, entity] as const;
+      });
       for (const [id, entity] of answers) if (entity) found.set(id, entity);
     }
     const missing = ids.filter((id) => !found.has(id));
@@ -153,6 +164,14 @@ export class WebApi {
   private reason(answer: HttpAnswer): string {
     return this.redactor.redact(errorMessage(answer.body) ?? 'no message');
   }
+}
+
+/** The Web API with the configured client credentials; `undefined` without them. */
+export function credentialsWebApi(http: HttpClient, options: ResolvedSourceOptions, log: Log, redactor: Redactor): WebApi | undefined {
+  const { clientId, clientSecret } = options;
+  if (!clientId || !clientSecret) return undefined;
+  const tokens = new TokenProvider(http, options.accountsBaseUrl, { clientId, clientSecret }, redactor, log);
+  return new WebApi(http, tokens, options.apiBaseUrl, options.apiMode, new Limiter(options.concurrency), log, redactor);
 }
 
 /** The least a stored entity must have: later layers rely on these fields. */

@@ -2,6 +2,7 @@
  * The lake layout (DESIGN.md): the only place that builds or parses keys.
  *
  *   raw/spotify/<chart>/week=<YYYY-MM-DD>/<fetched-at>.json
+ *   raw/spotify/<chart>/week=<YYYY-MM-DD>/enrichment-<fetched-at>.json
  *   raw/charts-csv/<chart>/week=<YYYY-MM-DD>/<original file name>
  *   transformed/<table>/chart=<chart>/year=<YYYY>/part-0.parquet     one file per table, chart and year (`week` a column)
  *   transformed/<table>/part-0.parquet                                 a lake-wide table (songs, song_credits)
@@ -57,6 +58,16 @@ export function rawSpotifyKey(chartWeek: ChartWeek, fetchedAt: string): string {
   assertChartWeek(chartWeek);
   const stamp = fetchedAt.replace(/:/g, '-');
   return `${RAW_PREFIX}spotify/${chartWeek.chart}/week=${chartWeek.week}/${stamp}.json`;
+}
+
+/** What `chartlake enrich` fetched later for a week already in the lake; beside the week's other Spotify objects. */
+export function rawEnrichmentKey(chartWeek: ChartWeek, fetchedAt: string): string {
+  assertChartWeek(chartWeek);
+  return `${RAW_PREFIX}spotify/${chartWeek.chart}/week=${chartWeek.week}/enrichment-${fetchedAt.replace(/:/g, '-')}.json`;
+}
+
+export function isEnrichmentKey(key: string): boolean {
+  return parseRawKey(key)?.kind === 'spotify' && key.slice(key.lastIndexOf('/') + 1).startsWith('enrichment-');
 }
 
 export function rawCsvKey(chartWeek: ChartWeek, fileName: string): string {

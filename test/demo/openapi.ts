@@ -7,8 +7,9 @@
  *
  * Development Mode apps get objects without the fields Spotify removed in 2026; the document still lists some of
  * them as `required` and marks them `deprecated: true`. The development variant of the document therefore makes
- * deprecated properties optional, and only those, plus `external_ids`: SPOTIFY.md lists it among the removed
- * fields, but this version of the document neither deprecates it nor makes it optional on AlbumObject.
+ * deprecated properties optional, and only those, plus `external_ids`: Spotify first listed it among the removed
+ * fields (then reverted that in March 2026, SPOTIFY.md), and this document neither deprecates it nor makes it
+ * optional on AlbumObject; answers of apps in the months between lack it.
  * Every other requirement stays.
  */
 import * as fs from 'node:fs';

@@ -54,11 +54,11 @@ describe('sources: enrichment request counts (issue 3 acceptance)', function () 
     });
     expect(envelope.source.api_mode).to.equal('development');
     expectComplete(envelope, 0);
-    // Development Mode fields stay absent in raw: never invented, never null.
+    // Development Mode fields stay absent in raw: never invented, never null. ISRCs stay (reverted March 2026).
     for (const track of Object.values(envelope.tracks)) {
       expect(track).not.to.have.property('popularity');
       expect(track).not.to.have.property('available_markets');
-      expect(track).not.to.have.property('external_ids');
+      expect(track.external_ids?.isrc).to.equal(demoCatalog().tracks.get(track.id)?.isrc);
     }
     for (const artist of Object.values(envelope.artists)) {
       expect(artist).not.to.have.property('followers');

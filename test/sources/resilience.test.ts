@@ -125,6 +125,20 @@ describe('sources: resilience', function () {
     expect(h.logs.find((l) => /rate limit/.test(l.message))?.fields).to.include({ waitMs: 2500, retryAfter: '7' });
   });
 
+  it('a weekly run meeting QUOTA_EXCEEDED (or a Retry-After of hours) stops at once, sleeps not, writes nothing', async () => {
+    for (const fault of [{ kind: 'quota' as const }, { kind: '429' as const, retryAfterSeconds: 3 * 3600 }]) {
+      const h = await open({ mode: 'development', faults: (_i, request) => (request.route === 'track' ? fault : undefined) });
+      const error = await failure(h.run(chartWeeks()[0].date));
+      expect(error).to.be.instanceOf(SpotifySourceError);
+      expect((error as SpotifySourceError).code).to.equal('QUOTA_EXCEEDED');
+      expect(error.message).to.match(/resume after \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/);
+      // At most the requests already in flight when the first quota answer came: no retry, no wait.
+      expect(h.server.count('track')).to.be.at.most(4);
+      expect(h.sleeps).to.deep.equal([]);
+      expect(await h.store.list('cache/')).to.deep.equal([]);
+    }
+  });
+
   it('a token the API keeps refusing ends in a clear error after one refresh', async () => {
     const h = await open(
       { mode: 'development', faults: (_i, request) => (request.route === 'track' ? '401' : undefined) },

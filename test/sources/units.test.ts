@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { errorMessage, retryAfterMs } from '../../src/sources/http';
+import { errorMessage, isQuotaExceeded, retryAfterMs } from '../../src/sources/http';
+import { splitArtistNames } from '../../src/sources/artist-names';
+import { parseCsv } from '../../src/extract/lake-weeks';
+import { isEnrichmentKey, rawEnrichmentKey, rawSpotifyKey } from '../../src/store';
 import { Limiter, mapLimited } from '../../src/sources/limiter';
 import { parseSource, resolveOptions, DEFAULT_SPOTIFY_SOURCE_OPTIONS } from '../../src/sources/options';
 
@@ -11,6 +14,31 @@ describe('sources: small parts', () => {
     expect(retryAfterMs('soon')).to.equal(undefined);
     const inAMinute = new Date(Date.now() + 60_000).toUTCString();
     expect(retryAfterMs(inAMinute)).to.be.within(55_000, 60_000);
+  });
+
+  it('tells a spent quota from a rate limit by the 429 body', () => {
+    expect(isQuotaExceeded('{"error":{"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"}}')).to.equal(true);
+    expect(isQuotaExceeded('{"error":{"status":429,"message":"API rate limit exceeded"}}')).to.equal(false);
+  });
+
+  it('splits a CSV artist list at ", " but keeps names that hold one whole', () => {
+    expect(splitArtistNames('Tyler, The Creator, Kali Uchis')).to.deep.equal(['Tyler, The Creator', 'Kali Uchis']);
+    expect(splitArtistNames('Kali Uchis, Tyler, The Creator')).to.deep.equal(['Kali Uchis', 'Tyler, The Creator']);
+    expect(splitArtistNames('Drake, 21 Savage')).to.deep.equal(['Drake', '21 Savage']);
+    expect(splitArtistNames('Tyler Childers')).to.deep.equal(['Tyler Childers']);
+    expect(splitArtistNames('Earth, Wind & Fire, Drake')).to.deep.equal(['Earth, Wind & Fire', 'Drake']);
+  });
+
+  it('names enrichment objects apart from extracts, in the same week folder', () => {
+    const week = { chart: 'regional-us-weekly', week: '2023-01-05' };
+    const key = rawEnrichmentKey(week, '2026-11-30T04:00:00.000Z');
+    expect(key).to.equal('raw/spotify/regional-us-weekly/week=2023-01-05/enrichment-2026-11-30T04-00-00.000Z.json');
+    expect(isEnrichmentKey(key)).to.equal(true);
+    expect(isEnrichmentKey(rawSpotifyKey(week, '2026-11-30T04:00:00.000Z'))).to.equal(false);
+  });
+
+  it('reads CSV with quotes, doubled quotes, CRLF and a byte-order mark', () => {
+    expect(parseCsv('\ufeffa,b\r\n1,"x, ""y"""\r\n\r\n2,z')).to.deep.equal([['a', 'b'], ['1', 'x, "y"'], ['2', 'z']]);
   });
 
   it('finds the message of Web API and Accounts error bodies', () => {
