@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ENV as SETTINGS } from '../../config';
 import { S3Store } from '../../store/s3-store';
 
 /**
@@ -11,14 +12,15 @@ export const ENV = {
   s3Endpoint: 'CHARTLAKE_S3_ENDPOINT',
   glueEndpoint: 'CHARTLAKE_GLUE_ENDPOINT',
   tmp: 'CHARTLAKE_TMP',
-  source: 'CHARTLAKE_SPOTIFY_SOURCE',
-  apiMode: 'CHARTLAKE_SPOTIFY_API_MODE',
-  chartsUrl: 'CHARTLAKE_SPOTIFY_CHARTS_URL',
-  apiUrl: 'CHARTLAKE_SPOTIFY_API_URL',
-  accountsUrl: 'CHARTLAKE_SPOTIFY_ACCOUNTS_URL',
-  clientId: 'SPOTIFY_CLIENT_ID',
-  clientSecret: 'SPOTIFY_CLIENT_SECRET',
-  chartsToken: 'SPOTIFY_CHARTS_TOKEN',
+  // The settings the CLI reads too: one name each (src/config).
+  source: SETTINGS.source,
+  apiMode: SETTINGS.apiMode,
+  chartsUrl: SETTINGS.chartsUrl,
+  apiUrl: SETTINGS.apiUrl,
+  accountsUrl: SETTINGS.accountsUrl,
+  clientId: SETTINGS.clientId,
+  clientSecret: SETTINGS.clientSecret,
+  chartsToken: SETTINGS.chartsToken,
 } as const;
 
 export function required(name: string): string {

@@ -1,26 +1,12 @@
 import { handleExtract, type ExtractEvent, type ExtractResult } from '../../extract/handler';
-import { jsonLogger, registerSecret } from '../../log';
-import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, type SpotifySourceOptions } from '../../sources';
-import { ENV, lakeStore, lambdaTmp, optional } from './environment';
+import { loadConfig } from '../../config';
+import { jsonLogger } from '../../log';
+import type { SpotifySourceOptions } from '../../sources';
+import { lakeStore, lambdaTmp } from './environment';
 
-/** The Spotify source options from the function's environment; credentials are registered for redaction first. */
+/** The Spotify source options, resolved as every command resolves them (src/config); secrets registered for redaction. */
 export function sourceOptionsFromEnv(): SpotifySourceOptions {
-  const clientSecret = optional(ENV.clientSecret);
-  const chartsToken = optional(ENV.chartsToken);
-  registerSecret(clientSecret);
-  registerSecret(chartsToken);
-  const apiMode = optional(ENV.apiMode) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.apiMode;
-  return {
-    ...DEFAULT_SPOTIFY_SOURCE_OPTIONS,
-    source: optional(ENV.source) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.source,
-    apiMode: apiMode as SpotifySourceOptions['apiMode'],
-    chartsBaseUrl: optional(ENV.chartsUrl) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.chartsBaseUrl,
-    apiBaseUrl: optional(ENV.apiUrl) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.apiBaseUrl,
-    accountsBaseUrl: optional(ENV.accountsUrl) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.accountsBaseUrl,
-    clientId: optional(ENV.clientId),
-    clientSecret,
-    chartsToken,
-  };
+  return loadConfig().spotify;
 }
 
 /**
