@@ -38,8 +38,9 @@ function report(error: unknown): number {
   return 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs `chartlake` with these arguments and sets the process's exit code (bin/chartlake.js calls this). */
+export function cli(argv: string[]): Promise<void> {
+  return main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -48,3 +49,6 @@ if (require.main === module) {
     },
   );
 }
+
+// Run directly (ts-node src/cli/main.ts, node dist/src/cli/main.js).
+if (require.main === module) void cli(process.argv.slice(2));
