@@ -216,10 +216,9 @@ function describeGap(gap: Gap): string {
   return 'no data';
 }
 
+/** `--format`, already checked against the command's choices (checks.ts). */
 function format(values: Values): OutputFormat {
-  const value = String(values.format ?? 'table');
-  if (!['table', 'csv', 'json'].includes(value)) throw new Error(`--format must be table, csv or json, not ${value}`);
-  return value as OutputFormat;
+  return (stringOf(values, 'format') ?? 'table') as OutputFormat;
 }
 
 /** The chart weeks a catch-up wrote (their partitions are what the catalog has to look at). */
