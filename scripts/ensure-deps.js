@@ -9,10 +9,10 @@ const { execSync } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
+const projectRoot = path.resolve(__dirname, '..');
 
 /** Why node_modules does not match the lock file, or undefined when it does. */
-function staleReason() {
+function staleReason(root = projectRoot) {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   if (!existsSync(installed)) return 'node_modules is missing or was not installed by npm';
   const locked = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')).packages ?? {};
@@ -40,7 +40,7 @@ function ensureDeps() {
   const reason = staleReason();
   if (!reason) return false;
   process.stderr.write(`chartlake: installing dependencies (npm ci): ${reason}\n`);
-  execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: root, stdio: 'inherit' });
+  execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: projectRoot, stdio: 'inherit' });
   return true;
 }
 

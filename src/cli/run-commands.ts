@@ -81,7 +81,7 @@ export const runCommands: Record<string, Command> = {
         `A Spotify-compatible server (${mode} mode) listens at ${server.url}. In another shell:\n\n` +
           `  export ${ENV.spotifyBaseUrl}=${server.url} ${ENV.chartsToken}=${DEMO_CHARTS_TOKEN}\n` +
           `  export ${ENV.clientId}=${DEMO_CLIENT_ID} ${ENV.clientSecret}=${DEMO_CLIENT_SECRET}\n` +
-          `  chartlake run --lake /tmp/try-lake --week ${server.latestWeek}\n\nCtrl-C stops it.\n`,
+          `  npx chartlake run --lake /tmp/try-lake --week ${server.latestWeek}\n\nCtrl-C stops it.\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
