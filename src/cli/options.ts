@@ -3,7 +3,7 @@ import type { OptionSpec } from './command';
 
 /** Options several commands share, declared once so their help and checks read the same everywhere. */
 
-const LAKE_USE = { read: 'the lake to read; it must exist', write: 'the lake to write (created when missing)', show: 'the lake' } as const;
+const LAKE_USE = { read: 'the lake to read; it must exist', write: 'the lake to write, created when missing', show: 'the lake' } as const;
 
 export const lakeOption = (use: keyof typeof LAKE_USE): Record<'lake', OptionSpec> => ({
   lake: {
