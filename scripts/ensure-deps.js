@@ -1,20 +1,49 @@
 #!/usr/bin/env node
-// Installs dependencies when node_modules is missing or older than package-lock.json, so that on a fresh
-// clone `npm start` and `npm test` are the only commands a user needs. Plain JS: it runs before anything is installed.
+// Installs dependencies when node_modules does not match package-lock.json, so that on a fresh clone `npm start`
+// and `npm test` are the only commands a user needs. "Matches" is judged by what npm itself records of an
+// install, node_modules/.package-lock.json (written by `npm ci` and `npm install`): every locked package is
+// installed at the locked version, except optional ones for other platforms. Nothing is stamped by us, so
+// `npm ci` followed by a command never installs again. Plain JS: it runs before anything is installed.
 'use strict';
-const { createHash } = require('node:crypto');
-const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { execSync } = require('node:child_process');
+const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
-const lock = path.join(root, 'package-lock.json');
-const stamp = path.join(root, 'node_modules', '.chartlake-deps');
-const wanted = createHash('sha256').update(readFileSync(lock)).digest('hex');
-const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
+const projectRoot = path.resolve(__dirname, '..');
 
-if (have !== wanted) {
-  process.stderr.write('chartlake: installing dependencies (npm ci)...\n');
-  execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: root, stdio: 'inherit' });
-  writeFileSync(stamp, `${wanted}\n`);
+/** Why node_modules does not match the lock file, or undefined when it does. */
+function staleReason(root = projectRoot) {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed)) return 'node_modules is missing or was not installed by npm';
+  const locked = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')).packages ?? {};
+  const have = JSON.parse(readFileSync(installed, 'utf8')).packages ?? {};
+  for (const [key, entry] of Object.entries(locked)) {
+    if (key === '' || entry.link) continue;
+    const found = have[key];
+    if (!found) {
+      if (entry.optional) continue; // another platform's binary (e.g. DuckDB's darwin bindings)
+      return `${key} is not installed`;
+    }
+    if (found.version !== entry.version) return `${key} is ${found.version}, the lock file says ${entry.version}`;
+  }
+  for (const key of Object.keys(have)) if (!(key in locked)) return `${key} is installed but no longer in the lock file`;
+  // A package folder removed by hand leaves npm's record behind: check the direct dependencies are there.
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
+    if (!existsSync(path.join(root, 'node_modules', name, 'package.json'))) return `${name} is missing from node_modules`;
+  }
+  return undefined;
 }
+
+/** Runs `npm ci` when node_modules does not match the lock file; returns true when it installed. */
+function ensureDeps() {
+  const reason = staleReason();
+  if (!reason) return false;
+  process.stderr.write(`chartlake: installing dependencies (npm ci): ${reason}\n`);
+  execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: projectRoot, stdio: 'inherit' });
+  return true;
+}
+
+module.exports = { ensureDeps, staleReason };
+
+if (require.main === module) ensureDeps();

@@ -1,13 +1,12 @@
 import * as path from 'node:path';
-import { describeDrift, readCatalog } from '../catalog';
-import { consoleLogger } from '../log';
-import { formatResult, listSavedAnalyses, runSavedAnalysis, savedAnalysis, type OutputFormat, type QueryEngine } from '../query';
-import { athenaEngineFromEnv } from './aws-commands';
-import { openStore } from '../store';
-import { transformRawObjects } from '../transform';
-import { LocalPipeline } from '../pipeline';
-import { Progress } from '../log';
-import type { Command, Values } from './command';
+import { ENV } from '../config';
+import { consoleLogger, Progress } from '../log';
+import type { QueryEngine, QueryResult } from '../query';
+import { stringOf, type Command, type Values } from './command';
+import { openLake } from './checks';
+import { catalogLayer, pipelineLayer, queryLayer, transformLayer } from './layers';
+import { chartInLake, formatOption, lakeOption, rangeOptions } from './options';
+import { configCommands } from './config-commands';
 import { runCommands } from './run-commands';
 import { qualityCommands } from './quality-commands';
 import { forecastCommands } from './forecast-commands';
@@ -17,22 +16,23 @@ import { enrichCommands } from './enrich-commands';
 
 export type { Command, Values } from './command';
 
-const lakeOption = { lake: { type: 'string' as const } };
-
-/** `--lake`, else CHARTLAKE_LAKE, else ./lake. */
-export function lakeOf(values: Values): string {
-  return (values.lake as string | undefined) ?? process.env.CHARTLAKE_LAKE ?? 'lake';
-}
-
+/**
+ * Every `chartlake` command, in the order `chartlake --help` lists them. A new command is one more entry:
+ * a `Command` object (command.ts) declaring its help, options and checks, with a `run` that loads its layers.
+ */
 export const commands: Record<string, Command> = {
   import: {
     summary: 'import Spotify Charts weekly CSV exports (files or folders) into the lake',
-    args: '<file|dir>...',
-    options: { ...lakeOption },
+    description:
+      'Each file is stored byte for byte under raw/charts-csv/<chart>/week=<date>/ and transformed like an extracted week.\n' +
+      'Region and week come from the file name (regional-<region>-weekly-<YYYY-MM-DD>.csv). Importing a file again changes nothing.',
+    args: [{ name: 'file|dir', description: 'CSV files downloaded from charts.spotify.com, or folders of them', required: true, variadic: true }],
+    options: { ...lakeOption('write') },
+    examples: ['chartlake import ~/Downloads/regional-us-weekly-2023-*.csv', 'chartlake import ~/charts/us-2023/ --lake /data/lake'],
+    lake: 'creates',
     async run(values, positionals) {
-      if (positionals.length === 0) throw new Error('import needs at least one CSV file or folder');
-      const store = openStore(lakeOf(values));
-      const pipeline = await LocalPipeline.open(store, consoleLogger('warn'));
+      const store = openLake(values);
+      const pipeline = await pipelineLayer().LocalPipeline.open(store, consoleLogger('warn'));
       try {
         let progress: Progress | undefined;
         const result = await pipeline.importFiles(positionals, (file, total, routed) => {
@@ -51,43 +51,51 @@ export const commands: Record<string, Command> = {
   },
 
   query: {
-    summary: 'run SQL on the lake (DuckDB; --engine athena: the AWS stack), or a saved analysis with --saved <name>',
-    args: '"<SQL>" | --saved <name> [--chart <alias>] [--from <date>] [--to <date>] [--artist <name>] [--song <name|song_id>] [--limit <n>]',
+    summary: 'run SQL on the lake (DuckDB, or Athena with --engine athena), or a saved analysis (--saved <name>)',
+    description:
+      'The tables are views over the lake\'s Parquet files: chart_entries, tracks, track_artists, albums, artists, the *_latest\n' +
+      'views, _runs (lineage) and forecasts. A saved analysis takes the chart and a week range (default: the lake\'s biggest chart,\n' +
+      'all its weeks); chartlake query --list names them.',
+    args: [{ name: 'SQL', description: 'one SQL statement, in quotes (not with --saved or --list)' }],
     options: {
-      ...lakeOption,
-      saved: { type: 'string' },
-      chart: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      artist: { type: 'string' },
-      song: { type: 'string' },
-      limit: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-      list: { type: 'boolean' },
-      engine: { type: 'string', default: 'duckdb' },
+      ...lakeOption('read'),
+      saved: { type: 'string', value: '<name>', description: 'run a saved analysis (src/query/analyses/<name>.sql) instead of SQL' },
+      list: { type: 'boolean', description: 'list the saved analyses' },
+      ...chartInLake("the lake's biggest chart"),
+      ...rangeOptions('the range, with --saved'),
+      artist: { type: 'string', value: '<name>', description: 'with --saved: only this artist (analyses that take it; chartlake query --list)' },
+      song: { type: 'string', value: '<name|song_id>', description: 'with --saved: only this song (analyses that take it)' },
+      limit: { type: 'string', value: '<n>', description: 'with --saved: at most this many rows', defaultText: "the analysis's own", check: 'positive-integer' },
+      ...formatOption(),
+      engine: { type: 'string', value: '<duckdb|athena>', description: 'duckdb: the local lake; athena: the deployed AWS stack', default: 'duckdb', check: ['duckdb', 'athena'] },
     },
+    env: [ENV.queryCache, ENV.s3Endpoint, ENV.athenaWorkgroup, ENV.athenaDatabase],
+    examples: [
+      'chartlake query "SELECT week, track_name, streams FROM chart_entries WHERE rank = 1 ORDER BY week"',
+      'chartlake query --saved top-artists --chart regional-us-weekly --from 2023-01-01 --to 2023-06-30 --format csv',
+    ],
+    lake: 'reads',
     async run(values, positionals) {
-      const format = values.format as OutputFormat;
-      if (!['table', 'csv', 'json'].includes(format)) throw new Error(`--format must be table, csv or json, not ${format}`);
+      const query = queryLayer();
+      const format = stringOf(values, 'format') as import('../query').OutputFormat;
       if (values.list) {
-        for (const analysis of listSavedAnalyses()) process.stdout.write(`${analysis.name.padEnd(28)} ${analysis.title}\n`);
+        for (const analysis of query.listSavedAnalyses()) process.stdout.write(`${analysis.name.padEnd(28)} ${analysis.title}\n`);
         return 0;
       }
-      if (!['duckdb', 'athena'].includes(values.engine as string)) throw new Error(`--engine must be duckdb or athena, not ${values.engine}`);
-      const pipeline = values.engine === 'athena' ? undefined : await LocalPipeline.open(openStore(lakeOf(values)), consoleLogger('warn'));
-      const engine: QueryEngine = pipeline ? await pipeline.engine() : athenaEngineFromEnv();
+      const saved = stringOf(values, 'saved');
+      if (saved === undefined && positionals.length !== 1) throw new Error('query needs one SQL statement in quotes, or --saved <name>');
+      if (saved !== undefined && positionals.length > 0) throw new Error('give either SQL or --saved <name>, not both');
+      const analysis = saved === undefined ? undefined : query.savedAnalysis(saved);
+      const pipeline = values.engine === 'athena' ? undefined : await pipelineLayer().LocalPipeline.open(openLake(values), consoleLogger('warn'));
+      const engine: QueryEngine = pipeline ? await pipeline.engine() : (require('./aws-commands') as typeof import('./aws-commands')).athenaEngineFromEnv();
       try {
-        let result;
-        if (values.saved) {
-          const analysis = savedAnalysis(values.saved as string);
-          const filters = { artist: values.artist as string | undefined, song: values.song as string | undefined, limit: values.limit as string | undefined };
-          result = await runSavedAnalysis(engine, analysis, { ...(await defaultRange(engine, values)), ...filters });
-          if (result.rows.length === 0 && analysis.whenEmpty) process.stderr.write(`${analysis.name}: ${analysis.whenEmpty}\n`);
-        } else {
-          if (positionals.length !== 1) throw new Error('query needs one SQL statement in quotes, or --saved <name>');
-          result = await engine.query(positionals[0]);
-        }
-        process.stdout.write(`${formatResult(result, format)}\n`);
+        const filters = { artist: stringOf(values, 'artist'), song: stringOf(values, 'song'), limit: stringOf(values, 'limit') };
+        const result: QueryResult = analysis
+          ? await query.runSavedAnalysis(engine, analysis, { ...(await defaultRange(engine, values)), ...filters })
+          : await engine.query(positionals[0]);
+        // An empty result says why (the analysis' own `-- empty:` line), on stderr so the output stays data.
+        if (analysis && result.rows.length === 0 && analysis.whenEmpty) process.stderr.write(`${analysis.name}: ${analysis.whenEmpty}\n`);
+        process.stdout.write(`${query.formatResult(result, format)}\n`);
         return 0;
       } finally {
         await engine.close();
@@ -98,16 +106,18 @@ export const commands: Record<string, Command> = {
 
   tables: {
     summary: 'list the tables of the lake: columns, types, partitions (--drift: schema drift only)',
-    options: { ...lakeOption, drift: { type: 'boolean' } },
+    options: { ...lakeOption('read'), drift: { type: 'boolean', description: 'show only the partitions whose column types drifted' } },
+    examples: ['chartlake tables', 'chartlake tables --drift --lake /data/lake'],
+    lake: 'reads',
     async run(values) {
-      const store = openStore(lakeOf(values));
-      const catalog = await readCatalog(store);
+      const store = openLake(values);
+      const catalog = await catalogLayer().readCatalog(store);
       if (!catalog || Object.keys(catalog.tables).length === 0) {
         process.stdout.write(`no tables in ${store.location} yet (import or run a week first)\n`);
         return 0;
       }
       if (values.drift) {
-        process.stdout.write(`${describeDrift(catalog).join('\n')}\n`);
+        process.stdout.write(`${catalogLayer().describeDrift(catalog).join('\n')}\n`);
         return 0;
       }
       for (const table of Object.values(catalog.tables)) {
@@ -124,14 +134,15 @@ export const commands: Record<string, Command> = {
 
   crawl: {
     summary: 'rebuild the catalog (lake/catalog.json) from the Parquet footers',
-    options: { ...lakeOption },
+    options: { ...lakeOption('read') },
+    examples: ['chartlake crawl --lake /data/lake'],
+    lake: 'reads',
     async run(values) {
-      const store = openStore(lakeOf(values));
-      const pipeline = await LocalPipeline.open(store);
+      const pipeline = await pipelineLayer().LocalPipeline.open(openLake(values));
       try {
         const catalog = await pipeline.crawl();
         for (const table of Object.values(catalog.tables)) {
-          process.stdout.write(`${table.name}: ${table.partitions} partitions, ${table.columns.length} columns, schema v${table.versions.length}${table.drift.length ? `, DRIFT in ${table.drift.map((d) => d.column).join(', ')}` : ''}\n`);
+          process.stdout.write(`${table.name}: ${table.partitions.length} file(s), ${table.columns.length} columns, schema v${table.versions.length}${table.drift.length ? `, DRIFT in ${table.drift.map((d) => d.column).join(', ')}` : ''}\n`);
         }
         return 0;
       } finally {
@@ -142,15 +153,17 @@ export const commands: Record<string, Command> = {
 
   replay: {
     summary: 'transform a raw object again (e.g. after a fix), from the raw object alone',
-    args: '<raw key>...',
-    options: { ...lakeOption },
+    args: [{ name: 'raw key', description: 'the key of a raw object, e.g. raw/charts-csv/regional-us-weekly/week=2023-03-02/<file>.csv (chartlake quality names them)', required: true, variadic: true }],
+    options: { ...lakeOption('read') },
+    examples: ['chartlake replay raw/charts-csv/regional-us-weekly/week=2023-03-02/regional-us-weekly-2023-03-02.csv'],
+    lake: 'reads',
     async run(values, positionals) {
-      if (positionals.length === 0) throw new Error('replay needs the key of a raw object (raw/...)');
-      const store = openStore(lakeOf(values));
-      const pipeline = await LocalPipeline.open(store);
+      const store = openLake(values);
+      const pipeline = await pipelineLayer().LocalPipeline.open(store);
       try {
         for (const key of positionals) {
-          const result = await transformRawObjects([key], { store, duck: pipeline.duck, log: pipeline.log });
+          if (!key.startsWith('raw/')) throw new Error(`${key} is not the key of a raw object (raw/...; chartlake quality lists the quarantined ones)`);
+          const result = await transformLayer().transformRawObjects([key], { store, duck: pipeline.duck, log: pipeline.log });
           if (result.refused.length > 0) throw result.refused[0];
           for (const week of result.weeks) process.stdout.write(`replayed ${key}: ${week.rows.chart_entries} chart rows for ${week.chart} ${week.week}\n`);
         }
@@ -163,11 +176,17 @@ export const commands: Record<string, Command> = {
   },
 
   upgrade: {
-    summary: 'rebuild transformed/ from raw/ in the current layout (raw/ is not changed); for a lake made by an older chartlake',
-    options: { ...lakeOption },
+    summary: 'rebuild transformed/ from raw/ in the current layout (raw/ is not changed)',
+    description:
+      'For a lake made by an older chartlake (the per-week layout of 0.1): every raw object is transformed again into the\n' +
+      'compact layout (one file per table, chart and year), the old files and catalog are removed. Forecasts are derived:\n' +
+      'run chartlake forecast again afterwards.',
+    options: { ...lakeOption('read') },
+    examples: ['chartlake upgrade --lake /data/lake'],
+    lake: 'reads',
     async run(values) {
-      const store = openStore(lakeOf(values));
-      const pipeline = await LocalPipeline.open(store, consoleLogger('warn'));
+      const store = openLake(values);
+      const pipeline = await pipelineLayer().LocalPipeline.open(store, consoleLogger('warn'));
       try {
         let progress: Progress | undefined;
         const result = await pipeline.rebuildFromRaw((chunks, weeks) => {
@@ -190,23 +209,18 @@ export const commands: Record<string, Command> = {
   ...reportCommands,
   ...historyCommands,
   ...enrichCommands,
+  ...configCommands,
 };
 
-/** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */
+/** The saved analyses' range defaults to the lake's whole span of the (single or biggest) chart. */
 export async function defaultRange(engine: QueryEngine, values: Values): Promise<Record<string, string>> {
   const span = await engine.query(
     `SELECT chart, CAST(min(week) AS VARCHAR) AS first_week, CAST(max(week) AS VARCHAR) AS last_week FROM chart_entries GROUP BY chart ORDER BY count(*) DESC LIMIT 1`,
   );
   const row = span.rows[0] ?? {};
-  const chart = (values.chart as string | undefined) ?? (row.chart as string | undefined) ?? 'regional-global-weekly';
   return {
-    chart,
-    from_week: (values.from as string | undefined) ?? (row.first_week as string | undefined) ?? '1970-01-01',
-    to_week: (values.to as string | undefined) ?? (row.last_week as string | undefined) ?? '9999-12-31',
+    chart: stringOf(values, 'chart') ?? (row.chart as string | undefined) ?? 'regional-global-weekly',
+    from_week: stringOf(values, 'from') ?? (row.first_week as string | undefined) ?? '1970-01-01',
+    to_week: stringOf(values, 'to') ?? (row.last_week as string | undefined) ?? '9999-12-31',
   };
-}
-
-export function usage(): string {
-  const lines = Object.entries(commands).map(([name, command]) => `  ${`${name} ${command.args ?? ''}`.padEnd(60)} ${command.summary}`);
-  return `usage: chartlake <command> [--lake <dir | s3://bucket/prefix>] [options]\n\ncommands:\n${lines.join('\n')}\n\nThe lake is ./lake unless --lake or CHARTLAKE_LAKE says otherwise.\n`;
 }

@@ -4,18 +4,24 @@ import { consoleLogger, Progress } from '../log';
 import { LocalPipeline } from '../pipeline';
 import { isIsoDate, openStore } from '../store';
 import type { Command, Values } from './command';
+import { lakeOption, rangeOptions, sourceOptions, SPOTIFY_ENV } from './options';
 
 export const enrichCommands: Record<string, Command> = {
   enrich: {
     summary: 'fetch tracks, albums and artists from the Spotify Web API for weeks already in the lake (CSV imports)',
-    args: '[--chart <alias>[,<alias>...]] [--from <date>] [--to <date>] [--api-mode auto|development|extended]',
+    description:
+      'Tracks, then albums, then artists, through the same client, modes and entity cache as the weekly extract: only entities\n' +
+      'the cache has never seen are asked for. What was fetched is stored as raw objects of its own (enrichment-*.json) and each\n' +
+      'week is rebuilt from all its raw objects. A stopped or failed run keeps what it fetched; the next run continues.',
     options: {
-      lake: { type: 'string' },
-      chart: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'api-mode': { type: 'string' },
+      ...lakeOption('read'),
+      chart: { type: 'string', value: '<alias>[,<alias>...]', description: 'the charts to enrich', defaultText: 'every chart in the lake' },
+      ...rangeOptions('the weeks to enrich'),
+      'api-mode': sourceOptions['api-mode'],
     },
+    env: [...SPOTIFY_ENV],
+    examples: ['chartlake enrich', 'chartlake enrich --chart regional-us-weekly --from 2023-01-01 --to 2023-12-31 --api-mode development'],
+    lake: 'reads',
     async run(values) {
       const event = enrichSelection(values);
       const config = loadConfig({ lake: values.lake as string | undefined, apiMode: values['api-mode'] as string | undefined });

@@ -5,22 +5,30 @@ import { chartHoldings, EXPORT_FORMATS, lakeRelations, exportSelect, formatResul
 import { backfill, pipelineWorker, type BackfillWeek } from '../schedule';
 import { CHARTS_HISTORY_START, CHARTS_TOKEN_HELP, chartHistoryStarts, latestChartDate, listCharts, type ChartsServiceChart } from '../sources';
 import { isIsoDate, openStore } from '../store';
-import type { Command, Values } from './command';
+import { listOf, stringOf, type Command, type Values } from './command';
 import { defaultRange } from './commands';
-import { charts, format as outputFormat, str } from './quality-commands';
+import { format as outputFormat } from './quality-commands';
+import { chartInLake, formatOption, lakeOption, rangeOptions, sourceOptions, SPOTIFY_ENV } from './options';
+
+const str = (value: Values[string]): string | undefined => stringOf({ value }, 'value');
 
 /** History in one command, what the lake and the source hold, and data out (issue 16). */
 export const historyCommands: Record<string, Command> = {
   backfill: {
     summary: 'fetch every chart week of a range the lake lacks from the charts service (needs a charts token), oldest first',
-    args: '--from <date> --to <date> [--chart <alias>]...',
+    description:
+      'Oldest first, one week at a time through the same extract the schedule runs; weeks already in the lake are not asked\n' +
+      "for, weeks before a chart's history began are skipped (not failures). A --to past the latest published week is cut back.",
     options: {
-      lake: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      chart: { type: 'string', multiple: true },
-      'api-mode': { type: 'string' },
+      ...lakeOption('write'),
+      from: { type: 'string', value: '<YYYY-MM-DD>', description: 'the first day of the range (any week back to 2016-12-29)', check: 'date' },
+      to: { type: 'string', value: '<YYYY-MM-DD>', description: 'the last day of the range', check: 'date' },
+      chart: { type: 'string', value: '<alias>', multiple: true, description: 'a chart to fill (repeat for several)', defaultText: 'the configured chart (regional-global-weekly)' },
+      'api-mode': sourceOptions['api-mode'],
     },
+    env: [...SPOTIFY_ENV],
+    examples: ['chartlake backfill --from 2023-01-01 --to 2024-12-31 --chart regional-us-weekly'],
+    lake: 'creates',
     async run(values) {
       const from = str(values.from);
       const requestedTo = str(values.to);
@@ -29,7 +37,7 @@ export const historyCommands: Record<string, Command> = {
       if (!config.spotify.chartsToken) {
         throw new Error(`backfill asks the charts service for given weeks, which needs a Spotify Charts token. ${CHARTS_TOKEN_HELP} (Or import the weeks' CSV files with chartlake import.)`);
       }
-      const chartList = charts(values) ?? [config.chart];
+      const chartList = listOf(values, 'chart') ?? [config.chart];
       for (const chart of chartList) if (!/^[a-z0-9][a-z0-9-]*-weekly$/.test(chart)) throw new Error(`--chart "${chart}" is not a weekly chart alias (e.g. regional-global-weekly, regional-us-weekly)`);
       const latest = latestChartDate(new Date());
       const to = requestedTo > latest ? latest : requestedTo;
@@ -74,8 +82,10 @@ export const historyCommands: Record<string, Command> = {
 
   charts: {
     summary: 'the charts the source offers (charts service regions) and what the lake holds of each',
-    args: '[--format table|csv|json]',
-    options: { lake: { type: 'string' }, format: { type: 'string', default: 'table' } },
+    options: { ...lakeOption('read'), ...formatOption() },
+    env: [...SPOTIFY_ENV],
+    examples: ['chartlake charts', 'chartlake charts --format csv'],
+    lake: 'reads',
     async run(values) {
       const format = outputFormat(values);
       const config = loadConfig({ lake: str(values.lake) });
@@ -132,16 +142,17 @@ export const historyCommands: Record<string, Command> = {
 
   export: {
     summary: 'write a table or a saved analysis to a Parquet, CSV or JSON file (DuckDB COPY), with the filters of query',
-    args: '<table> | --saved <name>  --format parquet|csv|json --out <file> [--chart <alias>] [--from <date>] [--to <date>]',
+    args: [{ name: 'table', description: 'a table or view of the lake (not with --saved)' }],
     options: {
-      lake: { type: 'string' },
-      saved: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      chart: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
+      ...lakeOption('read'),
+      saved: { type: 'string', value: '<name>', description: 'export a saved analysis (chartlake query --list) instead of a table' },
+      format: { type: 'string', value: '<parquet|csv|json>', description: 'the file format', check: ['parquet', 'csv', 'json'] },
+      out: { type: 'string', value: '<file>', description: 'the file to write' },
+      ...chartInLake('every chart (a table) or the biggest chart (--saved)'),
+      ...rangeOptions('the range'),
     },
+    examples: ['chartlake export chart_entries --format parquet --out us.parquet --chart regional-us-weekly', 'chartlake export --saved top-artists --format csv --out artists.csv'],
+    lake: 'reads',
     async run(values, positionals) {
       const format = str(values.format);
       if (!format || !EXPORT_FORMATS.includes(format as ExportFormat)) throw new Error(`export needs --format ${EXPORT_FORMATS.join('|')}${format ? `, not ${format}` : ''}`);

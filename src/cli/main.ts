@@ -1,29 +1,54 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { commands, usage } from './commands';
+import { UsageError } from './command';
+import { checkInputs } from './checks';
+import { commands } from './commands';
+import { commandHelp, globalHelp, usageLine } from './help';
+import { closest, parseCommandArgs } from './parse';
 
-/** `chartlake <command> [options]`: parses arguments and hands them to a command; errors become exit code 1. */
-async function main(argv: string[]): Promise<number> {
+/** `chartlake <command> [options]`: help, parsing and input checks, then the command. Returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
-    return name ? 0 : 1;
+    // `chartlake help <command>` is `chartlake <command> --help`.
+    if (name === 'help' && rest[0] && commands[rest[0]]) return main([rest[0], '--help']);
+    process.stdout.write(globalHelp(commands));
+    return name ? 0 : 2;
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`chartlake: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    const near = closest(name, Object.keys(commands));
+    throw new UsageError(`unknown command "${name}"${near ? `; did you mean "${near}"?` : ''} (chartlake --help lists the commands)`);
   }
-  const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-  return command.run(values as Record<string, string | boolean | undefined>, positionals);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(commandHelp(name, command));
+    return 0;
+  }
+  const { values, positionals } = parseCommandArgs(name, command, rest);
+  await checkInputs(name, command, values);
+  return command.run(values, positionals);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`chartlake: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+function report(error: unknown): number {
+  if (error instanceof UsageError) {
+    const command = error.command ? commands[error.command] : undefined;
+    process.stderr.write(`chartlake: ${error.message}\n${command ? `usage: ${usageLine(error.command!, command)}  (chartlake ${error.command} --help)\n` : ''}`);
+    return 2;
+  }
+  process.stderr.write(`chartlake: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+/** Runs `chartlake` with these arguments and sets the process's exit code (bin/chartlake.js calls this). */
+export function cli(argv: string[]): Promise<void> {
+  return main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.exitCode = report(error);
+    },
+  );
+}
+
+// Run directly (ts-node src/cli/main.ts, node dist/src/cli/main.js).
+if (require.main === module) void cli(process.argv.slice(2));

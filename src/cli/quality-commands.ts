@@ -1,23 +1,30 @@
 import * as path from 'node:path';
-import { loadConfig } from '../config';
+import { ENV, loadConfig } from '../config';
 import { jsonLogger, consoleLogger, type Logger } from '../log';
-import { LocalPipeline } from '../pipeline';
-import { findGaps, listRuns, qualityReport, type Gap } from '../quality';
-import { formatResult, type OutputFormat, type QueryResult } from '../query';
-import { catchUp, crontabFields, parseCron, pipelineWorker, runScheduler, systemdOnCalendar, type CatchUpResult } from '../schedule';
-import { openStore } from '../store';
-import type { Command, Values } from './command';
-
-const common = { lake: { type: 'string' as const }, chart: { type: 'string' as const, multiple: true }, format: { type: 'string' as const, default: 'table' } };
+import type { Gap } from '../quality';
+import type { OutputFormat, QueryResult } from '../query';
+import type { CatchUpResult, parseCron } from '../schedule';
+import { listOf, stringOf, type Command, type Values } from './command';
+import { openLake } from './checks';
+import { pipelineLayer, qualityLayer, queryLayer, scheduleLayer } from './layers';
+import { chartInLake, formatOption, lakeOption, SPOTIFY_ENV } from './options';
 
 export const qualityCommands: Record<string, Command> = {
   quality: {
     summary: 'quarantined weeks (with the checks they failed) and missing weeks; exit 1 when there are any',
-    args: '[--from <date>] [--to <date>] [--chart <alias>]... [--format table|json]',
-    options: { ...common, from: { type: 'string' }, to: { type: 'string' } },
+    description: 'Lists the quarantined raw objects with the checks they failed and how to replay them, and the chart weeks\nwithout data between the first and the last week of each chart (or --from/--to).',
+    options: {
+      ...lakeOption('read'),
+      ...chartInLake('every chart in the lake', true),
+      from: { type: 'string', value: '<YYYY-MM-DD>', description: 'first day to look at', defaultText: "each chart's first week", check: 'date' },
+      to: { type: 'string', value: '<YYYY-MM-DD>', description: 'last day to look at', defaultText: "each chart's latest week", check: 'date' },
+      ...formatOption(['table', 'json']),
+    },
+    examples: ['chartlake quality', 'chartlake quality --chart regional-us-weekly --from 2023-01-01 --format json'],
+    lake: 'reads',
     async run(values) {
-      const store = openStore(loadConfig({ lake: str(values.lake) }).lake);
-      const report = await qualityReport(store, { from: str(values.from), to: str(values.to), charts: charts(values) });
+      const store = openLake(values);
+      const report = await qualityLayer().qualityReport(store, { from: stringOf(values, 'from'), to: stringOf(values, 'to'), charts: listOf(values, 'chart') });
       if (format(values) === 'json') {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         return report.ok ? 0 : 1;
@@ -40,12 +47,13 @@ export const qualityCommands: Record<string, Command> = {
 
   runs: {
     summary: 'lineage of every transformed chart week: raw objects, depth, enrichment, warnings, code version, rows, time',
-    args: '[--chart <alias>]... [--format table|csv|json]',
-    options: { ...common },
+    options: { ...lakeOption('read'), ...chartInLake('every chart in the lake', true), ...formatOption() },
+    examples: ['chartlake runs --chart regional-us-weekly --format csv'],
+    lake: 'reads',
     async run(values) {
-      const store = openStore(loadConfig({ lake: str(values.lake) }).lake);
-      const wanted = charts(values);
-      const runs = (await listRuns(store)).filter((run) => !wanted || wanted.includes(run.chart));
+      const store = openLake(values);
+      const wanted = listOf(values, 'chart');
+      const runs = (await qualityLayer().listRuns(store)).filter((run) => !wanted || wanted.includes(run.chart));
       const result: QueryResult = {
         columns: ['chart', 'week', 'source_key', 'raw_objects', 'depth', 'enriched', 'warnings', 'code_version', 'transformed_at', 'chart_entries', 'tracks', 'artists'].map((name) => ({
           name,
@@ -66,22 +74,28 @@ export const qualityCommands: Record<string, Command> = {
           artists: run.rows.artists,
         })),
       };
-      process.stdout.write(`${formatResult(result, format(values))}\n`);
+      process.stdout.write(`${queryLayer().formatResult(result, format(values))}\n`);
       return 0;
     },
   },
 
   gaps: {
     summary: 'chart weeks (Thursdays) with no data between --from and --to; exit 1 when there are any',
-    args: '--from <date> --to <date> [--chart <alias>]... [--format table|json]',
-    options: { ...common, from: { type: 'string' }, to: { type: 'string' } },
+    options: {
+      ...lakeOption('read'),
+      ...chartInLake('every chart in the lake', true),
+      from: { type: 'string', value: '<YYYY-MM-DD>', description: 'first day of the range (required)', check: 'date' },
+      to: { type: 'string', value: '<YYYY-MM-DD>', description: 'last day of the range (required)', check: 'date' },
+      ...formatOption(['table', 'json']),
+    },
+    examples: ['chartlake gaps --from 2023-01-01 --to 2023-12-31 --chart regional-us-weekly'],
+    lake: 'reads',
     async run(values) {
-      const from = str(values.from);
-      const to = str(values.to);
+      const from = stringOf(values, 'from');
+      const to = stringOf(values, 'to');
       if (!from || !to) throw new Error('gaps needs --from <YYYY-MM-DD> and --to <YYYY-MM-DD>');
-      const config = loadConfig({ lake: str(values.lake) });
-      const store = openStore(config.lake);
-      const gaps = await findGaps(store, { from, to, charts: charts(values) ?? undefined });
+      const store = openLake(values);
+      const gaps = await qualityLayer().findGaps(store, { from, to, charts: listOf(values, 'chart') });
       if (format(values) === 'json') process.stdout.write(`${JSON.stringify(gaps, null, 2)}\n`);
       else {
         for (const gap of gaps) process.stdout.write(`${gap.chart} ${gap.week}  ${describeGap(gap)}\n`);
@@ -93,16 +107,29 @@ export const qualityCommands: Record<string, Command> = {
 
   schedule: {
     summary: 'run the extract on the configured cron schedule (catching up missed weeks first) until SIGTERM/SIGINT',
-    args: '[--cron "cron(0 12 ? * FRI *)"] [--chart <alias>]... [--print crontab|systemd]',
-    options: { lake: common.lake, chart: common.chart, cron: { type: 'string' }, print: { type: 'string' } },
+    description:
+      'Runs until stopped: first catches up the weeks missed while it was not running, then extracts each new week on\n' +
+      'the schedule, retrying until the week is published. Logs are JSON lines. --print writes the equivalent crontab\n' +
+      'line or systemd timer instead, for a machine that should not keep a process running.',
+    options: {
+      ...lakeOption('write'),
+      chart: { type: 'string', value: '<alias>', description: 'a chart to extract', defaultText: 'regional-global-weekly, or "chart" in chartlake.config.json', env: ENV.chart, multiple: true },
+      cron: { type: 'string', value: '"cron(<min> <hour> <day> <month> <weekday> <year>)"', description: 'the schedule (EventBridge cron, UTC)', defaultText: 'cron(0 12 ? * FRI *)', env: ENV.schedule },
+      print: { type: 'string', value: '<crontab|systemd>', description: 'print the equivalent crontab line or systemd units and exit', check: ['crontab', 'systemd'] },
+    },
+    env: [...SPOTIFY_ENV, ENV.source, ENV.apiMode],
+    examples: ['chartlake schedule --chart regional-us-weekly --chart regional-global-weekly', 'chartlake schedule --print systemd'],
+    lake: 'creates',
     async run(values) {
-      const config = loadConfig({ lake: str(values.lake) });
-      const schedule = parseCron(str(values.cron) ?? config.schedule);
-      const chartList = charts(values) ?? [config.chart];
-      if (values.print) return printEquivalent(String(values.print), schedule, config.lake, chartList);
+      const config = loadConfig({ lake: stringOf(values, 'lake'), schedule: stringOf(values, 'cron') });
+      const { parseCron, pipelineWorker, runScheduler } = scheduleLayer();
+      const schedule = parseCron(config.schedule);
+      const chartList = listOf(values, 'chart') ?? [config.chart];
+      const print = stringOf(values, 'print');
+      if (print) return printEquivalent(print, schedule, config.lake, chartList);
       const log = jsonLogger();
-      const store = openStore(config.lake);
-      const pipeline = await LocalPipeline.open(store, log);
+      const store = openLake(values);
+      const pipeline = await pipelineLayer().LocalPipeline.open(store, log);
       const stop = new AbortController();
       // First signal: finish the week in progress, then stop. A second one exits at once (the week's lock then
       // expires after its stale timeout; no partial week is visible either way: lineage is written last).
@@ -138,18 +165,18 @@ export const qualityCommands: Record<string, Command> = {
 
 /** `chartlake run --catch-up [--from] [--to] [--chart]`: fills the weeks without data, oldest first. */
 export async function runCatchUp(values: Values, log: Logger = consoleLogger()): Promise<number> {
-  const config = loadConfig({ lake: str(values.lake), source: str(values.source), apiMode: str(values['api-mode']) });
-  const store = openStore(config.lake);
-  const pipeline = await LocalPipeline.open(store, log);
+  const config = loadConfig({ lake: stringOf(values, 'lake'), chart: stringOf(values, 'chart'), source: stringOf(values, 'source'), apiMode: stringOf(values, 'api-mode') });
+  const store = openLake(values);
+  const pipeline = await pipelineLayer().LocalPipeline.open(store, log);
+  const { catchUp, pipelineWorker } = scheduleLayer();
   let result: CatchUpResult;
   try {
-    const chartValue = values.chart;
     result = await catchUp({
       store,
       worker: pipelineWorker(pipeline, config.spotify),
-      charts: typeof chartValue === 'string' ? [chartValue] : [config.chart],
-      from: str(values.from),
-      to: str(values.to),
+      charts: [config.chart],
+      from: stringOf(values, 'from'),
+      to: stringOf(values, 'to'),
       log,
     });
     if (result.runs.some((run) => run.outcome === 'transformed' || run.outcome === 'recovered')) await pipeline.crawl();
@@ -168,13 +195,13 @@ export async function runCatchUp(values: Values, log: Logger = consoleLogger()):
 function printEquivalent(what: string, schedule: ReturnType<typeof parseCron>, lake: string, chartList: string[]): number {
   const command = `npm run -s chartlake -- run --catch-up --lake ${lake.startsWith('s3://') ? lake : path.resolve(lake)}${chartList.map((chart) => ` --chart ${chart}`).join('')}`;
   if (what === 'crontab') {
-    const fields = crontabFields(schedule);
+    const fields = scheduleLayer().crontabFields(schedule);
     if (!fields) throw new Error(`${schedule.expression} cannot be written as a crontab line`);
     process.stdout.write(`# ${schedule.expression} (crontab runs in the machine's time zone: set CRON_TZ=UTC where supported)\nCRON_TZ=UTC\n${fields} cd ${process.cwd()} && ${command} >> chartlake.log 2>&1\n`);
     return 0;
   }
   if (what === 'systemd') {
-    const calendar = systemdOnCalendar(schedule);
+    const calendar = scheduleLayer().systemdOnCalendar(schedule);
     if (!calendar) throw new Error(`${schedule.expression} cannot be written as a systemd OnCalendar value`);
     process.stdout.write(
       `# chartlake.timer\n[Unit]\nDescription=chartlake weekly extract (${schedule.expression})\n\n[Timer]\nOnCalendar=${calendar}\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n\n` +
@@ -191,18 +218,7 @@ function describeGap(gap: Gap): string {
   return `no data; ${gap.fill}`;
 }
 
-export function str(value: string | boolean | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function charts(values: Values): string[] | undefined {
-  const value = (values as Record<string, unknown>).chart;
-  if (Array.isArray(value)) return value.length > 0 ? value.map(String) : undefined;
-  return typeof value === 'string' ? [value] : undefined;
-}
-
+/** `--format`, already checked against the command's choices (checks.ts). */
 export function format(values: Values): OutputFormat {
-  const value = String(values.format ?? 'table');
-  if (!['table', 'csv', 'json'].includes(value)) throw new Error(`--format must be table, csv or json, not ${value}`);
-  return value as OutputFormat;
+  return (stringOf(values, 'format') ?? 'table') as OutputFormat;
 }

@@ -1,14 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, type SpotifySourceOptions } from '../sources';
+import type { SpotifySourceOptions } from '../sources';
 import { registerSecret } from '../log';
+import { ENV, FLAG_OF, type SettingName } from './names';
 
 export { CODE_VERSION } from './version';
+export { ENV, ENV_HELP, FLAG_OF, type SettingName } from './names';
 
 /**
  * The one typed configuration, built in order from defaults, `chartlake.config.json`, the environment
  * (`CHARTLAKE_*`, `SPOTIFY_CLIENT_ID`, `SPOTIFY_CLIENT_SECRET`) and command-line flags (DESIGN.md).
- * On AWS the same fields come from Pulumi config.
+ * Every CLI command and the Lambdas resolve it here; on AWS the environment comes from Pulumi config.
  */
 export interface ChartlakeConfig {
   /** A folder or `s3://bucket/prefix`. */
@@ -21,6 +23,7 @@ export interface ChartlakeConfig {
 }
 
 export const DEFAULT_SCHEDULE = 'cron(0 12 ? * FRI *)';
+export const CONFIG_FILE_NAME = 'chartlake.config.json';
 
 export interface ConfigFile {
   lake?: string;
@@ -29,41 +32,125 @@ export interface ConfigFile {
   spotify?: Partial<Omit<SpotifySourceOptions, 'clientSecret' | 'chartsToken'>>;
 }
 
-export type ConfigFlags = Partial<Pick<ChartlakeConfig, 'lake' | 'chart'>> & { source?: string; apiMode?: string };
+export type ConfigFlags = Partial<Pick<ChartlakeConfig, 'lake' | 'chart' | 'schedule'>> & { source?: string; apiMode?: string };
 
-export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ChartlakeConfig {
-  const file = readConfigFile(path.join(cwd, 'chartlake.config.json'));
-  const spotify: SpotifySourceOptions = { ...DEFAULT_SPOTIFY_SOURCE_OPTIONS, ...file.spotify };
-  const base = env.CHARTLAKE_SPOTIFY_BASE_URL;
-  if (base) Object.assign(spotify, { chartsBaseUrl: base, apiBaseUrl: base, accountsBaseUrl: base });
-  if (env.CHARTLAKE_SOURCE) spotify.source = env.CHARTLAKE_SOURCE;
-  if (env.CHARTLAKE_API_MODE) spotify.apiMode = apiMode(env.CHARTLAKE_API_MODE, 'CHARTLAKE_API_MODE');
-  if (env.CHARTLAKE_CHARTS_TOKEN) spotify.chartsToken = env.CHARTLAKE_CHARTS_TOKEN;
-  if (env.SPOTIFY_CLIENT_ID) spotify.clientId = env.SPOTIFY_CLIENT_ID;
-  if (env.SPOTIFY_CLIENT_SECRET) spotify.clientSecret = env.SPOTIFY_CLIENT_SECRET;
-  if (flags.source) spotify.source = flags.source;
-  if (flags.apiMode) spotify.apiMode = apiMode(flags.apiMode, '--api-mode');
+/** Where a resolved value came from, in the user's terms: `--lake`, `CHARTLAKE_LAKE`, `chartlake.config.json`, `default`. */
+export interface ResolvedSetting {
+  name: SettingName;
+  value: string | undefined;
+  source: string;
+  secret: boolean;
+}
+
+export interface ResolvedConfig {
+  config: ChartlakeConfig;
+  settings: ResolvedSetting[];
+  /** The config file read, or the one that would be read (absent). */
+  file: { path: string; found: boolean };
+}
+
+type Layer = { source: string; value: string | undefined };
+
+/** The first layer that has a value wins: flags, then the environment, then the config file, then the default. */
+function pick(name: SettingName, layers: Layer[], secret = false): ResolvedSetting {
+  const hit = layers.find((layer) => layer.value !== undefined && layer.value !== '');
+  return { name, value: hit?.value, source: hit?.source ?? 'unset', secret };
+}
+
+export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ResolvedConfig {
+  const filePath = env[ENV.configFile] ? path.resolve(cwd, env[ENV.configFile]!) : path.join(cwd, CONFIG_FILE_NAME);
+  const found = existsSync(filePath);
+  const file = found ? readConfigFile(filePath) : {};
+  const fileName = path.basename(filePath);
+  const defaults = sourceDefaults();
+  const fromFile = (value: string | undefined): Layer => ({ source: fileName, value });
+  const fromEnv = (name: string): Layer => ({ source: name, value: env[name] });
+  const fromFlag = (name: SettingName, value: string | undefined): Layer => ({ source: FLAG_OF[name] ?? name, value });
+  const byDefault = (value: string | undefined): Layer => ({ source: 'default', value });
+  // One base URL for all three services (the demo server) unless a service has its own.
+  const url = (name: SettingName, own: string, fileValue: string | undefined, fallback: string) =>
+    pick(name, [fromEnv(own), fromEnv(ENV.spotifyBaseUrl), fromFile(fileValue), byDefault(fallback)]);
+
+  const settings: ResolvedSetting[] = [
+    pick('lake', [fromFlag('lake', flags.lake), fromEnv(ENV.lake), fromFile(file.lake), byDefault('lake')]),
+    pick('chart', [fromFlag('chart', flags.chart), fromEnv(ENV.chart), fromFile(file.chart), byDefault('regional-global-weekly')]),
+    pick('schedule', [fromFlag('schedule', flags.schedule), fromEnv(ENV.schedule), fromFile(file.schedule), byDefault(DEFAULT_SCHEDULE)]),
+    pick('source', [fromFlag('source', flags.source), fromEnv(ENV.source), fromFile(file.spotify?.source), byDefault(defaults.source)]),
+    pick('apiMode', [fromFlag('apiMode', flags.apiMode), fromEnv(ENV.apiMode), fromFile(file.spotify?.apiMode), byDefault(defaults.apiMode)]),
+    url('chartsBaseUrl', ENV.chartsUrl, file.spotify?.chartsBaseUrl, defaults.chartsBaseUrl),
+    url('apiBaseUrl', ENV.apiUrl, file.spotify?.apiBaseUrl, defaults.apiBaseUrl),
+    url('accountsBaseUrl', ENV.accountsUrl, file.spotify?.accountsBaseUrl, defaults.accountsBaseUrl),
+    pick('clientId', [fromEnv(ENV.clientId), fromFile(file.spotify?.clientId)]),
+    pick('clientSecret', [fromEnv(ENV.clientSecret)], true),
+    pick('chartsToken', [fromEnv(ENV.chartsToken)], true),
+  ];
+  const value = (name: SettingName) => settings.find((setting) => setting.name === name)?.value;
+  const apiModeSetting = settings.find((setting) => setting.name === 'apiMode')!;
+  const spotify: SpotifySourceOptions = {
+    ...defaults,
+    ...file.spotify,
+    source: value('source')!,
+    apiMode: apiMode(apiModeSetting.value!, apiModeSetting.source),
+    chartsBaseUrl: value('chartsBaseUrl')!,
+    apiBaseUrl: value('apiBaseUrl')!,
+    accountsBaseUrl: value('accountsBaseUrl')!,
+  };
+  for (const name of ['clientId', 'clientSecret', 'chartsToken'] as const) {
+    if (value(name) !== undefined) spotify[name] = value(name);
+  }
   registerSecret(spotify.clientSecret);
   registerSecret(spotify.chartsToken);
   return {
-    lake: flags.lake ?? env.CHARTLAKE_LAKE ?? file.lake ?? 'lake',
-    chart: flags.chart ?? env.CHARTLAKE_CHART ?? file.chart ?? 'regional-global-weekly',
-    schedule: env.CHARTLAKE_SCHEDULE ?? file.schedule ?? DEFAULT_SCHEDULE,
-    spotify,
+    config: { lake: value('lake')!, chart: value('chart')!, schedule: value('schedule')!, spotify },
+    settings,
+    file: { path: filePath, found },
   };
 }
 
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ChartlakeConfig {
+  return resolveConfig(flags, env, cwd).config;
+}
+
+/** A secret is never shown, not even a part of it: only that it is set. */
+export function displayValue(setting: ResolvedSetting): string {
+  if (setting.value === undefined) return '(not set)';
+  return setting.secret ? '******** (set)' : setting.value;
+}
+
+/** Loaded when a configuration is resolved, not when the CLI's help reads the names above (start-up time). */
+function sourceDefaults(): SpotifySourceOptions {
+  return (require('../sources') as typeof import('../sources')).DEFAULT_SPOTIFY_SOURCE_OPTIONS;
+}
+
+const FILE_KEYS = ['lake', 'chart', 'schedule', 'spotify'];
+
 function readConfigFile(file: string): ConfigFile {
-  if (!existsSync(file)) return {};
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as ConfigFile & { spotify?: { clientSecret?: unknown } };
-    if (parsed.spotify && 'clientSecret' in parsed.spotify) {
-      throw new Error('keep the client secret out of the config file: set SPOTIFY_CLIENT_SECRET in the environment');
-    }
-    return parsed;
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
   }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file} must hold one JSON object, e.g. {"lake": "lake"}`);
+  const record = parsed as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!FILE_KEYS.includes(key)) throw new Error(`${file}: unknown setting "${key}" (known: ${FILE_KEYS.join(', ')})`);
+  }
+  for (const key of ['lake', 'chart', 'schedule']) {
+    if (record[key] !== undefined && typeof record[key] !== 'string') throw new Error(`${file}: "${key}" must be a string`);
+  }
+  const spotify = record.spotify;
+  if (spotify !== undefined) {
+    if (!spotify || typeof spotify !== 'object' || Array.isArray(spotify)) throw new Error(`${file}: "spotify" must be an object`);
+    for (const key of Object.keys(spotify)) {
+      if (key === 'clientSecret' || key === 'chartsToken') {
+        throw new Error(`${file}: keep secrets out of the config file: set ${key === 'clientSecret' ? ENV.clientSecret : ENV.chartsToken} in the environment`);
+      }
+      const known = Object.keys(sourceDefaults()).concat('clientId');
+      if (!known.includes(key)) throw new Error(`${file}: unknown setting "spotify.${key}" (known: ${known.join(', ')})`);
+    }
+  }
+  return record as ConfigFile;
 }
 
 function apiMode(value: string, where: string): SpotifySourceOptions['apiMode'] {

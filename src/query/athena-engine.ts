@@ -1,15 +1,10 @@
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type ColumnInfo,
-  type QueryExecution,
-} from '@aws-sdk/client-athena';
+import type { AthenaClient, ColumnInfo, QueryExecution } from '@aws-sdk/client-athena';
 import type { QueryResult, Row } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
 import { sqlLiteral } from './sql';
+
+/** The AWS SDK loads when an Athena engine is made: local queries never pay for it. */
+const sdk = () => require('@aws-sdk/client-athena') as typeof import('@aws-sdk/client-athena');
 
 export interface AthenaEngineOptions {
   /** The stack's workgroup (it enforces the result location and the bytes-scanned cutoff). */
@@ -58,13 +53,13 @@ export class AthenaEngine implements QueryEngine {
 
   constructor(readonly options: AthenaEngineOptions) {
     this.ownsClient = !options.client;
-    this.client = options.client ?? new AthenaClient({ region: options.region ?? process.env.AWS_REGION });
+    this.client = options.client ?? new (sdk().AthenaClient)({ region: options.region ?? process.env.AWS_REGION });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async query(sql: string, parameters: readonly Parameter[] = []): Promise<QueryResult> {
     const started = await this.client.send(
-      new StartQueryExecutionCommand({
+      new (sdk().StartQueryExecutionCommand)({
         QueryString: sql,
         WorkGroup: this.options.workGroup,
         QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog ?? 'AwsDataCatalog' },
@@ -88,14 +83,14 @@ export class AthenaEngine implements QueryEngine {
     let waitMs = this.options.pollMs ?? 250;
     let waited = 0;
     for (;;) {
-      const { QueryExecution: execution } = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+      const { QueryExecution: execution } = await this.client.send(new (sdk().GetQueryExecutionCommand)({ QueryExecutionId: id }));
       const state = execution?.Status?.State;
       if (state === 'SUCCEEDED') return;
       if (state === 'FAILED' || state === 'CANCELLED') {
         throw new AthenaQueryError(id, state, reasonOf(execution), execution?.Status?.AthenaError?.ErrorType?.toString());
       }
       if (waited >= timeoutMs) {
-        await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+        await this.client.send(new (sdk().StopQueryExecutionCommand)({ QueryExecutionId: id })).catch(() => undefined);
         throw new AthenaQueryError(id, 'TIMED_OUT', `still ${state ?? 'unknown'} after ${Math.round(waited / 1000)} s; the query was stopped`);
       }
       await this.sleep(waitMs);
@@ -112,7 +107,7 @@ export class AthenaEngine implements QueryEngine {
     let first = true;
     do {
       const page = await this.client.send(
-        new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: this.options.pageSize ?? 1000 }),
+        new (sdk().GetQueryResultsCommand)({ QueryExecutionId: id, NextToken: token, MaxResults: this.options.pageSize ?? 1000 }),
       );
       columns ??= page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
       const pageRows = page.ResultSet?.Rows ?? [];

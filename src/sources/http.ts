@@ -4,7 +4,10 @@
  * timeouts back off exponentially with jitter; each retry spends one unit of the run's retry budget. Other
  * answers (2xx, 4xx) go back to the caller, which knows what a 401, 403 or 404 means for its request.
  */
-import got, { type Method } from 'got';
+import type { Method } from 'got';
+
+/** got loads on the first request: commands that never fetch (query, report) do not pay for it at start-up. */
+const loadGot = () => (require('got') as typeof import('got')).default;
 import { SpotifySourceError } from './errors';
 import type { Log } from './log';
 import { publicUrl, type Redactor } from './redact';
@@ -92,7 +95,7 @@ export class HttpClient {
       let problem: string;
       let waitMs: number;
       try {
-        const response = await got(request.url, {
+        const response = await loadGot()(request.url, {
           method: request.method,
           headers: request.headers,
           body: request.body,

@@ -1,16 +1,11 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { objectCreatedEvent } from './events';
 import { assertValidKey } from './keys';
 import { promises as fs } from 'node:fs';
 import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry, type PutIfAbsentOptions } from './types';
+
+/** The AWS SDK loads when an S3 lake is opened: folder lakes (and `chartlake --help`) never pay for it. */
+const sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /** PUTs in flight at once in `putMany` (the SDK's default agent keeps 50 sockets). */
 const PUT_CONCURRENCY = 16;
@@ -37,7 +32,7 @@ export class S3Store implements ObjectStore {
     this.prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     this.client =
       options.client ??
-      new S3Client({
+      new (sdk().S3Client)({
         region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
         ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       });
@@ -66,7 +61,7 @@ export class S3Store implements ObjectStore {
   async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     const result = await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes }),
+      new (sdk().PutObjectCommand)({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes }),
     );
     this.emit(key, bytes.byteLength, result.ETag);
     return { key, size: bytes.byteLength, lastModified: new Date() };
@@ -78,7 +73,7 @@ export class S3Store implements ObjectStore {
     const done: { size: number; eTag: string | undefined }[] = new Array(entries.length);
     await inPool(entries.map((entry, index) => ({ entry, index })), PUT_CONCURRENCY, async ({ entry, index }) => {
       const bytes = 'body' in entry ? (typeof entry.body === 'string' ? Buffer.from(entry.body) : entry.body) : await fs.readFile(entry.file);
-      const result = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(entry.key), Body: bytes }));
+      const result = await this.client.send(new (sdk().PutObjectCommand)({ Bucket: this.bucket, Key: this.objectKey(entry.key), Body: bytes }));
       done[index] = { size: bytes.byteLength, eTag: result.ETag };
     });
     const now = new Date();
@@ -98,7 +93,7 @@ export class S3Store implements ObjectStore {
     try {
       // S3 conditional write: fails with 412 (409 on a concurrent conditional write) when the key exists.
       const result = await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes, IfNoneMatch: '*' }),
+        new (sdk().PutObjectCommand)({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes, IfNoneMatch: '*' }),
       );
       this.emit(key, bytes.byteLength, result.ETag);
       return true;
@@ -110,7 +105,7 @@ export class S3Store implements ObjectStore {
 
   async get(key: string): Promise<Buffer | undefined> {
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const result = await this.client.send(new (sdk().GetObjectCommand)({ Bucket: this.bucket, Key: this.objectKey(key) }));
       if (!result.Body) return Buffer.alloc(0);
       return Buffer.from(await result.Body.transformToByteArray());
     } catch (error) {
@@ -121,7 +116,7 @@ export class S3Store implements ObjectStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const result = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const result = await this.client.send(new (sdk().HeadObjectCommand)({ Bucket: this.bucket, Key: this.objectKey(key) }));
       return { key, size: result.ContentLength ?? 0, lastModified: result.LastModified ?? new Date(0) };
     } catch (error) {
       if (httpStatus(error) === 404) return undefined;
@@ -134,7 +129,7 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({
+        new (sdk().ListObjectsV2Command)({
           Bucket: this.bucket,
           Prefix: this.prefix ? `${this.prefix}/${prefix}` : prefix,
           ContinuationToken: token,
@@ -154,8 +149,9 @@ export class S3Store implements ObjectStore {
    * delete marker (clearing a quarantine report that was never written would leave one per transform): HEAD first.
    */
   async delete(key: string): Promise<void> {
+    // A delete of nothing on a versioned bucket still leaves a delete marker: only delete what exists.
     if (!(await this.head(key))) return;
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    await this.client.send(new (sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.objectKey(key) }));
   }
 
   lakeKeyOf(eventKey: string): string | undefined {
@@ -176,7 +172,7 @@ export class S3Store implements ObjectStore {
 }
 
 function httpStatus(error: unknown): number | undefined {
-  if (error instanceof S3ServiceException) return error.$metadata.httpStatusCode;
+  if (error instanceof sdk().S3ServiceException) return error.$metadata.httpStatusCode;
   const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
   return metadata?.httpStatusCode;
 }

@@ -10,6 +10,7 @@ import {
   type SpotifyServer,
 } from '../../src/demo/spotify-server';
 import { DOCUMENTED_REMOVALS_NOT_DEPRECATED, OpenApiValidator, SPEC_PATH } from './openapi';
+import { skipBecause } from '../support/skip';
 
 interface Answer {
   status: number;
@@ -46,8 +47,7 @@ describe('demo server: every answer matches the Spotify Web API OpenAPI document
   beforeEach(function () {
     if (!fs.existsSync(SPEC_PATH)) {
       // A fresh clone has no ../shared: say what is missing instead of failing.
-      this.currentTest!.title += ` [skipped: ${SPEC_PATH} is missing (../shared/spec beside the checkout)]`;
-      this.skip();
+      skipBecause(this, `${SPEC_PATH} is missing (../shared/spec beside the checkout)`);
     }
   });
 

@@ -7,6 +7,7 @@ import { buildReport, CHART_TITLES, movement, PATTERNS, writeReport } from '../.
 import { silentLogger } from '../../src/log';
 import type { DuckDbEngine } from '../../src/query';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+import { skipBecause } from '../support/skip';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -82,8 +83,7 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
 
   it('renders in headless Chromium without errors or outside requests, with every chart, and a screenshot', async function () {
     if (!existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} is missing — install Debian's chromium; .ci/run does)`);
-      this.skip();
+      skipBecause(this, `${CHROMIUM} is missing — install Debian's chromium (.ci/run does)`);
     }
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { skipBecause } from './skip';
 
 /** `../shared` beside the checkout: real Spotify Charts exports and the Spotify OpenAPI document. */
 export const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
@@ -10,9 +11,7 @@ export const US_2023 = path.join(SHARED, 'data', 'spotify-charts', 'us-weekly-20
 /** Skips the calling suite or test when ../shared is absent, saying what is missing. */
 export function requireShared(context: Mocha.Context, what = US_2023): void {
   if (existsSync(what)) return;
-  const title = context.currentTest?.fullTitle() ?? context.test?.parent?.fullTitle() ?? 'a test';
-  console.log(`      (skipped "${title}": ${what} is missing — it comes with ../shared beside the checkout)`);
-  context.skip();
+  skipBecause(context, `${what} is missing — it comes with ../shared beside the checkout`);
 }
 
 export function tempDir(label = 'lake'): string {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ENV as SETTINGS } from '../../config';
 import { S3Store } from '../../store/s3-store';
 
 /**
@@ -15,12 +16,13 @@ export const ENV = {
   /** ARN of the Secrets Manager secret holding the Spotify client secret (the value itself is never in the environment). */
   clientSecretArn: 'CHARTLAKE_SPOTIFY_CLIENT_SECRET_ARN',
   tmp: 'CHARTLAKE_TMP',
-  source: 'CHARTLAKE_SPOTIFY_SOURCE',
-  apiMode: 'CHARTLAKE_SPOTIFY_API_MODE',
-  chartsUrl: 'CHARTLAKE_SPOTIFY_CHARTS_URL',
-  apiUrl: 'CHARTLAKE_SPOTIFY_API_URL',
-  accountsUrl: 'CHARTLAKE_SPOTIFY_ACCOUNTS_URL',
-  clientId: 'SPOTIFY_CLIENT_ID',
+  // The settings the CLI reads too: one name each (src/config).
+  source: SETTINGS.source,
+  apiMode: SETTINGS.apiMode,
+  chartsUrl: SETTINGS.chartsUrl,
+  apiUrl: SETTINGS.apiUrl,
+  accountsUrl: SETTINGS.accountsUrl,
+  clientId: SETTINGS.clientId,
 } as const;
 
 export function required(name: string): string {

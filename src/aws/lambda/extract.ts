@@ -1,23 +1,17 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handleExtract, isWeekNotPublished, overdueAt, type ExtractEvent, type ExtractResult } from '../../extract';
 import { jsonLogger, type Logger } from '../../log';
-import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, isSourceError, type SpotifySourceOptions } from '../../sources';
+import { loadConfig } from '../../config';
+import { isSourceError, type SpotifySourceOptions } from '../../sources';
 import { ENV, lakeStore, lambdaTmp, optional } from './environment';
 import { CachedSecret } from './secret';
 
-/** The Spotify source options from the function's environment, with the client secret read from Secrets Manager. */
+/**
+ * The Spotify source options, resolved as every command resolves them (src/config, the same variable names), with
+ * the client secret read from Secrets Manager (never from the environment).
+ */
 export function sourceOptionsFromEnv(clientSecret: string | undefined): SpotifySourceOptions {
-  const apiMode = optional(ENV.apiMode) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.apiMode;
-  return {
-    ...DEFAULT_SPOTIFY_SOURCE_OPTIONS,
-    source: optional(ENV.source) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.source,
-    apiMode: apiMode as SpotifySourceOptions['apiMode'],
-    chartsBaseUrl: optional(ENV.chartsUrl) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.chartsBaseUrl,
-    apiBaseUrl: optional(ENV.apiUrl) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.apiBaseUrl,
-    accountsBaseUrl: optional(ENV.accountsUrl) ?? DEFAULT_SPOTIFY_SOURCE_OPTIONS.accountsBaseUrl,
-    clientId: optional(ENV.clientId),
-    clientSecret,
-  };
+  return { ...loadConfig().spotify, clientSecret };
 }
 
 /**
