@@ -7,3 +7,5 @@ export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
 export { transformRawBatch } from './batch';
 export type { BatchResult, BatchOptions } from './batch';
+export { buildSongCredits, copyCreditTable, SONG_CREDITS_COLUMNS, CREDIT_LOOKUPS_COLUMNS } from './song-credits';
+export type { CreditTable } from './song-credits';
