@@ -86,9 +86,13 @@ function isLoopback(url: string): boolean {
   }
 }
 
-/** Spaces request starts at least `intervalMs` apart (in call order), and holds everyone after a Retry-After. */
+/**
+ * Spaces request starts at least `intervalMs` apart, measured from when each really started (a late timer never
+ * lets the next request come early), and holds every later request after a Retry-After. Callers are served in order.
+ */
 export class Pacer {
   private nextAt = 0;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly intervalMs: number,
@@ -96,11 +100,13 @@ export class Pacer {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  async wait(): Promise<void> {
-    const now = this.now();
-    const at = Math.max(now, this.nextAt);
-    this.nextAt = at + this.intervalMs;
-    if (at > now) await this.sleep(at - now);
+  wait(): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (let now = this.now(); now < this.nextAt; now = this.now()) await this.sleep(this.nextAt - now);
+      this.nextAt = this.now() + this.intervalMs;
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
   }
 
   /** No request starts before `ms` from now. */
