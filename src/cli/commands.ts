@@ -12,6 +12,7 @@ import { runCommands } from './run-commands';
 import { qualityCommands } from './quality-commands';
 import { forecastCommands } from './forecast-commands';
 import { reportCommands } from './report-commands';
+import { creditsCommands } from './credits-commands';
 
 export type { Command, Values } from './command';
 
@@ -157,6 +158,7 @@ export const commands: Record<string, Command> = {
   ...qualityCommands,
   ...forecastCommands,
   ...reportCommands,
+  ...creditsCommands,
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or first) chart. */

@@ -145,7 +145,9 @@ export class MusicBrainzClient {
     private readonly random: () => number = Math.random,
   ) {
     this.userAgent = musicBrainzUserAgent(options);
-    this.pacer = new Pacer(options.minIntervalMs, undefined, sleep);
+    // Faster than once a second only against a loopback test server: the real service is never hurried.
+    const intervalMs = isLoopback(options.baseUrl) ? options.minIntervalMs : Math.max(1000, options.minIntervalMs);
+    this.pacer = new Pacer(intervalMs, undefined, sleep);
   }
 
   /** HTTP requests sent so far, retries included. */
@@ -395,10 +397,18 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Options from the environment: CHARTLAKE_MUSICBRAINZ_BASE_URL, CHARTLAKE_MUSICBRAINZ_CONTACT. */
+/**
+ * Options from the environment: CHARTLAKE_MUSICBRAINZ_BASE_URL, CHARTLAKE_MUSICBRAINZ_CONTACT and
+ * CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS (below 1000 only honoured for a loopback test server).
+ */
 export function musicBrainzOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<MusicBrainzOptions> {
+  const interval = env.CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS;
+  if (interval !== undefined && !/^\d+$/.test(interval)) {
+    throw new MusicBrainzError(`CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS must be a whole number of milliseconds, not ${JSON.stringify(interval)}`);
+  }
   return definedOnly({
     baseUrl: env.CHARTLAKE_MUSICBRAINZ_BASE_URL || undefined,
     contact: env.CHARTLAKE_MUSICBRAINZ_CONTACT || undefined,
+    minIntervalMs: interval === undefined ? undefined : Number(interval),
   });
 }
