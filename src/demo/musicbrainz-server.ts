@@ -8,7 +8,7 @@
  * User-Agent (403) and answers 503 to a client that asks faster than once per `minIntervalMs`; some answers are slow.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, stop } from './listen';
 import { performance } from 'node:perf_hooks';
 import { hash32, hexOf, Prng } from './prng';
 import { personName } from './names';
@@ -281,14 +281,9 @@ export async function startMusicBrainzServer(options: MusicBrainzServerOptions):
     timers.add(timer);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const address = await listen(server, options.port, options.host);
   return {
-    url: `http://${host}:${address.port}`,
+    url: address.url,
     port: address.port,
     requests: log,
     modelOf: (isrc) => model.get(isrc.toUpperCase()),
@@ -296,10 +291,6 @@ export async function startMusicBrainzServer(options: MusicBrainzServerOptions):
     clearLog: () => {
       log.length = 0;
     },
-    close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => stop(server, timers),
   };
 }
