@@ -34,9 +34,10 @@ async function storedIsrcs(store: FsStore): Promise<string[]> {
 describe('MusicBrainz songwriter lookups', function () {
   let dir: string;
   let server: MusicBrainzServer | undefined;
-  // The client paces 10 ms; the server refuses under 5 ms (these tests are about counts, not about the pace).
+  // These tests are about counts, not about the pace: the client paces 10 ms and the server does not refuse a
+  // fast client (a loaded machine can bring two requests closer together on arrival than they were sent).
   const fast = { minIntervalMs: 10 };
-  const lenient = { minIntervalMs: 5 };
+  const lenient = { minIntervalMs: 0 };
 
   beforeEach(() => {
     dir = tempDir('musicbrainz');
@@ -152,14 +153,15 @@ describe('MusicBrainz songwriter lookups', function () {
     const log = server.requests;
     expect(log.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
     const gaps = log.slice(1).map((r, i) => r.at - log[i].at);
-    for (const gap of gaps) expect(gap).to.be.at.least(995);
+    // Sent at least 1000 ms apart; arrival may vary by a few ms either way (the server tolerates 25 ms).
+    for (const gap of gaps) expect(gap).to.be.at.least(975);
     // On average no faster than one request per second.
     expect((log[log.length - 1].at - log[0].at) / (log.length - 1)).to.be.at.least(990);
   });
 
   it('a killed run loses no finished chain; the rerun asks exactly the chains not stored', async function () {
     const isrcs = testIsrcs(40, 100);
-    server = await startMusicBrainzServer({ songs: isrcs.map((isrc) => ({ isrc })), minIntervalMs: 10, slowShare: 0 });
+    server = await startMusicBrainzServer({ songs: isrcs.map((isrc) => ({ isrc })), minIntervalMs: 0, slowShare: 0 });
     const env = { MB_LAKE: dir, MB_URL: server.url, MB_ISRCS: isrcs.join(','), MB_INTERVAL_MS: '20' };
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', WORKER], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
