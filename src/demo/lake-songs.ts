@@ -12,8 +12,8 @@ import { buildDemoCatalog } from './catalog';
 export async function lakeSongs(store: ObjectStore): Promise<MusicBrainzSong[]> {
   const engine = await openLakeEngine(store);
   try {
-    const result = await engine.query(loadSql(path.join(__dirname, 'sql'), 'lake-songs')).catch((error: Error) => {
-      throw new Error(`${store.location} has no tracks to read ISRCs from (import or extract chart weeks first): ${error.message.split('\n')[0]}`);
+    const result = await engine.query(loadSql(path.join(__dirname, 'sql'), 'lake-songs')).catch(() => {
+      throw new Error(`${store.location} has no tracks table to read ISRCs from: import or extract chart weeks first`);
     });
     return result.rows.map((row) => ({ isrc: String(row.isrc), title: row.title === null ? undefined : String(row.title) }));
   } finally {

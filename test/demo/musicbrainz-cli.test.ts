@@ -52,6 +52,12 @@ describe('musicbrainz-server: the ISRCs of a lake, and the command', function ()
     ]);
   });
 
+  it('a lake without tracks is an error in the user\'s terms, not DuckDB\'s', async () => {
+    let message = '';
+    await lakeSongs(new FsStore(dir)).catch((error: Error) => (message = error.message));
+    expect(message).to.equal(`${dir} has no tracks table to read ISRCs from: import or extract chart weeks first`);
+  });
+
   it('the demo set is the demo catalog: every track with its ISRC and songwriters', () => {
     const songs = demoSongs();
     expect(songs.length).to.be.greaterThan(1000);

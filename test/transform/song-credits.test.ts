@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DuckDb, runSavedAnalysis, savedAnalysis, type DuckDbConnection, DuckDbEngine } from '../../src/query';
+import { DuckDb, DuckDbEngine, MissingTableError, runSavedAnalysis, savedAnalysis, type DuckDbConnection } from '../../src/query';
 import { fetchSongCredits, RECORDING_INCLUDES, type MusicBrainzLookup } from '../../src/sources';
 import { FsStore, MUSICBRAINZ_PREFIX, parseMusicBrainzKey } from '../../src/store';
 import { buildSongCredits, copyCreditTable, CREDIT_LOOKUPS_COLUMNS, SONG_CREDITS_COLUMNS } from '../../src/transform';
@@ -94,6 +94,23 @@ describe('song_credits: flattening raw MusicBrainz lookups', () => {
     expect(await rows(connection, `SELECT count(*) AS n FROM read_parquet('${parquet}')`)).to.deep.equal([{ n: 3 }]);
     expect(await buildSongCredits(connection, [])).to.deep.equal({ song_credits: 0, credit_lookups: 0 });
     expect(await types('song_credits')).to.deep.equal(SONG_CREDITS_COLUMNS);
+  });
+});
+
+describe('top-songwriters on a lake without songwriter lookups', () => {
+  it('says which table is missing and how to get it, not DuckDB\'s catalog error', async () => {
+    const duck = await DuckDb.open();
+    const connection = await duck.connect();
+    const engine = new DuckDbEngine(duck, connection, true);
+    try {
+      await connection.run('CREATE TEMP TABLE chart_entries (chart VARCHAR, week DATE, rank INTEGER, track_id VARCHAR, streams BIGINT)');
+      await connection.run('CREATE TEMP TABLE tracks (chart VARCHAR, week DATE, track_id VARCHAR, isrc VARCHAR)');
+      const error = await runSavedAnalysis(engine, savedAnalysis('top-songwriters'), { chart: 'c', from_week: '2024-01-01', to_week: '2024-01-31' }).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(MissingTableError);
+      expect((error as Error).message).to.equal('saved analysis top-songwriters needs the table song_credits, which this lake does not have yet (chartlake credits looks the songwriters up on MusicBrainz)');
+    } finally {
+      await engine.close();
+    }
   });
 });
 
