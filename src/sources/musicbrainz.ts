@@ -336,10 +336,11 @@ export async function fetchSongCredits(
   options: FetchSongCreditsOptions = {},
   onProgress?: (progress: CreditsProgress) => void,
 ): Promise<FetchSongCreditsResult> {
-  const settings: MusicBrainzOptions = { ...DEFAULT_MUSICBRAINZ_OPTIONS, ...definedOnly(options) };
-  const log = makeLog(options.log, new Redactor());
-  const now = options.now ?? (() => new Date());
-  const client = new MusicBrainzClient(settings, log, options.sleep, options.random);
+  const { log: logger, now: clock, sleep, random, ...settingsGiven } = options;
+  const settings: MusicBrainzOptions = { ...DEFAULT_MUSICBRAINZ_OPTIONS, ...definedOnly(settingsGiven) };
+  const log = makeLog(logger, new Redactor());
+  const now = clock ?? (() => new Date());
+  const client = new MusicBrainzClient(settings, log, sleep, random);
 
   const given = [...new Set([...isrcs].map((value) => value.trim().toUpperCase()))];
   const invalid = given.filter((value) => !isIsrc(value));
