@@ -1,13 +1,10 @@
 import { consoleLogger, Progress } from '../log';
-import { fetchSongCredits, musicBrainzOptionsFromEnv } from '../sources';
+import { loadConfig } from '../config';
+import { fetchSongCredits } from '../sources';
 import { openStore } from '../store';
 import { startMusicBrainzServer } from '../demo/musicbrainz-server';
 import { demoSongs, lakeSongs } from '../demo/lake-songs';
 import type { Command, Values } from './command';
-
-function lakeOf(values: Values): string {
-  return (values.lake as string | undefined) ?? process.env.CHARTLAKE_LAKE ?? 'lake';
-}
 
 function wholeNumber(values: Values, name: string): number {
   const value = Number(values[name]);
@@ -21,14 +18,15 @@ export const creditsCommands: Record<string, Command> = {
     args: '[--lake <lake>]  (CHARTLAKE_MUSICBRAINZ_CONTACT: your email or URL, for the User-Agent)',
     options: { lake: { type: 'string' } },
     async run(values) {
-      const store = openStore(lakeOf(values));
+      const config = loadConfig({ lake: values.lake as string | undefined });
+      const store = openStore(config.lake);
       const songs = await lakeSongs(store);
       if (songs.length === 0) {
         process.stderr.write(`${store.location}: no track has an ISRC yet; chartlake enrich fetches them from the Spotify Web API\n`);
         return 1;
       }
       let progress: Progress | undefined;
-      const result = await fetchSongCredits(store, songs.map((song) => song.isrc), { ...musicBrainzOptionsFromEnv(), log: consoleLogger('warn') }, (p) => {
+      const result = await fetchSongCredits(store, songs.map((song) => song.isrc), { ...config.musicbrainz, log: consoleLogger('warn') }, (p) => {
         progress ??= new Progress(p.toDo, 'ISRCs');
         const left = p.remainingMs === undefined ? '' : ` · ~${Math.ceil(p.remainingMs / 1000)} s left`;
         progress.tick(0, `${p.requests} requests${left}`);

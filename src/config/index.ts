@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, type SpotifySourceOptions } from '../sources';
+import { DEFAULT_SPOTIFY_SOURCE_OPTIONS, musicBrainzOptionsFromEnv, type MusicBrainzOptions, type SpotifySourceOptions } from '../sources';
 import { registerSecret } from '../log';
 
 export { CODE_VERSION } from './version';
@@ -18,6 +18,8 @@ export interface ChartlakeConfig {
   /** AWS EventBridge cron, used by the AWS stack and by `chartlake schedule` alike. */
   schedule: string;
   spotify: SpotifySourceOptions;
+  /** Songwriter lookups: what is not given takes the MusicBrainz client's defaults (1 request/s, 30-day miss retry). */
+  musicbrainz: Partial<MusicBrainzOptions>;
 }
 
 export const DEFAULT_SCHEDULE = 'cron(0 12 ? * FRI *)';
@@ -27,6 +29,7 @@ export interface ConfigFile {
   chart?: string;
   schedule?: string;
   spotify?: Partial<Omit<SpotifySourceOptions, 'clientSecret' | 'chartsToken'>>;
+  musicbrainz?: Partial<MusicBrainzOptions>;
 }
 
 export type ConfigFlags = Partial<Pick<ChartlakeConfig, 'lake' | 'chart'>> & { source?: string; apiMode?: string };
@@ -50,6 +53,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     chart: flags.chart ?? env.CHARTLAKE_CHART ?? file.chart ?? 'regional-global-weekly',
     schedule: env.CHARTLAKE_SCHEDULE ?? file.schedule ?? DEFAULT_SCHEDULE,
     spotify,
+    musicbrainz: { ...file.musicbrainz, ...musicBrainzOptionsFromEnv(env) },
   };
 }
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import got from 'got';
+import { loadConfig } from '../../src/config';
 import { fetchSongCredits, musicBrainzUserAgent, RECORDING_INCLUDES, type MusicBrainzLookup } from '../../src/sources';
 import { FsStore, parseMusicBrainzKey, rawMusicBrainzKey, MUSICBRAINZ_PREFIX, type MusicBrainzOutcome } from '../../src/store';
 import { startMusicBrainzServer, type IsrcModel, type MusicBrainzServer } from '../../src/demo/musicbrainz-server';
@@ -186,6 +187,13 @@ describe('MusicBrainz songwriter lookups', function () {
     expect(rerun.requests).to.equal(remaining.reduce((sum, isrc) => sum + chainRequests(server!.modelOf(isrc)!), 0));
     expect(rerun).to.include({ looked_up: remaining.length, cached: stored.length });
     expect(await storedIsrcs(store)).to.deep.equal([...isrcs].sort());
+  });
+
+  it('configuration: the contact, base URL and pace come from the environment through loadConfig', () => {
+    const env = { CHARTLAKE_MUSICBRAINZ_CONTACT: 'me@example.org', CHARTLAKE_MUSICBRAINZ_BASE_URL: 'http://127.0.0.1:5000', CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS: '50' };
+    expect(loadConfig({}, env, '/nonexistent').musicbrainz).to.deep.equal({ contact: 'me@example.org', baseUrl: 'http://127.0.0.1:5000', minIntervalMs: 50 });
+    expect(loadConfig({}, {}, '/nonexistent').musicbrainz).to.deep.equal({});
+    expect(() => loadConfig({}, { CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS: 'fast' }, '/nonexistent')).to.throw(/CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS must be a whole number/);
   });
 
   it('User-Agent: names chartlake and the contact; the real service needs a contact', () => {
