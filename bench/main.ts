@@ -173,7 +173,7 @@ export function formatReport(report: BenchReport): string {
     '',
     '| saved analysis (full lake) | median of 5 | rows |',
     '| --- | ---: | ---: |',
-    ...report.queries.map((query) => `| ${query.name} | ${query.medianMs.toFixed(0)} ms | ${query.rows} |`),
+    ...report.queries.map((query) => (query.skipped ? `| ${query.name} | not run: ${query.skipped} | |` : `| ${query.name} | ${query.medianMs.toFixed(0)} ms | ${query.rows} |`)),
     '',
     '| target | measured | met |',
     '| --- | --- | --- |',

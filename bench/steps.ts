@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '../src/log';
 import { LocalPipeline } from '../src/pipeline';
-import { listSavedAnalyses, runSavedAnalysis } from '../src/query';
+import { listSavedAnalyses, MissingTableError, runSavedAnalysis } from '../src/query';
 import { FsStore } from '../src/store';
 import { duckdbOnlyImport } from './limit';
 import { usualImport } from './usual';
@@ -41,6 +41,8 @@ export interface QueryTiming {
   medianMs: number;
   runsMs: number[];
   rows: number;
+  /** Why it did not run: a table the bench lake lacks (song_credits: no songwriter lookups in a generated lake). */
+  skipped?: string;
 }
 
 function peakRssMb(): number {
@@ -122,7 +124,14 @@ export async function queries({ lake, chart, from, to, runs }: QueryArgs): Promi
       for (const parameter of analysis.parameters) {
         if (values[parameter.name] === undefined && !('default' in parameter)) values[parameter.name] = parameter.type === 'DATE' ? to : chart;
       }
-      const first = await runSavedAnalysis(engine, analysis, values);
+      const first = await runSavedAnalysis(engine, analysis, values).catch((error: unknown) => {
+        if (error instanceof MissingTableError) return error;
+        throw error;
+      });
+      if (first instanceof MissingTableError) {
+        timings.push({ name: analysis.name, title: analysis.title, medianMs: 0, runsMs: [], rows: 0, skipped: `no ${first.table} table in the bench lake` });
+        continue;
+      }
       const runsMs: number[] = [];
       for (let run = 0; run < runs; run += 1) {
         const started = performance.now();

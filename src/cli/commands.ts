@@ -13,6 +13,7 @@ import { forecastCommands } from './forecast-commands';
 import { reportCommands } from './report-commands';
 import { historyCommands } from './history-commands';
 import { enrichCommands } from './enrich-commands';
+import { creditsCommands } from './credits-commands';
 
 export type { Command, Values } from './command';
 
@@ -210,6 +211,7 @@ export const commands: Record<string, Command> = {
   ...historyCommands,
   ...enrichCommands,
   ...configCommands,
+  ...creditsCommands,
 };
 
 /** The saved analyses' range defaults to the lake's whole span of the (single or biggest) chart. */

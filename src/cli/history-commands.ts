@@ -1,9 +1,9 @@
 import { loadConfig } from '../config';
 import { consoleLogger, Progress } from '../log';
-import { LocalPipeline } from '../pipeline';
-import { chartHoldings, EXPORT_FORMATS, lakeRelations, exportSelect, formatResult, savedAnalysis, savedSelect, tableSelect, type ExportFormat, type QueryResult } from '../query';
-import { backfill, pipelineWorker, type BackfillWeek } from '../schedule';
-import { CHARTS_HISTORY_START, CHARTS_TOKEN_HELP, chartHistoryStarts, latestChartDate, listCharts, type ChartsServiceChart } from '../sources';
+import type { ExportFormat, QueryResult } from '../query';
+import type { BackfillWeek } from '../schedule';
+import type { ChartsServiceChart } from '../sources';
+import { pipelineLayer, queryLayer, scheduleLayer, sourcesLayer } from './layers';
 import { isIsoDate, openStore } from '../store';
 import { listOf, stringOf, type Command, type Values } from './command';
 import { defaultRange } from './commands';
@@ -35,23 +35,23 @@ export const historyCommands: Record<string, Command> = {
       if (!from || !requestedTo) throw new Error('backfill needs --from <YYYY-MM-DD> and --to <YYYY-MM-DD>');
       const config = loadConfig({ lake: str(values.lake), apiMode: str(values['api-mode']), source: 'charts-service' });
       if (!config.spotify.chartsToken) {
-        throw new Error(`backfill asks the charts service for given weeks, which needs a Spotify Charts token. ${CHARTS_TOKEN_HELP} (Or import the weeks' CSV files with chartlake import.)`);
+        throw new Error(`backfill asks the charts service for given weeks, which needs a Spotify Charts token. ${sourcesLayer().CHARTS_TOKEN_HELP} (Or import the weeks' CSV files with chartlake import.)`);
       }
       const chartList = listOf(values, 'chart') ?? [config.chart];
       for (const chart of chartList) if (!/^[a-z0-9][a-z0-9-]*-weekly$/.test(chart)) throw new Error(`--chart "${chart}" is not a weekly chart alias (e.g. regional-global-weekly, regional-us-weekly)`);
-      const latest = latestChartDate(new Date());
+      const latest = sourcesLayer().latestChartDate(new Date());
       const to = requestedTo > latest ? latest : requestedTo;
       if (to !== requestedTo) process.stderr.write(`--to ${requestedTo} is past the latest published chart week; backfilling to ${latest}\n`);
-      const starts = await chartHistoryStarts(config.spotify, chartList, consoleLogger('warn'));
-      const historyStart = (chart: string) => starts.get(chart) ?? CHARTS_HISTORY_START;
+      const starts = await sourcesLayer().chartHistoryStarts(config.spotify, chartList, consoleLogger('warn'));
+      const historyStart = (chart: string) => starts.get(chart) ?? sourcesLayer().CHARTS_HISTORY_START;
 
       const log = consoleLogger('warn');
-      const pipeline = await LocalPipeline.open(openStore(config.lake), log);
+      const pipeline = await pipelineLayer().LocalPipeline.open(openStore(config.lake), log);
       let progress: Progress | undefined;
       try {
-        const result = await backfill({
+        const result = await scheduleLayer().backfill({
           store: pipeline.store,
-          worker: pipelineWorker(pipeline, config.spotify),
+          worker: scheduleLayer().pipelineWorker(pipeline, config.spotify),
           charts: chartList,
           from,
           to,
@@ -92,15 +92,15 @@ export const historyCommands: Record<string, Command> = {
       let offered: ChartsServiceChart[] = [];
       let unavailable: string | undefined;
       try {
-        offered = await listCharts({ options: config.spotify });
+        offered = await sourcesLayer().listCharts({ options: config.spotify });
       } catch (error) {
         unavailable = (error as Error).message;
       }
-      const pipeline = await LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
+      const pipeline = await pipelineLayer().LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
       const engine = await pipeline.engine();
       let holdings;
       try {
-        holdings = await chartHoldings(engine);
+        holdings = await queryLayer().chartHoldings(engine);
       } finally {
         await engine.close();
         await pipeline.close();
@@ -134,7 +134,7 @@ export const historyCommands: Record<string, Command> = {
           };
         }),
       };
-      process.stdout.write(`${formatResult(result, format)}\n`);
+      process.stdout.write(`${queryLayer().formatResult(result, format)}\n`);
       if (unavailable) process.stderr.write(`the charts service could not be asked which charts it offers (only the lake's are listed): ${unavailable}\n`);
       return 0;
     },
@@ -155,7 +155,7 @@ export const historyCommands: Record<string, Command> = {
     lake: 'reads',
     async run(values, positionals) {
       const format = str(values.format);
-      if (!format || !EXPORT_FORMATS.includes(format as ExportFormat)) throw new Error(`export needs --format ${EXPORT_FORMATS.join('|')}${format ? `, not ${format}` : ''}`);
+      if (!format || !queryLayer().EXPORT_FORMATS.includes(format as ExportFormat)) throw new Error(`export needs --format ${queryLayer().EXPORT_FORMATS.join('|')}${format ? `, not ${format}` : ''}`);
       const out = str(values.out);
       if (!out) throw new Error('export needs --out <file>');
       const saved = str(values.saved);
@@ -165,14 +165,14 @@ export const historyCommands: Record<string, Command> = {
         if (value !== undefined && !isIsoDate(value)) throw new Error(`--${name} ${JSON.stringify(value)} is not a date YYYY-MM-DD`);
       }
       const config = loadConfig({ lake: str(values.lake) });
-      const pipeline = await LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
+      const pipeline = await pipelineLayer().LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
       const engine = await pipeline.engine();
       try {
-        if (saved && !(await lakeRelations(engine)).includes('chart_entries')) throw new Error(`the lake ${config.lake} has no chart weeks yet (import or run a week first)`);
+        if (saved && !(await queryLayer().lakeRelations(engine)).includes('chart_entries')) throw new Error(`the lake ${config.lake} has no chart weeks yet (import or run a week first)`);
         const select = saved
-          ? savedSelect(savedAnalysis(saved), await defaultRange(engine, values))
-          : await tableSelect(engine, positionals[0], { chart: str(values.chart), from: str(values.from), to: str(values.to) });
-        const written = await exportSelect(engine, select, format as ExportFormat, out);
+          ? queryLayer().savedSelect(queryLayer().savedAnalysis(saved), await defaultRange(engine, values))
+          : await queryLayer().tableSelect(engine, positionals[0], { chart: str(values.chart), from: str(values.from), to: str(values.to) });
+        const written = await queryLayer().exportSelect(engine, select, format as ExportFormat, out);
         process.stdout.write(`wrote ${written.rows.toLocaleString('en-US')} rows of ${saved ?? positionals[0]} to ${written.file} (${format})\n`);
         return 0;
       } finally {

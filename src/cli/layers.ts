@@ -13,3 +13,7 @@ export const queryLayer = () => require('../query') as typeof import('../query')
 export const reportLayer = () => require('../report') as typeof import('../report');
 export const scheduleLayer = () => require('../schedule') as typeof import('../schedule');
 export const transformLayer = () => require('../transform') as typeof import('../transform');
+export const sourcesLayer = () => require('../sources') as typeof import('../sources');
+export const extractLayer = () => require('../extract') as typeof import('../extract');
+export const musicBrainzServerLayer = () => require('../demo/musicbrainz-server') as typeof import('../demo/musicbrainz-server');
+export const lakeSongsLayer = () => require('../demo/lake-songs') as typeof import('../demo/lake-songs');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { SpotifySourceOptions } from '../sources';
+import type { MusicBrainzOptions, SpotifySourceOptions } from '../sources';
 import { registerSecret } from '../log';
 import { ENV, FLAG_OF, type SettingName } from './names';
 
@@ -20,6 +20,8 @@ export interface ChartlakeConfig {
   /** AWS EventBridge cron, used by the AWS stack and by `chartlake schedule` alike. */
   schedule: string;
   spotify: SpotifySourceOptions;
+  /** Songwriter lookups: what is not given takes the MusicBrainz client's defaults (1 request/s, 30-day miss retry). */
+  musicbrainz: Partial<MusicBrainzOptions>;
 }
 
 export const DEFAULT_SCHEDULE = 'cron(0 12 ? * FRI *)';
@@ -30,6 +32,7 @@ export interface ConfigFile {
   chart?: string;
   schedule?: string;
   spotify?: Partial<Omit<SpotifySourceOptions, 'clientSecret' | 'chartsToken'>>;
+  musicbrainz?: Partial<MusicBrainzOptions>;
 }
 
 export type ConfigFlags = Partial<Pick<ChartlakeConfig, 'lake' | 'chart' | 'schedule'>> & { source?: string; apiMode?: string };
@@ -101,7 +104,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
   registerSecret(spotify.clientSecret);
   registerSecret(spotify.chartsToken);
   return {
-    config: { lake: value('lake')!, chart: value('chart')!, schedule: value('schedule')!, spotify },
+    config: { lake: value('lake')!, chart: value('chart')!, schedule: value('schedule')!, spotify, musicbrainz: { ...file.musicbrainz, ...musicBrainzFromEnv(env) } },
     settings,
     file: { path: filePath, found },
   };
@@ -117,12 +120,17 @@ export function displayValue(setting: ResolvedSetting): string {
   return setting.secret ? '******** (set)' : setting.value;
 }
 
+/** The MusicBrainz settings of the environment (CHARTLAKE_MUSICBRAINZ_*), loaded with the sources layer. */
+function musicBrainzFromEnv(env: NodeJS.ProcessEnv): Partial<MusicBrainzOptions> {
+  return (require('../sources') as typeof import('../sources')).musicBrainzOptionsFromEnv(env);
+}
+
 /** Loaded when a configuration is resolved, not when the CLI's help reads the names above (start-up time). */
 function sourceDefaults(): SpotifySourceOptions {
   return (require('../sources') as typeof import('../sources')).DEFAULT_SPOTIFY_SOURCE_OPTIONS;
 }
 
-const FILE_KEYS = ['lake', 'chart', 'schedule', 'spotify'];
+const FILE_KEYS = ['lake', 'chart', 'schedule', 'spotify', 'musicbrainz'];
 
 function readConfigFile(file: string): ConfigFile {
   let parsed: unknown;

@@ -149,6 +149,18 @@ export class LocalPipeline {
     return { rawObjects: keys.length, weeks, refused, removed: old.length };
   }
 
+  /**
+   * Runs `work` (which stores raw objects) with the transform held, then transforms everything it stored as one
+   * batch: each touched chart-year is written once, not once per object (enrichment of a year of weeks).
+   */
+  async inOneBatch<T>(work: () => Promise<T>): Promise<{ value: T; transformed: TransformResult }> {
+    let value: T | undefined;
+    const keys = await this.router.collect(async () => {
+      value = await work();
+    });
+    return { value: value as T, transformed: await transformRawObjects(keys, this.router.context) };
+  }
+
   /** Updates the catalog from the files on disk (cheap: a few files per table and chart-year). */
   crawl() {
     return crawl(this.store, this.duck);

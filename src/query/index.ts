@@ -5,7 +5,7 @@ export { DuckDbEngine } from './duckdb-engine';
 export { localLakeRoot } from './lake-files';
 export { renderSql, loadSql, sqlString, sqlLiteral, splitStatements } from './sql';
 export type { SqlValue } from './sql';
-export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, parseSavedAnalysis, parameterOption, ANALYSES_DIR } from './saved';
+export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, parseSavedAnalysis, parameterOption, MissingTableError, ANALYSES_DIR } from './saved';
 export type { SavedAnalysis } from './saved';
 export { formatResult } from './format';
 export type { OutputFormat } from './format';

@@ -73,8 +73,23 @@ export function parameterOption(name: string): string {
   return `--${name.replace(/_week$/, '').replace(/_/g, '-')}`;
 }
 
-/** Runs a saved analysis with named values; a missing value is a clear error. */
-export function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Promise<QueryResult> {
+/** A saved analysis reads a table the lake does not have (yet): e.g. `song_credits` before any songwriter lookup. */
+export class MissingTableError extends Error {
+  constructor(
+    readonly analysis: string,
+    readonly table: string,
+  ) {
+    super(`saved analysis ${analysis} needs the table ${table}, which this lake does not have yet${MISSING_TABLE_HINTS[table] ? ` (${MISSING_TABLE_HINTS[table]})` : ''}`);
+    this.name = 'MissingTableError';
+  }
+}
+
+const MISSING_TABLE_HINTS: Record<string, string> = {
+  song_credits: 'chartlake enrich --credits looks the songwriters up on MusicBrainz',
+};
+
+/** Runs a saved analysis with named values; a missing value, or a table the lake lacks, is a clear error. */
+export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Promise<QueryResult> {
   const declared = new Set(analysis.parameters.map(({ name }) => name));
   const unknown = Object.keys(values).filter((name) => values[name] !== undefined && !declared.has(name));
   if (unknown.length > 0) {
@@ -88,5 +103,21 @@ export function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, v
     }
     return type === 'INTEGER' && value !== null ? Number(value) : value;
   });
-  return engine.query(analysis.sql, bound);
+  try {
+    return await engine.query(analysis.sql, bound);
+  } catch (error) {
+    // DuckDB: "Table with name song_credits does not exist"; Athena: "Table 'catalog.db.song_credits' does not exist".
+    const message = error instanceof Error ? error.message : String(error);
+    const missing = /does not exist/i.test(message) ? tablesRead(analysis.sql).find((table) => new RegExp(`\\b${table}\\b`).test(message)) : undefined;
+    if (missing) throw new MissingTableError(analysis.name, missing);
+    throw error;
+  }
+}
+
+/** The tables (and views) a query reads: the names after FROM and JOIN that its own WITH does not define. */
+function tablesRead(sql: string): string[] {
+  const body = sql.replace(/--[^\n]*/g, '');
+  const defined = new Set([...body.matchAll(/\b([a-z_][a-z0-9_]*)\s+AS\s*\(/gi)].map((m) => m[1].toLowerCase()));
+  const named = [...body.matchAll(/\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)/gi)].map((m) => m[1].toLowerCase());
+  return [...new Set(named)].filter((name) => !defined.has(name));
 }

@@ -244,3 +244,24 @@ export function latestChartDate(now: Date): string {
 }
 
 export type { ApiMode, RawEnvelope };
+export {
+  fetchSongCredits,
+  readCreditLookupState,
+  musicBrainzOptionsFromEnv,
+  musicBrainzUserAgent,
+  MusicBrainzClient,
+  MusicBrainzError,
+  Pacer,
+  DEFAULT_MUSICBRAINZ_OPTIONS,
+  MUSICBRAINZ_BASE_URL,
+  RECORDING_INCLUDES,
+  WRITER_ROLES,
+} from './musicbrainz';
+export type {
+  CreditsProgress,
+  FetchSongCreditsOptions,
+  FetchSongCreditsResult,
+  MusicBrainzAnswer,
+  MusicBrainzLookup,
+  MusicBrainzOptions,
+} from './musicbrainz';

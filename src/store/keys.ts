@@ -7,6 +7,7 @@
  *   transformed/<table>/chart=<chart>/year=<YYYY>/part-0.parquet     one file per table, chart and year (`week` a column)
  *   transformed/<table>/part-0.parquet                                 a lake-wide table (songs, song_credits)
  *   transformed/_lineage/chart=<chart>/year=<YYYY>/part-0.parquet     one row per chart week: the commit record
+ *   raw/musicbrainz/isrc=<ISRC>/<fetched-at>.<outcome>.json                songwriter lookups, as MusicBrainz answered
  *   quarantine/<raw key>.error.json
  *   locks/<chart>/week=<YYYY-MM-DD>/<purpose>.lock                    an extract of one week
  *   locks/<chart>/year=<YYYY>/<purpose>.lock                           writers of one chart-year's files
@@ -192,4 +193,46 @@ export const REPORTS_PREFIX = 'reports/';
 export function reportKey(fileName: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(fileName)) throw new Error(`invalid report file name ${JSON.stringify(fileName)}`);
   return `${REPORTS_PREFIX}${fileName}`;
+}
+
+/**
+ * MusicBrainz songwriter lookups: one immutable object per ISRC lookup chain,
+ *   raw/musicbrainz/isrc=<ISRC>/<fetched-at>.<outcome>.json
+ * The outcome is in the name so the lake's listing alone is the lookup cache (no object has to be read to know
+ * whether an ISRC was matched, or missed and when).
+ */
+export const MUSICBRAINZ_PREFIX = `${RAW_PREFIX}musicbrainz/`;
+
+export const MUSICBRAINZ_OUTCOMES = ['matched', 'no-recording', 'no-work', 'no-writer'] as const;
+export type MusicBrainzOutcome = (typeof MUSICBRAINZ_OUTCOMES)[number];
+
+export interface MusicBrainzKeyParts {
+  isrc: string;
+  /** ISO timestamp of the lookup, as given to `rawMusicBrainzKey`. */
+  fetchedAt: string;
+  outcome: MusicBrainzOutcome;
+}
+
+const ISRC = /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/;
+
+/** An ISRC as Spotify and MusicBrainz write it: 12 characters, no dashes (CC XXX YY NNNNN). */
+export function isIsrc(value: string): boolean {
+  return ISRC.test(value);
+}
+
+export function rawMusicBrainzKey(isrc: string, fetchedAt: string, outcome: MusicBrainzOutcome): string {
+  if (!isIsrc(isrc)) throw new Error(`invalid ISRC ${JSON.stringify(isrc)}`);
+  if (Number.isNaN(Date.parse(fetchedAt))) throw new Error(`invalid fetch time ${JSON.stringify(fetchedAt)}`);
+  if (!MUSICBRAINZ_OUTCOMES.includes(outcome)) throw new Error(`invalid MusicBrainz outcome ${JSON.stringify(outcome)}`);
+  return `${MUSICBRAINZ_PREFIX}isrc=${isrc}/${fetchedAt.replace(/:/g, '-')}.${outcome}.json`;
+}
+
+/** Parses a MusicBrainz raw key, or `undefined` when the key is something else. */
+export function parseMusicBrainzKey(key: string): MusicBrainzKeyParts | undefined {
+  const match = /^raw\/musicbrainz\/isrc=([^/]+)\/(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?Z)\.([a-z-]+)\.json$/.exec(key);
+  if (!match) return undefined;
+  const [, isrc, stamp, outcome] = match;
+  if (!isIsrc(isrc) || !(MUSICBRAINZ_OUTCOMES as readonly string[]).includes(outcome)) return undefined;
+  const fetchedAt = stamp.replace(/T(\d{2})-(\d{2})-(\d{2})/, 'T$1:$2:$3');
+  return { isrc, fetchedAt, outcome: outcome as MusicBrainzOutcome };
 }

@@ -11,6 +11,8 @@ import {
   lakeLockKey,
   lakeTableKey,
   lineageKey,
+  MUSICBRAINZ_PREFIX,
+  parseMusicBrainzKey,
   parseTableFileKey,
   parseRawKey,
   putAll,
@@ -37,6 +39,7 @@ import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { CHART_TABLES, FILE_ORDER, LINEAGE_TABLE, type TableName } from './tables';
 import { buildSongs } from './songs';
+import { buildSongCredits, copyCreditTable } from './song-credits';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 /** Failures kept in a quarantine report per check (a broken file can fail every row). */
@@ -137,6 +140,36 @@ export async function transformRawObjects(rawKeys: readonly string[], context: T
   }
   if (result.weeks.length > 0) result.files.push(await rebuildSongs(context, workDir));
   return result;
+}
+
+/**
+ * Rebuilds the lake-wide songwriter tables (`song_credits`, `credit_lookups`) from every raw MusicBrainz lookup of
+ * the lake (raw/musicbrainz/; the newest answer per ISRC), under the lake's `credits` lock. Returns the keys written.
+ */
+export async function rebuildSongCredits(context: TransformContext): Promise<string[]> {
+  const workDir = context.workDir ?? os.tmpdir();
+  const lock = { key: lakeLockKey('credits'), subject: { chart: 'lake', week: 'credits' } };
+  return withLocks(context.store, [lock], 'credits', async () => {
+    const work = await fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
+    try {
+      const files: string[] = [];
+      for (const object of await context.store.list(MUSICBRAINZ_PREFIX)) {
+        if (!parseMusicBrainzKey(object.key)) continue;
+        const file = await localCopy(context.store, object.key, work);
+        if (file) files.push(file);
+      }
+      const tables = ['song_credits', 'credit_lookups'] as const;
+      await context.duck.withConnection(async (connection) => {
+        await buildSongCredits(connection, files);
+        for (const table of tables) await copyCreditTable(connection, table, path.join(work, `${table}.parquet`));
+      });
+      const entries = tables.map((table): PutEntry => ({ key: lakeTableKey(table), file: path.join(work, `${table}.parquet`) }));
+      await putAll(context.store, entries);
+      return entries.map((entry) => entry.key);
+    } finally {
+      await fs.rm(work, { recursive: true, force: true });
+    }
+  }, { waitMs: DEFAULT_LOCK_WAIT_MS, ...context.lock });
 }
 
 /**

@@ -1,4 +1,4 @@
-export { handleTransform, transformRawObjects } from './handler';
+export { handleTransform, transformRawObjects, rebuildSongCredits } from './handler';
 export type { TransformContext, TransformedWeek, TransformResult, WeekWarning } from './handler';
 export { RawObjectRejected } from './errors';
 export type { CheckFailure } from './errors';
@@ -9,3 +9,5 @@ export { readLineage } from './lineage';
 export type { LineageRecord } from './lineage';
 export { buildSongs, type SongRow, type SongLink } from './songs';
 export { splitArtistLists } from './artists';
+export { buildSongCredits, copyCreditTable, SONG_CREDITS_COLUMNS, CREDIT_LOOKUPS_COLUMNS } from './song-credits';
+export type { CreditTable } from './song-credits';
