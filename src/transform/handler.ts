@@ -33,12 +33,14 @@ import {
   type WeekLockOptions,
 } from '../store';
 import { envelopeProblem, regionOfAlias, type RawEnvelope } from '../sources/envelope';
+import { ARTIST_NAMES_WITH_COMMAS } from '../sources/artist-names';
 import { silentLogger, type Logger } from '../log';
 import { CODE_VERSION } from '../config/version';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { CHART_TABLES, FILE_ORDER, LINEAGE_TABLE, type TableName } from './tables';
 import { buildSongs } from './songs';
+import { splitArtistLists } from './artists';
 import { buildSongCredits, copyCreditTable } from './song-credits';
 
 const SQL_DIR = path.join(__dirname, 'sql');
@@ -400,6 +402,11 @@ async function flatten(connection: DuckDbConnection, inputs: RawInput[], failure
     in_batch: inputs.map((input) => (input.inBatch ? 1 : 0)),
   });
 
+  // Envelopes first: their artist objects and charts-service artist lists tell the CSV split which names hold ", ".
+  for (const input of inputs.filter((candidate) => candidate.parts.kind === 'spotify')) {
+    await run('envelope', { raw_path: input.path, raw_id: idOf.get(input.key)! });
+    if (input.sourceKind === 'charts-service' || input.sourceKind === 'playlist') await run(input.sourceKind);
+  }
   let csvs = inputs.filter((input) => input.sourceKind === 'charts-csv');
   if (csvs.length > 0) {
     try {
@@ -420,11 +427,9 @@ async function flatten(connection: DuckDbConnection, inputs: RawInput[], failure
       csvs = readable;
       if (csvs.length > 0) await run('csv', { paths: csvs.map((input) => input.path) });
     }
-    await run('charts-csv');
-  }
-  for (const input of inputs.filter((candidate) => candidate.parts.kind === 'spotify')) {
-    await run('envelope', { raw_path: input.path, raw_id: idOf.get(input.key)! });
-    if (input.sourceKind === 'charts-service' || input.sourceKind === 'playlist') await run(input.sourceKind);
+    await run('charts-csv', { known_names: [...ARTIST_NAMES_WITH_COMMAS] });
+    await splitArtistLists(connection);
+    await run('csv-credits');
   }
   // Unreadable files are refused already: they contribute nothing, and the gates do not speak of them again.
   const unreadable = new Set(inputs.filter((input) => failures.has(input.key)).map((input) => idOf.get(input.key)!));

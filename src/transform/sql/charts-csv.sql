@@ -15,9 +15,14 @@ SELECT
   csv_entry_status(previous_rank, rank, weeks_on_chart)
 FROM csv_row;
 
--- The file names artists in one string; their ids are not in it.
-INSERT INTO stage_entry_track
-SELECT raw_id, track_id, any_value(track_name), any_value(csv_artist_credits(artist_names))
-FROM stage_entry
-WHERE track_id IS NOT NULL AND raw_id IN (SELECT raw_id FROM csv_row)
-GROUP BY raw_id, track_id;
+-- The file names a track's artists in one string joined with ", ", without ids: the lists are split with the names
+-- known to hold ", " (split-artists.sql runs next): real names that do (a parameter), and every artist name this
+-- transform's Web API objects and charts-service lists give (with an id) for the same weeks.
+-- Parameters: {{known_names}}
+CREATE OR REPLACE TEMP TABLE artist_lists AS
+SELECT DISTINCT artist_names FROM stage_entry WHERE raw_id IN (SELECT raw_id FROM csv_row) AND artist_names IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE known_artist_names AS
+SELECT UNNEST({{known_names}}) AS name
+UNION SELECT o->>'$.name' FROM artist_object WHERE (o->>'$.name') LIKE '%, %'
+UNION SELECT credit.name FROM (SELECT unnest(artists) AS credit FROM stage_entry_track) WHERE credit.id IS NOT NULL AND credit.name LIKE '%, %';

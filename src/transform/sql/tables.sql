@@ -158,7 +158,3 @@ CREATE OR REPLACE TEMP MACRO csv_entry_status(previous_rank, rank, weeks_on_char
     WHEN TRY_CAST(previous_rank AS INTEGER) < TRY_CAST(rank AS INTEGER) THEN 'MOVED_DOWN'
     ELSE 'NO_CHANGE'
   END;
-
--- A CSV names a track's artists in one string joined with ", ", without ids.
-CREATE OR REPLACE TEMP MACRO csv_artist_credits(artist_names) AS
-  list_transform(string_split(artist_names, ', '), n -> {'id': NULL::VARCHAR, 'name': n});
