@@ -55,10 +55,12 @@ describe('one transform: a batch of many raw objects equals one event at a time'
   it('keeps one file per table and chart-year, whatever the number of weeks (6 files for a year, and the lake-wide songs)', async () => {
     for (const dir of [oneByOneDir, batchDir]) {
       const files = (await new FsStore(dir).list(TRANSFORMED_PREFIX)).map((object) => object.key).filter((key) => key.endsWith('.parquet'));
-      expect(files.sort()).to.deep.equal([
-        ...['_lineage', 'albums', 'artists', 'chart_entries', 'track_artists', 'tracks'].map((table) => `transformed/${table}/chart=${CHART}/year=2023/part-0.parquet`),
-        'transformed/songs/part-0.parquet',
-      ]);
+      expect(files.sort()).to.deep.equal(
+        [
+          ...['_lineage', 'albums', 'artists', 'chart_entries', 'track_artists', 'tracks'].map((table) => `transformed/${table}/chart=${CHART}/year=2023/part-0.parquet`),
+          'transformed/songs/part-0.parquet',
+        ].sort(),
+      );
     }
   });
 
