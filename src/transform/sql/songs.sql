@@ -16,13 +16,14 @@
 -- in the same week keeps only its chart_continuity links. The song_id is the component's id that charted first
 -- (earliest week, then best rank, then id): deterministic for a given lake.
 
+-- The chart rows the rules read, read once (the chart_entries view reads the lake's files at each mention).
+CREATE OR REPLACE TEMP TABLE song_entries AS
+SELECT chart, CAST(week AS DATE) AS week, rank, track_id, track_name, artist_names, previous_rank, weeks_on_chart
+FROM chart_entries
+WHERE track_id IS NOT NULL;
+
 CREATE OR REPLACE TEMP TABLE song_ids AS
-WITH entries AS (
-  SELECT chart, CAST(week AS DATE) AS week, rank, track_id, track_name, artist_names
-  FROM chart_entries
-  WHERE track_id IS NOT NULL
-),
-credits AS (
+WITH credits AS (
   SELECT track_id, list_sort(list(DISTINCT lower(trim(artist_name)))) AS artists
   FROM track_artists
   WHERE artist_name IS NOT NULL
@@ -38,7 +39,7 @@ ids AS (
     arg_min(rank, (week, rank)) AS first_rank,
     arg_max(track_name, (week, -rank)) AS track_name,
     arg_max(artist_names, (week, -rank)) AS artist_names
-  FROM entries
+  FROM song_entries
   GROUP BY track_id
 )
 SELECT
@@ -54,15 +55,13 @@ LEFT JOIN isrcs AS s USING (track_id);
 
 CREATE OR REPLACE TEMP TABLE song_links AS
 WITH entries AS (
-  SELECT chart, CAST(week AS DATE) AS week, rank, track_id, previous_rank, weeks_on_chart
-  FROM chart_entries
-  WHERE track_id IS NOT NULL
+  SELECT * FROM song_entries
 ),
 handovers AS (
   -- Rows that continue a run (previous_rank known) on an id that was not on this chart the week before.
   SELECT e.* FROM entries AS e
+  ANTI JOIN entries AS x ON x.chart = e.chart AND x.track_id = e.track_id AND x.week = e.week - INTERVAL 7 DAY
   WHERE e.previous_rank IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM entries AS x WHERE x.chart = e.chart AND x.track_id = e.track_id AND x.week = e.week - INTERVAL 7 DAY)
 ),
 continuity AS (
   SELECT n.track_id AS a, o.track_id AS b, 'chart_continuity' AS linked_by, 1 AS strength
@@ -90,15 +89,15 @@ candidates AS (
   SELECT * FROM continuity UNION ALL SELECT * FROM same_isrc UNION ALL SELECT * FROM same_title_artists
 ),
 side_by_side AS (
-  -- Candidate pairs that chart in the same week of the same chart: never one song.
-  SELECT DISTINCT c.a, c.b
+  -- Candidate pairs that chart in the same week of the same chart: never one song (pairs in either order).
+  SELECT DISTINCT least(c.a, c.b) AS lo, greatest(c.a, c.b) AS hi
   FROM candidates AS c
   JOIN entries AS x ON x.track_id = c.a
   JOIN entries AS y ON y.track_id = c.b AND y.chart = x.chart AND y.week = x.week
 )
 SELECT c.a, c.b, c.linked_by, c.strength, true AS kept
 FROM candidates AS c
-WHERE NOT EXISTS (SELECT 1 FROM side_by_side AS s WHERE (s.a = c.a AND s.b = c.b) OR (s.a = c.b AND s.b = c.a));
+ANTI JOIN side_by_side AS s ON s.lo = least(c.a, c.b) AND s.hi = greatest(c.a, c.b);
 
 -- The connected components of the kept links: every id reaches every id of its component; the smallest id names it.
 CREATE OR REPLACE TEMP MACRO song_components() AS TABLE
@@ -125,7 +124,7 @@ WHERE linked_by <> 'chart_continuity'
     ),
     placed AS (
       SELECT e.chart, e.week, e.track_id, c.component
-      FROM chart_entries AS e
+      FROM song_entries AS e
       JOIN song_component AS c USING (track_id)
       WHERE c.component IN (SELECT component FROM shared)
     )
