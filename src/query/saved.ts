@@ -108,7 +108,9 @@ export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnaly
   } catch (error) {
     // DuckDB: "Table with name song_credits does not exist"; Athena: "Table 'catalog.db.song_credits' does not exist".
     const message = error instanceof Error ? error.message : String(error);
-    const missing = /does not exist/i.test(message) ? tablesRead(analysis.sql).find((table) => new RegExp(`\\b${table}\\b`).test(message)) : undefined;
+    // The name the engine says is missing (DuckDB's message may go on with "Did you mean ...?" naming another table).
+    const named = /with name (\w+) does not exist|'(?:[\w-]+\.)*(\w+)' does not exist/i.exec(message);
+    const missing = named ? tablesRead(analysis.sql).find((table) => table === (named[1] ?? named[2]).toLowerCase()) : undefined;
     if (missing) throw new MissingTableError(analysis.name, missing);
     throw error;
   }
