@@ -1,4 +1,4 @@
-import { loadConfig } from '../config';
+import { ENV, loadConfig } from '../config';
 import { consoleLogger, Progress } from '../log';
 import type { LocalPipeline } from '../pipeline';
 import { isIsoDate, openStore } from '../store';
@@ -22,7 +22,7 @@ export const enrichCommands: Record<string, Command> = {
       'api-mode': sourceOptions['api-mode'],
       credits: { type: 'boolean', description: 'then look up the songwriters of every track with an ISRC on MusicBrainz (1 request/s; resumable)' },
     },
-    env: [...SPOTIFY_ENV, 'CHARTLAKE_MUSICBRAINZ_CONTACT', 'CHARTLAKE_MUSICBRAINZ_BASE_URL'],
+    env: [...SPOTIFY_ENV, ENV.musicbrainzContact, ENV.musicbrainzBaseUrl],
     examples: ['chartlake enrich', 'chartlake enrich --chart regional-us-weekly --from 2023-01-01 --to 2023-12-31 --api-mode development'],
     lake: 'reads',
     async run(values) {

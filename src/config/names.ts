@@ -21,6 +21,9 @@ export const ENV = {
   queryCache: 'CHARTLAKE_QUERY_CACHE',
   athenaWorkgroup: 'CHARTLAKE_ATHENA_WORKGROUP',
   athenaDatabase: 'CHARTLAKE_ATHENA_DATABASE',
+  musicbrainzContact: 'CHARTLAKE_MUSICBRAINZ_CONTACT',
+  musicbrainzBaseUrl: 'CHARTLAKE_MUSICBRAINZ_BASE_URL',
+  musicbrainzMinIntervalMs: 'CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS',
 } as const;
 
 /** What each variable means, for `--help` and `chartlake config`. */
@@ -42,6 +45,9 @@ export const ENV_HELP: Record<string, string> = {
   [ENV.queryCache]: 'folder of the local query cache, or "off"',
   [ENV.athenaWorkgroup]: 'Athena workgroup for --engine athena (pulumi stack output athenaWorkgroup)',
   [ENV.athenaDatabase]: 'Glue database for --engine athena (pulumi stack output glueDatabase)',
+  [ENV.musicbrainzContact]: 'your e-mail or URL, sent in the User-Agent MusicBrainz asks for',
+  [ENV.musicbrainzBaseUrl]: 'the MusicBrainz web service (a test server: chartlake musicbrainz-server)',
+  [ENV.musicbrainzMinIntervalMs]: 'least time between MusicBrainz requests (1000: their 1/s; lower only on loopback)',
 };
 
 export type SettingName =

@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbEngine } from './duckdb-engine';
 import type { QueryEngine } from './engine';
-import type { SavedAnalysis } from './saved';
+import { bindSavedAnalysis, type SavedAnalysis } from './saved';
 import { inlineParameters, loadSql, renderSql, sqlString, type SqlValue } from './sql';
 
 const SQL_DIR = path.join(__dirname, 'sql');
@@ -58,13 +58,8 @@ export async function tableSelect(engine: QueryEngine, table: string, filters: E
 }
 
 /** A saved analysis with its values inlined, as a SELECT to export. */
-export function savedSelect(analysis: SavedAnalysis, values: Record<string, string>): string {
-  const bound = analysis.parameters.map(({ name }) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`saved analysis ${analysis.name} needs --${name.replace(/_/g, '-')}`);
-    return value;
-  });
-  return inlineParameters(analysis.sql, bound);
+export function savedSelect(analysis: SavedAnalysis, values: Record<string, string | undefined>): string {
+  return inlineParameters(analysis.sql, bindSavedAnalysis(analysis, values));
 }
 
 /**

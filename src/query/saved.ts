@@ -90,19 +90,7 @@ const MISSING_TABLE_HINTS: Record<string, string> = {
 
 /** Runs a saved analysis with named values; a missing value, or a table the lake lacks, is a clear error. */
 export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Promise<QueryResult> {
-  const declared = new Set(analysis.parameters.map(({ name }) => name));
-  const unknown = Object.keys(values).filter((name) => values[name] !== undefined && !declared.has(name));
-  if (unknown.length > 0) {
-    throw new Error(`saved analysis ${analysis.name} takes no ${unknown.map(parameterOption).join(', ')} (it takes ${analysis.parameters.map((p) => parameterOption(p.name)).join(', ')})`);
-  }
-  const bound = analysis.parameters.map(({ name, type, default: fallback }) => {
-    const value = values[name] === undefined ? fallback : values[name];
-    if (value === undefined) throw new Error(`saved analysis ${analysis.name} needs ${parameterOption(name)}`);
-    if (type === 'INTEGER' && value !== null && !(Number.isInteger(Number(value)) && Number(value) > 0)) {
-      throw new Error(`saved analysis ${analysis.name}: ${parameterOption(name)} must be a positive whole number, not ${value}`);
-    }
-    return type === 'INTEGER' && value !== null ? Number(value) : value;
-  });
+  const bound = bindSavedAnalysis(analysis, values);
   try {
     return await engine.query(analysis.sql, bound);
   } catch (error) {
@@ -114,6 +102,26 @@ export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnaly
     if (missing) throw new MissingTableError(analysis.name, missing);
     throw error;
   }
+}
+
+/**
+ * The values of a saved analysis' `?` placeholders, in order: the named values, or the parameter's default; an
+ * unknown name, a missing value or a bad number is a clear error in the terms of the command's options.
+ */
+export function bindSavedAnalysis(analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Parameter[] {
+  const declared = new Set(analysis.parameters.map(({ name }) => name));
+  const unknown = Object.keys(values).filter((name) => values[name] !== undefined && !declared.has(name));
+  if (unknown.length > 0) {
+    throw new Error(`saved analysis ${analysis.name} takes no ${unknown.map(parameterOption).join(', ')} (it takes ${analysis.parameters.map((p) => parameterOption(p.name)).join(', ')})`);
+  }
+  return analysis.parameters.map(({ name, type, default: fallback }) => {
+    const value = values[name] === undefined ? fallback : values[name];
+    if (value === undefined) throw new Error(`saved analysis ${analysis.name} needs ${parameterOption(name)}`);
+    if (type === 'INTEGER' && value !== null && !(Number.isInteger(Number(value)) && Number(value) > 0)) {
+      throw new Error(`saved analysis ${analysis.name}: ${parameterOption(name)} must be a positive whole number, not ${value}`);
+    }
+    return type === 'INTEGER' && value !== null ? Number(value) : value;
+  });
 }
 
 /** The tables (and views) a query reads: the names after FROM and JOIN that its own WITH does not define. */

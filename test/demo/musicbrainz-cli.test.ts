@@ -18,13 +18,13 @@ async function lakeWithTracks(dir: string): Promise<void> {
   };
   const duck = await DuckDb.open();
   try {
-    for (const [week, rows] of Object.entries(weeks)) {
-      const file = path.join(dir, 'transformed', 'tracks', 'chart=test-weekly', `week=${week}`, 'part-0.parquet');
-      mkdirSync(path.dirname(file), { recursive: true });
-      await duck.withConnection((c) =>
-        c.run(`COPY (SELECT CAST(a AS VARCHAR) AS track_id, CAST(b AS VARCHAR) AS name, CAST(c AS VARCHAR) AS isrc FROM (VALUES ${rows.join(', ')}) AS v(a, b, c)) TO ${sqlString(file)} (FORMAT parquet)`),
-      );
-    }
+    // One file for the year, `week` a column (the lake's layout).
+    const file = path.join(dir, 'transformed', 'tracks', 'chart=test-weekly', 'year=2024', 'part-0.parquet');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const selects = Object.entries(weeks).map(
+      ([week, rows]) => `SELECT DATE '${week}' AS week, CAST(a AS VARCHAR) AS track_id, CAST(b AS VARCHAR) AS name, CAST(c AS VARCHAR) AS isrc FROM (VALUES ${rows.join(', ')}) AS v(a, b, c)`,
+    );
+    await duck.withConnection((c) => c.run(`COPY (${selects.join(' UNION ALL ')}) TO ${sqlString(file)} (FORMAT parquet)`));
   } finally {
     duck.close();
   }
