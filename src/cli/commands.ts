@@ -42,7 +42,13 @@ export const commands: Record<string, Command> = {
         });
         progress?.finish();
         const rows = result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0);
-        process.stdout.write(`imported ${result.weeks.length} week(s), ${rows.toLocaleString('en-US')} chart rows, into ${store.location}\n`);
+        const warned = result.weeks.filter((week) => week.warnings.length > 0).length;
+        process.stdout.write(
+          `imported ${result.weeks.length} week(s), ${rows.toLocaleString('en-US')} chart rows, into ${store.location}: ` +
+            `${result.unchanged.length} file(s) unchanged (already in the lake, not transformed again), ${result.failures.length} refused` +
+            `${warned > 0 ? `, ${warned} week(s) kept with warnings (chartlake quality lists them)` : ''}\n`,
+        );
+        if (result.skipped.length > 0) process.stdout.write(`skipped ${result.skipped.length} file(s) that are not .csv, e.g. ${result.skipped[0]}\n`);
         for (const failure of result.failures) process.stderr.write(`error: ${failure.error.message}\n`);
         return result.failures.length > 0 ? 1 : 0;
       } finally {

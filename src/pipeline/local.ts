@@ -5,7 +5,7 @@ import { prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
+import { MAX_RAW_OBJECT_BYTES, readLineage, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -42,9 +42,12 @@ export class LocalPipeline {
   async importFiles(
     inputs: string[],
     onFile: (file: string, total: number, result?: RoutedResult) => void = () => {},
-  ): Promise<{ imported: ImportedCsv[]; weeks: TransformedWeek[]; failures: { file: string; error: Error }[] }> {
-    const files = await expandInputs(inputs);
+  ): Promise<ImportResult> {
+    const { files, skipped } = await expandInputs(inputs);
     const done: ImportProgress = { imported: [], failures: [], total: files.length, onFile };
+    // A file whose bytes the lake already holds, in a week already built from it, is unchanged: not transformed again.
+    const committed = new Set((await readLineage(this.store, this.duck)).flatMap((week) => week.rawKeys));
+    const unchanged: string[] = [];
     const weeks: TransformedWeek[] = [];
     const chunks: string[][] = [];
     for (let start = 0; start < files.length; start += BATCH_CHUNK_FILES) chunks.push(files.slice(start, start + BATCH_CHUNK_FILES));
@@ -52,9 +55,15 @@ export class LocalPipeline {
     for (let index = 0; index < chunks.length; index += 1) {
       const stored = await storing!;
       storing = index + 1 < chunks.length ? this.storeChunk(chunks[index + 1], done) : undefined;
+      const already = stored.already.filter((key) => committed.has(key));
+      for (const key of already) {
+        unchanged.push(stored.fileOf.get(key) ?? key);
+        onFile(stored.fileOf.get(key) ?? key, files.length);
+      }
+      const keys = [...stored.keys, ...stored.already.filter((key) => !committed.has(key))];
       let result: TransformResult;
       try {
-        result = await transformRawObjects(stored.keys, this.router.context);
+        result = await transformRawObjects(keys, this.router.context);
       } catch (error) {
         await storing?.catch(() => undefined); // never leave the next chunk's writes running unobserved
         throw error;
@@ -62,7 +71,7 @@ export class LocalPipeline {
       const refused = new Map(result.refused.map((error) => [error.rawKey, error]));
       const weekOf = new Map<string, TransformedWeek>();
       for (const week of result.weeks) for (const key of week.rawKeys) weekOf.set(key, week);
-      for (const key of stored.keys) {
+      for (const key of keys) {
         const file = stored.fileOf.get(key) ?? key;
         const error = refused.get(key);
         if (error) done.failures.push({ file, error });
@@ -72,12 +81,16 @@ export class LocalPipeline {
       weeks.push(...result.weeks);
     }
     if (weeks.length > 0) await this.crawl();
-    return { imported: done.imported, weeks, failures: done.failures };
+    return { imported: done.imported, weeks, unchanged, skipped, failures: done.failures };
   }
 
-  /** Checks and stores one chunk's files (one bulk write, one flush to disk); returns the raw keys their events name. */
-  private async storeChunk(chunk: string[], done: ImportProgress): Promise<{ keys: string[]; fileOf: Map<string, string> }> {
+  /**
+   * Checks and stores one chunk's files (one bulk write, one flush to disk); returns the raw keys their events name,
+   * and the keys of files whose identical bytes the lake already held (not written again).
+   */
+  private async storeChunk(chunk: string[], done: ImportProgress): Promise<{ keys: string[]; already: string[]; fileOf: Map<string, string> }> {
     const fileOf = new Map<string, string>();
+    const already: string[] = [];
     const keys = await this.router.collect(async () => {
       let pending = new Map<string, { entry: ImportedCsv; bytes: Buffer }>();
       const flush = async () => {
@@ -104,8 +117,14 @@ export class LocalPipeline {
             await flush();
             entry = await prepareChartsCsv(this.store, file, bytes);
           }
-          pending.set(entry.rawKey, { entry, bytes });
           fileOf.set(entry.rawKey, file);
+          if (!entry.stored) {
+            // The same bytes are in the lake already: nothing to write.
+            done.imported.push(entry);
+            already.push(entry.rawKey);
+            continue;
+          }
+          pending.set(entry.rawKey, { entry, bytes });
         } catch (error) {
           done.failures.push({ file, error: error as Error });
           done.onFile(file, done.total);
@@ -113,7 +132,7 @@ export class LocalPipeline {
       }
       await flush();
     });
-    return { keys, fileOf };
+    return { keys, already, fileOf };
   }
 
   /**
@@ -178,6 +197,18 @@ export class LocalPipeline {
   }
 }
 
+export interface ImportResult {
+  /** Every file stored or found already stored (same bytes), with its raw key. */
+  imported: ImportedCsv[];
+  /** The chart weeks built. */
+  weeks: TransformedWeek[];
+  /** Files whose bytes the lake already held, in a week already built from them: not transformed again. */
+  unchanged: string[];
+  /** Files in the folders named that are not `.csv` files. */
+  skipped: string[];
+  failures: { file: string; error: Error }[];
+}
+
 interface ImportProgress {
   imported: ImportedCsv[];
   failures: { file: string; error: Error }[];
@@ -197,19 +228,28 @@ async function readInput(file: string): Promise<Buffer> {
   }
 }
 
-/** Files named directly, and `*.csv` files in named folders, sorted by name (which sorts by week). */
-async function expandInputs(inputs: string[]): Promise<string[]> {
+/**
+ * Files named directly, and the `*.csv` files of named folders and their subfolders, sorted by name within each
+ * folder (which sorts by week). Other files found in folders are returned as skipped, so the import can say so.
+ */
+async function expandInputs(inputs: string[]): Promise<{ files: string[]; skipped: string[] }> {
   const files: string[] = [];
+  const skipped: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.name.toLowerCase().endsWith('.csv')) files.push(full);
+      else if (!entry.name.startsWith('.')) skipped.push(full);
+    }
+  };
   for (const input of inputs) {
     const stat = await fs.stat(input).catch(() => undefined);
-    if (stat?.isDirectory()) {
-      const names = (await fs.readdir(input)).filter((name) => name.toLowerCase().endsWith('.csv')).sort();
-      files.push(...names.map((name) => path.join(input, name)));
-    } else {
-      files.push(input); // a missing file is reported by readInput, naming it
-    }
+    if (stat?.isDirectory()) await walk(input);
+    else files.push(input); // a missing file is reported by readInput, naming it
   }
-  return files;
+  return { files, skipped };
 }
 
 export interface ExtractedWeek {

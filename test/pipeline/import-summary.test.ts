@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { silentLogger } from '../../src/log';
+import { LocalPipeline } from '../../src/pipeline';
+import { FsStore } from '../../src/store';
+import { removeDir, requireShared, snapshot, tempDir, US_2023 } from '../support/lake';
+
+describe('import says what it did: new, unchanged and refused weeks, subfolders read, other files named', function () {
+  let dir: string;
+  let inputs: string;
+
+  before(function () {
+    requireShared(this);
+  });
+  afterEach(() => {
+    if (dir) removeDir(dir);
+    if (inputs) removeDir(inputs);
+  });
+
+  it('reads subfolders, names what it skipped, and does not transform an unchanged file again', async () => {
+    dir = tempDir('import-summary');
+    inputs = tempDir('import-summary-inputs');
+    const names = ['regional-us-weekly-2023-01-05.csv', 'regional-us-weekly-2023-01-12.csv', 'regional-us-weekly-2023-01-19.csv'];
+    mkdirSync(path.join(inputs, 'january', 'late'), { recursive: true });
+    copyFileSync(path.join(US_2023, names[0]), path.join(inputs, names[0]));
+    copyFileSync(path.join(US_2023, names[1]), path.join(inputs, 'january', names[1]));
+    copyFileSync(path.join(US_2023, names[2]), path.join(inputs, 'january', 'late', names[2]));
+    writeFileSync(path.join(inputs, 'january', 'notes.txt'), 'not a chart');
+
+    const pipeline = await LocalPipeline.open(new FsStore(dir), silentLogger);
+    try {
+      const first = await pipeline.importFiles([inputs]);
+      expect(first.weeks.map((week) => week.week).sort()).to.deep.equal(['2023-01-05', '2023-01-12', '2023-01-19']);
+      expect(first.unchanged).to.deep.equal([]);
+      expect(first.skipped).to.deep.equal([path.join(inputs, 'january', 'notes.txt')]);
+      const before = snapshot(path.join(dir, 'transformed'));
+
+      const again = await pipeline.importFiles([inputs]);
+      expect(again.weeks).to.deep.equal([]);
+      expect(again.unchanged.sort()).to.deep.equal(
+        [path.join(inputs, names[0]), path.join(inputs, 'january', names[1]), path.join(inputs, 'january', 'late', names[2])].sort(),
+      );
+      expect(again.failures).to.deep.equal([]);
+      expect(snapshot(path.join(dir, 'transformed'))).to.deep.equal(before);
+    } finally {
+      await pipeline.close();
+    }
+  });
+
+  it('transforms a stored file whose week was never built (a run killed between store and transform)', async () => {
+    dir = tempDir('import-summary-pending');
+    const name = 'regional-us-weekly-2023-01-05.csv';
+    const store = new FsStore(dir);
+    // Stored as a killed import leaves it: the raw object, no lineage.
+    mkdirSync(path.join(dir, 'raw', 'charts-csv', 'regional-us-weekly', 'week=2023-01-05'), { recursive: true });
+    copyFileSync(path.join(US_2023, name), path.join(dir, 'raw', 'charts-csv', 'regional-us-weekly', 'week=2023-01-05', name));
+    const pipeline = await LocalPipeline.open(store, silentLogger);
+    try {
+      const result = await pipeline.importFiles([path.join(US_2023, name)]);
+      expect(result.unchanged).to.deep.equal([]);
+      expect(result.weeks.map((week) => [week.week, week.rows.chart_entries])).to.deep.equal([['2023-01-05', 200]]);
+    } finally {
+      await pipeline.close();
+    }
+  });
+});
