@@ -41,7 +41,7 @@ describe('chartlake forecast writes the forecasts table', function () {
       expect(row.best as number).to.be.at.least(1);
       expect(row.worst as number).to.be.at.most(200);
       const described = await engine.query(`SELECT column_name FROM (DESCRIBE forecasts)`);
-      expect(described.rows.map((r) => r.column_name)).to.deep.equal(['week', ...FORECAST_COLUMNS, 'chart']);
+      expect(described.rows.map((r) => r.column_name)).to.deep.equal(['week', ...FORECAST_COLUMNS, 'chart', 'year']);
     } finally {
       await engine.close();
     }
