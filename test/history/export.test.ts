@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { skipBecause } from '../support/skip';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
@@ -135,12 +136,10 @@ describe('chartlake export: tables and saved analyses to Parquet, CSV and JSON, 
     for (const [index, modules] of [['duckdb'], ['pyarrow', 'pandas']].entries()) {
       it(`Python with ${modules.join(' and ')}: counts the lake's chart rows as the view does`, async function () {
         if (!has('python3', ['--version'])) {
-          console.log('      (skipped: python3 is not installed)');
-          return this.skip();
+          return skipBecause(this, 'python3 is not installed');
         }
         if (!has('python3', ['-c', `import ${modules.join(', ')}`])) {
-          console.log(`      (skipped: python3 has no ${modules.join(' / ')} module; pip install ${modules.join(' ')} to run this example)`);
-          return this.skip();
+          return skipBecause(this, `python3 has no ${modules.join(' / ')} module; pip install ${modules.join(' ')} to run this example`);
         }
         const printed = execFileSync('python3', ['-c', examples('python')[index]], { cwd: workdir(), encoding: 'utf8' });
         expect(printed).to.match(new RegExp(`'${chart}'[^0-9]*${await expectedCount()}\\b`));
@@ -149,12 +148,10 @@ describe('chartlake export: tables and saved analyses to Parquet, CSV and JSON, 
 
     it('R with duckdb: counts the lake\'s chart rows as the view does', async function () {
       if (!has('Rscript', ['--version'])) {
-        console.log('      (skipped: R (Rscript) is not installed)');
-        return this.skip();
+        return skipBecause(this, 'R (Rscript) is not installed');
       }
       if (!has('Rscript', ['-e', 'library(duckdb)'])) {
-        console.log('      (skipped: R has no duckdb package; install.packages("duckdb") to run this example)');
-        return this.skip();
+        return skipBecause(this, 'R has no duckdb package; install.packages("duckdb") to run this example');
       }
       const printed = execFileSync('Rscript', ['-e', examples('r')[0]], { cwd: workdir(), encoding: 'utf8' });
       expect(printed).to.match(new RegExp(`${chart}\\s+${await expectedCount()}\\b`));

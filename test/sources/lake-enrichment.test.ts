@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { requireShared } from '../support/lake';
 import { buildLakeCatalog } from '../../src/demo/lake-catalog';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer, type RequestLogEntry, type SpotifyServer } from '../../src/demo/spotify-server';
 import type { DemoCatalog } from '../../src/demo/catalog-types';
@@ -77,10 +78,7 @@ describe('chartlake enrich: the 52 real US weeks of 2023 against spotify-server 
   });
 
   beforeEach(function () {
-    if (!fs.existsSync(US_2023)) {
-      this.currentTest!.title += ` [skipped: ${US_2023} is missing (../shared/data beside the checkout)]`;
-      this.skip();
-    }
+    requireShared(this);
   });
 
   afterEach(async () => {
