@@ -107,7 +107,8 @@ export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnaly
     return await engine.query(analysis.sql, bound);
   } catch (error) {
     // DuckDB: "Table with name song_credits does not exist"; Athena: "Table 'catalog.db.song_credits' does not exist".
-    const message = error instanceof Error ? error.message : String(error);
+    // DuckDB adds 'Did you mean "songs"?' naming a table that does exist: only what precedes it names the missing one.
+    const message = (error instanceof Error ? error.message : String(error)).split(/did you mean/i)[0];
     const missing = /does not exist/i.test(message) ? tablesRead(analysis.sql).find((table) => new RegExp(`\\b${table}\\b`).test(message)) : undefined;
     if (missing) throw new MissingTableError(analysis.name, missing);
     throw error;

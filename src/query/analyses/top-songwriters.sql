@@ -4,17 +4,19 @@
 -- (song_credits). Every writer of a co-written song gets the song's full streams, so shares add up to more than
 -- 100 %; a writer with several roles on one song (composer and lyricist) counts it once. credited_share_pct is
 -- the share of the chart's streams whose song has any known writer: the rest is unknown, not guessed.
--- Songs are counted by track_id for now; with the songs table, count(DISTINCT song_id) joined on track_id.
+-- Songs are counted as songs (song_id over all their track ids), as in every saved analysis.
 WITH params AS (
   SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
 ),
 entries AS (
-  SELECT e.chart, e.week, e.rank, e.track_id, e.streams
-  FROM chart_entries AS e, params AS p
+  SELECT e.chart, e.week, e.rank, e.track_id, s.song_id, e.streams
+  FROM chart_entries AS e
+  JOIN songs AS s ON s.track_id = e.track_id
+  CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
 ),
 entry_isrcs AS (
-  SELECT DISTINCT e.week, e.rank, e.track_id, e.streams, t.isrc
+  SELECT DISTINCT e.week, e.rank, e.song_id, e.streams, t.isrc
   FROM entries AS e
   JOIN tracks AS t ON t.track_id = e.track_id AND t.chart = e.chart AND t.week = e.week
   WHERE t.isrc IS NOT NULL
@@ -23,7 +25,7 @@ writers AS (
   SELECT DISTINCT isrc, person_mbid, person_name FROM song_credits
 ),
 credits AS (
-  SELECT DISTINCT e.week, e.rank, e.track_id, e.streams, w.person_mbid, w.person_name
+  SELECT DISTINCT e.week, e.rank, e.song_id, e.streams, w.person_mbid, w.person_name
   FROM entry_isrcs AS e
   JOIN writers AS w ON w.isrc = e.isrc
 ),
@@ -38,7 +40,7 @@ SELECT
   c.person_mbid,
   sum(c.streams) AS streams,
   round(100 * CAST(sum(c.streams) AS DOUBLE) / max(t.streams), 2) AS share_pct,
-  count(DISTINCT c.track_id) AS charting_songs,
+  count(DISTINCT c.song_id) AS charting_songs,
   count(DISTINCT c.week) AS weeks_on_chart,
   count(DISTINCT CASE WHEN c.rank = 1 THEN c.week END) AS weeks_at_number_1,
   min(c.rank) AS best_rank,
