@@ -152,7 +152,7 @@ describe('mixed sources and chart depth: a 50-entry week among 200s, a CSV over 
   });
 
   describe('a CSV imported over an enriched week (chartlake run, then chartlake import)', () => {
-    let quality: { status: number | null; report: QualityReport };
+    let quality: { status: number | null; report: QualityReport; table: string };
 
     before(async function () {
       this.timeout(120_000);
@@ -166,7 +166,9 @@ describe('mixed sources and chart depth: a 50-entry week among 200s, a CSV over 
       const result = await chartlake('import', path.join(inputs, csvName));
       expect(result.status, result.stderr + result.stdout).to.equal(0);
       const answer = await chartlake('quality', '--format', 'json');
-      quality = { status: answer.status, report: JSON.parse(answer.stdout) as QualityReport };
+      const table = await chartlake('quality');
+      expect(table.status, table.stderr).to.equal(0);
+      quality = { status: answer.status, report: JSON.parse(answer.stdout) as QualityReport, table: table.stdout };
       await engine.close();
       engine = await openLakeEngine(store, { recrawl: true });
     });
@@ -194,6 +196,9 @@ describe('mixed sources and chart depth: a 50-entry week among 200s, a CSV over 
       expect(report.disagreements[0].kept).to.match(/^raw\/spotify\//);
       expect(report.disagreements[0].detail).to.match(/^raw\/charts-csv\/.*: 1 entries differ from raw\/spotify\/.* \(whose chart rows are kept\), e.g. track \w{22}: rank 7 vs 7, streams \d+ vs \d+$/);
       expect(report.warned.map((week) => [week.week, week.checks])).to.deep.include([imported, ['sources_disagree']]);
+      expect(quality.table).to.contain(`SHALLOW  ${chart} ${shallow}  50 entries where the week beside it has 200`);
+      expect(quality.table).to.contain(`DISAGREE ${chart} ${imported}  rows kept from ${report.disagreements[0].kept}`);
+      expect(quality.table).to.match(/quality: ok \(nothing quarantined, no week missing; \d+ week\(s\) kept with warnings, 1 shallow\)\n$/);
     });
   });
 });
