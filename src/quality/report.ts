@@ -120,7 +120,7 @@ export interface QualityReport {
   ok: boolean;
 }
 
-export const SOURCES_DISAGREE = 'sources_disagree';
+const SOURCES_DISAGREE = 'sources_disagree';
 
 /**
  * A 50-entry week comes from the public charts service (no token); the week's 200 entries come from a charts
@@ -144,8 +144,9 @@ function shallowWeeks(chart: string, runs: readonly RunRecord[]): ShallowWeek[] 
 }
 
 /**
- * Quarantined and missing weeks of every chart in the lake. A chart's span is its first to its last week with
- * anything in the lake, unless `from` / `to` say otherwise.
+ * Quarantined and missing weeks of every chart in the lake, and apart from them what is kept but imperfect: weeks
+ * with warnings, shallow weeks, sources that disagree. A chart's span is its first to its last week with anything
+ * in the lake, unless `from` / `to` say otherwise.
  */
 export async function qualityReport(store: ObjectStore, options: { from?: string; to?: string; charts?: string[] } = {}): Promise<QualityReport> {
   const lake = await readLakeState(store);
