@@ -11,8 +11,13 @@ import { chartInLake, formatOption, lakeOption, SPOTIFY_ENV } from './options';
 
 export const qualityCommands: Record<string, Command> = {
   quality: {
-    summary: 'quarantined weeks (with the checks they failed) and missing weeks; exit 1 when there are any',
-    description: 'Lists the quarantined raw objects with the checks they failed and how to replay them, and the chart weeks\nwithout data between the first and the last week of each chart (or --from/--to).',
+    summary: 'quarantined and missing weeks (exit 1 when there are any); weeks kept with warnings, shallow weeks, sources that disagree',
+    description:
+      'Lists the quarantined raw objects with the checks they failed and how to replay them, and the chart weeks\n' +
+      'without data between the first and the last week of each chart (or --from/--to): these make it exit 1.\n' +
+      'Then, apart, what is imperfect but kept (exit 0 when there is only this): weeks with warnings (ranks missing,\n' +
+      'fewer entries), per week with their checks and details; weeks shallower than their neighbours (50 entries\n' +
+      'among 200s) with how to deepen them; and weeks whose sources disagree, with the source whose rows were kept.',
     options: {
       ...lakeOption('read'),
       ...chartInLake('every chart in the lake', true),
@@ -40,7 +45,17 @@ export const qualityCommands: Record<string, Command> = {
         if (!q.superseded_by) process.stdout.write(`    fix the cause, then: chartlake replay ${q.raw_key}\n`);
       }
       for (const gap of report.missing) process.stdout.write(`MISSING  ${gap.chart} ${gap.week}  ${describeGap(gap)}\n`);
-      process.stdout.write(report.ok ? 'quality: ok (nothing quarantined, no week missing)\n' : 'quality: problems found\n');
+      for (const week of report.warned) {
+        process.stdout.write(`WARNING  ${week.chart} ${week.week}  kept with: ${week.checks.join(', ')}\n`);
+        for (const warning of week.warnings.slice(0, 5)) process.stdout.write(`    ${warning.check}: ${warning.detail}\n`);
+        if (week.warnings.length > 5) process.stdout.write(`    ... and ${week.warnings.length - 5} more (--format json lists them all)\n`);
+      }
+      for (const week of report.shallow) {
+        process.stdout.write(`SHALLOW  ${week.chart} ${week.week}  ${week.depth} entries where the week beside it has ${week.neighbour_depth}\n    to deepen it: ${week.deepen}\n`);
+      }
+      for (const d of report.disagreements) process.stdout.write(`DISAGREE ${d.chart} ${d.week}  rows kept from ${d.kept}\n    ${d.detail}\n`);
+      const kept = report.warned.length + report.shallow.length > 0 ? `; ${report.warned.length} week(s) kept with warnings, ${report.shallow.length} shallow` : '';
+      process.stdout.write(report.ok ? `quality: ok (nothing quarantined, no week missing${kept})\n` : `quality: problems found${kept}\n`);
       return report.ok ? 0 : 1;
     },
   },

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
 import { openLakeEngine } from '../../src/catalog';
-import { runDemo } from '../../src/demo/run-demo';
+import { buildDemoCatalog } from '../../src/demo/catalog';
+import { buildMusicBrainzModel } from '../../src/demo/musicbrainz-server';
+import { demoChartingSongs, runDemo, type DemoOutcome } from '../../src/demo/run-demo';
+import { runSavedAnalysis, savedAnalysis } from '../../src/query';
 import { FsStore } from '../../src/store';
 import type { DuckDbEngine } from '../../src/query';
 import { removeDir, tempDir } from '../support/lake';
@@ -12,6 +15,7 @@ describe('the demo: weeks from the Spotify-compatible server through the whole p
   let store: FsStore;
   let engine: DuckDbEngine;
   let output = '';
+  let first: DemoOutcome;
   const sink = () => {
     const stream = new PassThrough() as unknown as NodeJS.WriteStream;
     (stream as unknown as PassThrough).on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -22,7 +26,7 @@ describe('the demo: weeks from the Spotify-compatible server through the whole p
   before(async () => {
     dir = tempDir('demo');
     store = new FsStore(dir);
-    const outcome = await runDemo({ store, weeks: WEEKS, out: sink(), progress: sink() });
+    const outcome = (first = await runDemo({ store, weeks: WEEKS, out: sink(), progress: sink() }));
     expect(outcome).to.include({ weeks: WEEKS, extracted: WEEKS, reused: 0, rows: WEEKS * 200 });
     engine = await openLakeEngine(store);
   });
@@ -59,12 +63,33 @@ describe('the demo: weeks from the Spotify-compatible server through the whole p
     expect(await scalar('SELECT count(DISTINCT track_id) FROM tracks')).to.equal(await scalar('SELECT count(*) FROM tracks_latest'));
   });
 
-  it('prints a summary: top 10, climbers, top artists and albums', () => {
-    for (const heading of ["This week's top 10", 'Biggest climbers', 'Top artists', 'Top albums']) expect(output).to.contain(heading);
+  it('prints a summary: top 10, climbers, top artists, albums and songwriters', () => {
+    for (const heading of ["This week's top 10", 'Biggest climbers', 'Top artists', 'Top albums', 'Top songwriters']) expect(output).to.contain(heading);
   });
 
-  it('a second run reuses the lake: nothing extracted, no request to Spotify', async () => {
+  it('looks up the songwriters of every charting ISRC on the MusicBrainz test server; top-songwriters sums what the catalog says', async () => {
+    const catalog = buildDemoCatalog({ weeks: WEEKS });
+    const charts = [...catalog.charts.values()].flat();
+    const isrcOf = new Map([...catalog.tracks.values()].map((track) => [track.id, track.isrc]));
+    const isrcs = new Set(charts.flatMap((week) => week.entries.map((entry) => isrcOf.get(entry.trackId)!)));
+    expect(first.songwriterLookups).to.equal(isrcs.size);
+    expect(await store.list('raw/musicbrainz/')).to.have.length(isrcs.size);
+    // Writers of each ISRC as the server's model holds them, over every recording and work; streams summed per writer.
+    const model = buildMusicBrainzModel(demoChartingSongs(catalog));
+    const streams = new Map<string, number>();
+    for (const entry of charts.flatMap((week) => week.entries)) {
+      const writers = new Set(model.get(isrcOf.get(entry.trackId)!)!.recordings.flatMap((r) => r.works.flatMap((w) => w.writers.map((x) => x.person.id))));
+      for (const writer of writers) streams.set(writer, (streams.get(writer) ?? 0) + entry.streams);
+    }
+    const { rows } = await runSavedAnalysis(engine, savedAnalysis('top-songwriters'), { chart: 'regional-global-weekly', from_week: catalog.weeks[0], to_week: catalog.weeks[WEEKS - 1] });
+    expect(rows.length).to.equal(Math.min(50, streams.size));
+    for (const row of rows) expect(Number(row.streams), String(row.songwriter)).to.equal(streams.get(String(row.person_mbid)));
+    expect(Number(rows[0].streams)).to.equal(Math.max(...streams.values()));
+    expect(output).to.contain('Top songwriters').and.contain(String(rows[0].songwriter));
+  });
+
+  it('a second run reuses the lake: nothing extracted, no request to Spotify or MusicBrainz', async () => {
     const again = await runDemo({ store, weeks: WEEKS, out: sink(), progress: sink() });
-    expect(again).to.include({ extracted: 0, reused: WEEKS, requests: 0 });
+    expect(again).to.include({ extracted: 0, reused: WEEKS, requests: 0, songwriterLookups: 0, musicbrainzRequests: 0 });
   });
 });

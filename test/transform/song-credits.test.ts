@@ -174,6 +174,9 @@ describe('song_credits and top-songwriters over lookups from the MusicBrainz tes
     await connection.run('CREATE TEMP TABLE chart_entries (chart VARCHAR, week DATE, rank INTEGER, track_id VARCHAR, streams BIGINT)');
     await connection.run('CREATE TEMP TABLE tracks (chart VARCHAR, week DATE, track_id VARCHAR, isrc VARCHAR)');
     await connection.run(`INSERT INTO chart_entries VALUES ${entries.map((e) => `('c', DATE '${e.week}', ${e.rank}, '${e.track}', ${e.streams})`).join(', ')}`);
+    // One track id per song here (songs links ids; the analysis counts songs).
+    await connection.run('CREATE TEMP TABLE songs (track_id VARCHAR, song_id VARCHAR)');
+    await connection.run(`INSERT INTO songs VALUES ${[...trackIsrc.keys()].map((track) => `('${track}', 'song-${track}')`).join(', ')}`);
     await connection.run(`INSERT INTO tracks VALUES ${entries.map((e) => `('c', DATE '${e.week}', '${e.track}', ${trackIsrc.get(e.track) ? `'${trackIsrc.get(e.track)}'` : 'NULL'})`).join(', ')}`);
     // Every track id its own song here (song identity is tested on its own).
     await connection.run('CREATE TEMP TABLE songs AS SELECT DISTINCT track_id, track_id AS song_id FROM chart_entries');

@@ -1,7 +1,9 @@
 -- Longest runs: songs by their longest unbroken run of consecutive chart weeks within the range, over all their track ids
 -- params: chart VARCHAR, from_week DATE, to_week DATE, artist VARCHAR = NULL, song VARCHAR = NULL, limit INTEGER = 50
 -- empty: no chart weeks of this chart in the range match (check --chart, --from, --to, --artist and --song)
--- Gaps and islands: a run is a set of weeks whose chart-week number minus the song's own row number is constant.
+-- Gaps and islands over the chart weeks of the range. A song's absence from a week breaks its run only when that week
+-- was deep enough to show the song where it last stood: a song at rank 120 is not dropping out when the next week
+-- holds only 50 entries (the public charts service without a token); the run goes on through that week.
 WITH params AS (
   SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week,
     CAST(? AS VARCHAR) AS artist, CAST(? AS VARCHAR) AS song, CAST(? AS INTEGER) AS row_limit
@@ -14,8 +16,10 @@ chart_rows AS (
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
 ),
 chart_weeks AS (
-  SELECT week_date, row_number() OVER (ORDER BY week_date) AS week_number
-  FROM (SELECT DISTINCT week_date FROM chart_rows) AS w
+  -- A week's depth is the deepest rank it shows (50 or 200). It is taken from chart_entries, not from the lineage
+  -- (`_runs`): `_runs` is a local view and Glue does not catalogue `_lineage`, so this runs unchanged on Athena.
+  SELECT week_date, depth, row_number() OVER (ORDER BY week_date) AS week_number
+  FROM (SELECT week_date, max(rank) AS depth FROM chart_rows GROUP BY week_date) AS w
 ),
 entries AS (
   -- One row per song and week (a song never has two ids in one chart week; this makes sure of it).
@@ -25,15 +29,30 @@ entries AS (
     AND (p.song IS NULL OR lower(c.song_name) = lower(p.song) OR c.song_id = p.song)
   GROUP BY c.song_id, c.week_date
 ),
-numbered AS (
-  SELECT
-    e.*,
-    w.week_number - row_number() OVER (PARTITION BY e.song_id ORDER BY e.week_date) AS island
+stepped AS (
+  SELECT e.song_id, e.week_date, e.rank, w.week_number,
+    lag(w.week_number) OVER (PARTITION BY e.song_id ORDER BY e.week_date) AS last_number,
+    lag(e.rank) OVER (PARTITION BY e.song_id ORDER BY e.week_date) AS last_rank
   FROM entries AS e
   JOIN chart_weeks AS w ON w.week_date = e.week_date
 ),
+skipped AS (
+  -- The deepest of the weeks a song was absent from since its last row.
+  SELECT s.song_id, s.week_date, max(w.depth) AS deepest
+  FROM stepped AS s
+  JOIN chart_weeks AS w ON w.week_number > s.last_number AND w.week_number < s.week_number
+  GROUP BY s.song_id, s.week_date
+),
+numbered AS (
+  SELECT s.song_id, s.week_date, s.rank, s.week_number,
+    sum(CASE WHEN s.last_number IS NULL OR k.deepest >= s.last_rank THEN 1 ELSE 0 END)
+      OVER (PARTITION BY s.song_id ORDER BY s.week_date ROWS UNBOUNDED PRECEDING) AS island
+  FROM stepped AS s
+  LEFT JOIN skipped AS k ON k.song_id = s.song_id AND k.week_date = s.week_date
+),
 runs AS (
-  SELECT song_id, island, count(*) AS run_weeks, min(week_date) AS run_start, max(week_date) AS run_end, min(rank) AS best_rank
+  -- A run's weeks are the chart weeks from its first to its last, the shallow weeks it went through included.
+  SELECT song_id, island, max(week_number) - min(week_number) + 1 AS run_weeks, min(week_date) AS run_start, max(week_date) AS run_end, min(rank) AS best_rank
   FROM numbered
   GROUP BY song_id, island
 ),
