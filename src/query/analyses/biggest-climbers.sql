@@ -22,6 +22,7 @@ climbs AS (
   CROSS JOIN params AS p
   WHERE e.chart = p.chart
     AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
     AND e.previous_rank IS NOT NULL
     AND e.previous_rank > e.rank
     AND (p.artist IS NULL OR strpos(lower(', ' || s.artist_names || ', '), lower(', ' || p.artist || ', ')) > 0)

@@ -23,6 +23,8 @@ entries AS (
   JOIN song_debuts AS d ON d.song_id = s.song_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    -- the partition column: only the years of the range are read (here and on Athena)
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 credits AS (
   SELECT a.chart, a.week, a.track_id, count(DISTINCT a.position) AS artists

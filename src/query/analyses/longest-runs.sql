@@ -14,6 +14,8 @@ chart_rows AS (
   JOIN songs AS s ON s.track_id = e.track_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    -- the partition column: only the years of the range are read (here and on Athena)
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 chart_weeks AS (
   -- A week's depth is the deepest rank it shows (50 or 200). It is taken from chart_entries, not from the lineage

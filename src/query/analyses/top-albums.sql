@@ -11,6 +11,8 @@ entries AS (
   JOIN songs AS s ON s.track_id = e.track_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    -- the partition column: only the years of the range are read (here and on Athena)
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 album_entries AS (
   SELECT e.*, al.album_id, al.name AS album_name, al.album_type, al.release_date,

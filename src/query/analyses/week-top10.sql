@@ -7,6 +7,8 @@ last_week AS (
   SELECT max(CAST(e.week AS DATE)) AS week
   FROM chart_entries AS e, params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    -- the partition column: only the years of the range are read (here and on Athena)
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 )
 SELECT
   e.rank,
