@@ -49,6 +49,11 @@ function chartWeekAxis(weeks: readonly string[]) {
   };
 }
 
+/** A time scale over exactly the range's chart weeks, whatever weeks the lines happen to cover. */
+function chartWeekScale(weeks: readonly string[]) {
+  return weeks.length ? { type: 'utc' as const, domain: [Date.parse(`${weeks[0]}T00:00:00Z`), Date.parse(`${weeks[weeks.length - 1]}T00:00:00Z`)] } : { type: 'utc' as const };
+}
+
 /** A streams axis or text in readers' units ("2.57 B"). */
 const readableAxis = { labelExpr: READABLE_EXPR('datum.value') };
 
@@ -64,7 +69,7 @@ export function rankOverTimeSpec(title: string, values: Values, weeks: readonly 
     data: { values },
     mark: { type: 'line', point: { size: 18 }, strokeWidth: 2, interpolate: 'linear' },
     encoding: {
-      x: { field: 'week', type: 'temporal', title: null, scale: { type: 'utc' }, axis: chartWeekAxis(weeks) },
+      x: { field: 'week', type: 'temporal', title: null, scale: chartWeekScale(weeks), axis: chartWeekAxis(weeks) },
       y: { field: 'rank', type: 'quantitative', title: 'rank', scale: { reverse: true, domain: [1, 200], type: 'log', nice: false }, axis: { values: [1, 2, 5, 10, 20, 50, 100, 200] } },
       color: { field: 'song', type: 'nominal', title: null, sort: { field: 'current_rank' }, legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 } },
     },
@@ -99,7 +104,7 @@ export function artistShareSpec(title: string, values: Values, weeks: readonly s
     data: { values },
     mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
     encoding: {
-      x: { field: 'week', type: 'temporal', title: null, scale: { type: 'utc' }, axis: chartWeekAxis(weeks) },
+      x: { field: 'week', type: 'temporal', title: null, scale: chartWeekScale(weeks), axis: chartWeekAxis(weeks) },
       y: { field: 'share', type: 'quantitative', title: 'share of the week\u2019s streams', axis: { format: '.0%' } },
       color: { field: 'artist_name', type: 'nominal', title: null, legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 } },
     },
@@ -118,7 +123,7 @@ export function patternSpec(title: string, values: Values, format: string, color
       { mark: { type: 'line', color, strokeWidth: 2, interpolate: 'linear' } },
     ],
     encoding: {
-      x: { field: 'week', type: 'temporal', title: null, scale: { type: 'utc' }, axis: { ...chartWeekAxis(weeks), labelExpr: "utcdate(datum.value) <= 7 && utcmonth(datum.value) % 3 === 0 ? utcFormat(datum.value, '%b') : ''" } },
+      x: { field: 'week', type: 'temporal', title: null, scale: chartWeekScale(weeks), axis: { ...chartWeekAxis(weeks), labelExpr: "utcdate(datum.value) <= 7 && utcmonth(datum.value) % 3 === 0 ? utcFormat(datum.value, '%b') : ''" } },
       y: { field: 'value', type: 'quantitative', title: null, axis: format === 'readable' ? { ...readableAxis, tickCount: 4 } : { format, tickCount: 4 }, scale: { zero: false } },
     },
   };

@@ -162,7 +162,7 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
       expect(titles).to.have.length(Object.values(CHART_TITLES).length + drawn.length);
       // The rank chart draws one line per song of the current top 10, with an axis tick on each of the 52 chart weeks.
       expect(await page.$$eval('#rank-over-time svg path[aria-roledescription="line mark"]', (paths) => paths.length)).to.equal(10);
-      expect(await page.$$eval('#rank-over-time svg .mark-rule.role-axis-tick line', (ticks) => ticks.length)).to.equal(52);
+      expect(await page.$$eval('#rank-over-time svg .mark-rule.role-axis-tick line[y2="5"]', (ticks) => ticks.length)).to.equal(52);
       expect(await page.$$eval('#latest-chart tbody tr', (rows) => rows.length)).to.equal(20);
 
       const shotDir = path.join(dir, 'reports');
