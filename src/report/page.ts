@@ -224,16 +224,15 @@ function topArtistsTable(links: Links, explorer: Explorer): string {
 
 function monthsTable(links: Links, months: MonthTop[]): string {
   if (months.length === 0) return '<p class="muted">No chart weeks in this range.</p>';
-  const rows = months.map((month) => {
-    const songs = month.songs.map((song, index) => `<li><span class="pos">${index + 1}</span>${songLink(links, song.song_id, song.song_name)} <span class="muted">${escape(readable(song.streams))}</span></li>`).join('');
-    const artists = month.artists.map((artist, index) => {
+  const cards = months.map((month) => {
+    const songs = month.songs.map((song) => `<li>${songLink(links, song.song_id, song.song_name)} <span class="muted">${escape(readable(song.streams))}</span></li>`).join('');
+    const artists = month.artists.slice(0, 3).map((artist) => {
       const href = links.explorer.artistHref.get(artist.artist_name);
-      const name = href ? `<a href="${escape(links.prefix + href)}">${escape(artist.artist_name)}</a>` : escape(artist.artist_name);
-      return `<li><span class="pos">${index + 1}</span>${name} <span class="muted">${escape(readable(artist.streams))}</span></li>`;
-    }).join('');
-    return `<tr><th scope="row">${escape(monthName(month.month))}<div class="muted">${month.weeks} chart week${month.weeks === 1 ? '' : 's'}</div></th><td><ol class="plain">${songs}</ol></td><td><ol class="plain">${artists}</ol></td></tr>`;
+      return href ? `<a href="${escape(links.prefix + href)}">${escape(artist.artist_name)}</a>` : escape(artist.artist_name);
+    });
+    return `<div class="month"><h3>${escape(monthName(month.month))} <span class="muted">${month.weeks} chart week${month.weeks === 1 ? '' : 's'}</span></h3><ol class="plain numbered">${songs}</ol><p class="note">artists: ${artists.join(', ')}</p></div>`;
   });
-  return `<table class="months"><thead><tr><th>month</th><th>top songs by streams</th><th>top artists by streams</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="months">${cards.join('')}</div><p class="note">Each month is its chart weeks (weeks ending in that month); songs and artists by their streams in those weeks.</p>`;
 }
 
 function songList(links: Links, title: string, range: string, rows: SongRow[], badge: (row: SongRow) => string, detail: (row: SongRow) => string): string {
@@ -363,12 +362,12 @@ header a{color:#fff}
 #search-results{position:absolute;z-index:5;left:0;right:0;background:#fff;color:${THEME.ink};list-style:none;margin:4px 0 0;padding:6px 0;border-radius:8px;box-shadow:0 6px 24px rgba(0,0,0,.25)}
 #search-results li{padding:5px 12px}
 #search-results a{color:${THEME.ink}}
-table.months{width:100%;border-collapse:collapse}
-table.months th,table.months td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #f1f1f1;font-size:12.5px}
-table.months thead th{font-size:11px;text-transform:uppercase;color:${THEME.muted}}
+.months{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:12px 20px}
+.month{min-width:0;font-size:12.5px}
+.month h3{text-transform:none;letter-spacing:0;color:${THEME.ink};margin-bottom:4px}
+ol.numbered{list-style:decimal inside}
 ol.plain{margin:0;padding:0;list-style:none}
 ol.plain li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.pos{display:inline-block;width:16px;color:${THEME.muted};font-size:11px}
 .tag{font-size:10px;font-weight:700;background:#fef3c7;color:#92400e;border-radius:4px;padding:1px 5px;margin-left:4px}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:10px}
 dl.facts div{background:#f7f7f7;border-radius:8px;padding:8px 12px}

@@ -13,6 +13,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The README's screenshot: refreshed when CHARTLAKE_SCREENSHOT=1 (kept out of normal runs so tests do not touch the repo). */
 const README_SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'report.png');
+const README_SONG_SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'report-song.png');
 
 describe('movement arrows', () => {
   it('says NEW, RE, ▲ n, ▼ n or =', () => {
@@ -60,6 +61,7 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
     expect(Object.keys(pages).filter((page) => page.startsWith('songs/'))).to.have.length(50);
     expect(Object.keys(pages).filter((page) => page.startsWith('artists/'))).to.have.length(50);
     for (const page of Object.keys(pages)) expect(existsSync(path.join(dir, 'reports', 'chartlake-report', page)), page).to.equal(true);
+    expect(readdirSync(path.join(dir, 'reports', 'chartlake-report', 'songs'))).to.have.length(50);
     expect(html).to.include('regional-us-weekly').and.include('2023-12-28');
     // The 2023-12-28 number 1 (Rockin' Around The Christmas Tree, same rank as the week before), escaped.
     expect(html).to.include('Rockin&#39; Around The Christmas Tree');
@@ -75,6 +77,20 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
     expect(html).to.include('No album data for this range').and.include('chartlake enrich');
     expect(html).to.include('No songwriters for this range').and.include('chartlake enrich --credits');
     expect((html.match(/Needs weeks enriched by the Spotify Web API/g) ?? []).length).to.equal(3);
+  });
+
+  it('replaces an earlier report whole: a smaller --top leaves no orphan pages, in the lake or in an --out folder', async () => {
+    const store = new FsStore(dir);
+    const out = path.join(dir, 'out');
+    for (const where of [undefined, out]) {
+      const small = await buildReport(engine, { top: 3, now: new Date('2024-01-01T00:00:00Z') });
+      const index = await writeReport(store, pages, where);
+      await writeReport(store, small.pages, where);
+      const folder = path.dirname(index);
+      expect(readdirSync(path.join(folder, 'songs')).sort()).to.deep.equal(Object.keys(small.pages).filter((page) => page.startsWith('songs/')).map((page) => page.slice(6)).sort());
+      expect(readdirSync(path.join(folder, 'artists'))).to.have.length(3);
+      await writeReport(store, pages, where); // the other tests read the full report
+    }
   });
 
   it('counts the top songs and artists as SQL does, across track ids, in readers\u2019 units', async () => {
@@ -181,6 +197,7 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
       await page.waitForURL(`file://${path.join(folder, flowers.href)}`);
       expect(await page.textContent('h1')).to.equal('Flowers');
       expect(await page.$$eval('#timeline circle', (points) => points.length)).to.equal(flowers.weeks);
+      if (process.env.CHARTLAKE_SCREENSHOT === '1') await page.screenshot({ path: README_SONG_SCREENSHOT, fullPage: true });
     } finally {
       await browser.close();
     }
