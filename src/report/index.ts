@@ -1,4 +1,4 @@
-export { buildReport, CHART_TITLES, PATTERNS, DEFAULT_TOP, INDEX_PAGE } from './report';
+export { buildReport, renderReport, CHART_TITLES, PATTERNS, DEFAULT_TOP, INDEX_PAGE } from './report';
 export type { BuildReportOptions, BuiltReport } from './report';
 export { writeReport, REPORT_FOLDER } from './write';
 export { loadReportData, resolveRange } from './data';

@@ -52,13 +52,19 @@ export interface BuiltReport {
   timings: { query: number; render: number };
 }
 
-/** Builds the dashboard: queries through the engine (never files), charts rendered to inline SVG, one HTML page. */
+/** Builds the report: queries through the engine (never files), charts rendered to inline SVG, linked pages. */
 export async function buildReport(engine: QueryEngine, options: BuildReportOptions = {}): Promise<BuiltReport> {
   const log = options.log ?? silentLogger;
   const started = Date.now();
   const range = await resolveRange(engine, options.range);
   const data = await loadReportData(engine, range, log);
   const queried = Date.now();
+  const { html, pages } = await renderReport(data, options);
+  return { html, pages, data, timings: { query: queried - started, render: Date.now() - queried } };
+}
+
+/** Renders the pages from what the report read: the front page and the top songs' and artists' pages. */
+export async function renderReport(data: ReportData, options: Pick<BuildReportOptions, 'top' | 'now'> = {}): Promise<{ html: string; pages: Record<string, string> }> {
   const charts = await renderCharts(data);
   const explorer = buildExplorer(data.chartWeeks, data.songWeeks, data.songArtists, data.songWriters, options.top ?? DEFAULT_TOP);
   const html = renderPage(data, charts, explorer, monthlyTop(data.songWeeks, data.songArtists), options.now ?? new Date());
@@ -67,7 +73,7 @@ export async function buildReport(engine: QueryEngine, options: BuildReportOptio
   const pages: Record<string, string> = { [INDEX_PAGE]: html };
   for (const song of explorer.songs) pages[song.href] = renderSongPage(song, data.range, links, depth);
   for (const artist of explorer.artists) pages[artist.href] = renderArtistPage(artist, data.range, links, depth);
-  return { html, pages, data, timings: { query: queried - started, render: Date.now() - queried } };
+  return { html, pages };
 }
 
 async function renderCharts(data: ReportData): Promise<PageCharts> {

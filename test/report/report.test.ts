@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalPipeline } from '../../src/pipeline';
 import { FsStore } from '../../src/store';
-import { buildExplorer, buildReport, CHART_TITLES, DEFAULT_TOP, movement, PATTERNS, readable, runsOf, timeline, writeReport } from '../../src/report';
+import { buildExplorer, buildReport, renderReport, CHART_TITLES, DEFAULT_TOP, movement, PATTERNS, readable, runsOf, timeline, writeReport } from '../../src/report';
 import { silentLogger } from '../../src/log';
 import type { DuckDbEngine } from '../../src/query';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
@@ -120,6 +120,22 @@ describe('chartlake report on the 52 real US weeks of 2023', function () {
     expect(pages[artist.href]).to.include(`<dd>${readable(Number(artistRows[0].streams))}</dd>`);
     // Every song of the artist's page links to the song's page where it has one.
     for (const song of artist.songs) if (explorer.songHref.has(song.song_id)) expect(pages[artist.href]).to.include(`href="../${explorer.songHref.get(song.song_id)}"`);
+  });
+
+  it('shows songwriters where song_credits knows them: on the song page and in the range\u2019s top songwriters', async () => {
+    // A lake enriched with credits is another branch's fixture: here the rows the two songwriter queries return.
+    const flowers = built.explorer.songs.find((song) => song.song_name === 'Flowers')!;
+    const writers = [
+      { song_id: flowers.song_id, person_name: 'Miley Cyrus', roles: 'writer' },
+      { song_id: flowers.song_id, person_name: 'Gregory Aldae Hein', roles: 'composer, lyricist' },
+    ];
+    const songwriters = [{ songwriter: 'Miley Cyrus', person_mbid: 'x', streams: flowers.streams, share_pct: 1.2, charting_songs: 1, weeks_at_number_1: 3, best_rank: 1, credited_share_pct: 4.5 }];
+    const rendered = await renderReport({ ...data, songWriters: writers, songwriters }, { now: new Date('2024-01-01T00:00:00Z') });
+    const songPage = rendered.pages[flowers.href];
+    expect(songPage).to.include('Gregory Aldae Hein <span class="muted">composer, lyricist</span>').and.not.include('No songwriters known');
+    const panel = rendered.html.slice(rendered.html.indexOf('id="top-songwriters"'));
+    expect(panel).to.include('Miley Cyrus').and.include(`<td class="num">${readable(flowers.streams)}</td>`).and.include('4.5 %');
+    expect(panel).not.to.include('No songwriters for this range');
   });
 
   it('follows a song across its track ids: "Jingle Bell Rock" (#2 on 2023-12-28) has its ranks since 2023-11-09, #4 on 2023-11-30', () => {
