@@ -43,14 +43,22 @@ export function songLink(links: Links, songId: string | undefined, name: unknown
 /** Artist names ("A, B"), each linked to its page when it has one; `known` is the song's credited artists. */
 export function artistLinks(links: Links, names: string | null | undefined, known: readonly string[] = []): string {
   const text = names ?? '';
-  const credited = known.length > 0 ? known : text.split(', ');
-  // Link the credited names where they occur in the text, so "Tyler, The Creator" stays one name.
-  let html = escape(text);
-  for (const artist of [...credited].sort((a, b) => b.length - a.length)) {
-    const href = links.explorer.artistHref.get(artist);
-    if (href && text.includes(artist)) html = html.split(escape(artist)).join(`<a href="${escape(links.prefix + href)}">${escape(artist)}</a>`);
+  // The credited names with a page, longest first, so "Tyler, The Creator" stays one name and "Drake Bell" is not "Drake".
+  const linked = (known.length > 0 ? known : text.split(', ')).filter((artist) => links.explorer.artistHref.has(artist)).sort((a, b) => b.length - a.length);
+  let html = '';
+  let plain = '';
+  for (let at = 0; at < text.length; ) {
+    const artist = linked.find((name) => text.startsWith(name, at) && (at === 0 || text.startsWith(', ', at - 2)) && (at + name.length === text.length || text.startsWith(', ', at + name.length)));
+    if (artist) {
+      html += `${escape(plain)}<a href="${escape(links.prefix + links.explorer.artistHref.get(artist)!)}">${escape(artist)}</a>`;
+      plain = '';
+      at += artist.length;
+    } else {
+      plain += text[at];
+      at += 1;
+    }
   }
-  return html;
+  return html + escape(plain);
 }
 
 /** The range a panel covers, said in its heading. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalPipeline } from '../../src/pipeline';
 import { FsStore } from '../../src/store';
-import { buildExplorer, buildReport, renderReport, CHART_TITLES, DEFAULT_TOP, movement, PATTERNS, readable, runsOf, timeline, writeReport } from '../../src/report';
+import { artistLinks, buildExplorer, buildReport, renderReport, CHART_TITLES, DEFAULT_TOP, movement, PATTERNS, readable, runsOf, timeline, writeReport } from '../../src/report';
 import { silentLogger } from '../../src/log';
 import type { DuckDbEngine } from '../../src/query';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
@@ -243,5 +243,18 @@ describe('report timelines and runs follow the chart depth', () => {
   });
   it('says numbers in readers\u2019 units', () => {
     expect([readable(2_573_060_000), readable(812_345_678), readable(45_600_000), readable(45_600), readable(9_876)]).to.deep.equal(['2.57 B', '812 M', '45.6 M', '45.6 K', '9,876']);
+  });
+});
+
+describe('report links artist names whole', () => {
+  it('links each credited name once, the longest first, never a name inside another', () => {
+    const explorer = buildExplorer([], [], [], [], 0);
+    explorer.artistHref.set('Drake', 'artists/001-drake.html');
+    explorer.artistHref.set('Drake Bell', 'artists/002-drake-bell.html');
+    explorer.artistHref.set('Tyler, The Creator', 'artists/003-tyler-the-creator.html');
+    const links = { prefix: '../', explorer };
+    expect(artistLinks(links, 'Drake Bell, Drake', ['Drake Bell', 'Drake'])).to.equal('<a href="../artists/002-drake-bell.html">Drake Bell</a>, <a href="../artists/001-drake.html">Drake</a>');
+    expect(artistLinks(links, 'Tyler, The Creator, Kali Uchis', ['Tyler, The Creator', 'Kali Uchis'])).to.equal('<a href="../artists/003-tyler-the-creator.html">Tyler, The Creator</a>, Kali Uchis');
+    expect(artistLinks(links, 'Drakeo & <Co>')).to.equal('Drakeo &amp; &lt;Co&gt;');
   });
 });
