@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { READABLE_EXPR } from './units';
 
 /** Colours and fonts shared by every chart and the page's CSS. */
 export const THEME = {
@@ -37,50 +38,73 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 type Values = Record<string, unknown>[];
 
-/** Rank (1 on top) over the weeks, one line per song of the current top 10. */
-export function rankOverTimeSpec(title: string, values: Values): TopLevelSpec {
+/** A time axis with a tick on every chart week and the month's name under the first chart week of each month. */
+function chartWeekAxis(weeks: readonly string[]) {
+  return {
+    values: weeks.map((week) => Date.parse(`${week}T00:00:00Z`)),
+    labelExpr: "utcdate(datum.value) <= 7 ? utcFormat(datum.value, utcmonth(datum.value) === 0 ? '%b %Y' : '%b') : ''",
+    labelAngle: 0,
+    labelOverlap: false,
+    grid: false,
+  };
+}
+
+/** A time scale over exactly the range's chart weeks, whatever weeks the lines happen to cover. */
+function chartWeekScale(weeks: readonly string[]) {
+  return weeks.length ? { type: 'utc' as const, domain: [Date.parse(`${weeks[0]}T00:00:00Z`), Date.parse(`${weeks[weeks.length - 1]}T00:00:00Z`)] } : { type: 'utc' as const };
+}
+
+/** A streams axis or text in readers' units ("2.57 B"). */
+const readableAxis = { labelExpr: READABLE_EXPR('datum.value') };
+
+/**
+ * Rank (1 on top) over the chart weeks, one line per song of the current top 10: straight between chart weeks
+ * (a curve would invent ranks between them), a point and an axis tick on every chart week.
+ */
+export function rankOverTimeSpec(title: string, values: Values, weeks: readonly string[]): TopLevelSpec {
   return {
     title,
     width: 780,
     height: 300,
     data: { values },
-    mark: { type: 'line', point: { size: 18 }, strokeWidth: 2, interpolate: 'monotone' },
+    mark: { type: 'line', point: { size: 18 }, strokeWidth: 2, interpolate: 'linear' },
     encoding: {
-      x: { field: 'week', type: 'temporal', title: null, axis: { format: '%b %d', labelAngle: 0 } },
+      x: { field: 'week', type: 'temporal', title: null, scale: chartWeekScale(weeks), axis: chartWeekAxis(weeks) },
       y: { field: 'rank', type: 'quantitative', title: 'rank', scale: { reverse: true, domain: [1, 200], type: 'log', nice: false }, axis: { values: [1, 2, 5, 10, 20, 50, 100, 200] } },
       color: { field: 'song', type: 'nominal', title: null, sort: { field: 'current_rank' }, legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 } },
     },
   };
 }
 
-/** Horizontal bars of a measure, in the order of the rows (the analyses sort them, biggest first). */
-export function barSpec(title: string, values: Values, label: string, measure: string, measureTitle: string, format = '~s'): TopLevelSpec {
+/** Horizontal bars of a measure, in the order of the rows (the analyses sort them, biggest first), in readers' units. */
+export function barSpec(title: string, values: Values, label: string, measure: string, measureTitle: string): TopLevelSpec {
   return {
     title,
     width: 290,
     height: { step: 20 },
     data: { values },
+    transform: [{ calculate: READABLE_EXPR(`datum['${measure}']`), as: 'readable_value' }],
     layer: [
       { mark: { type: 'bar', color: THEME.accent, cornerRadiusEnd: 3 } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: THEME.muted }, encoding: { text: { field: measure, type: 'quantitative', format } } },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: THEME.muted }, encoding: { text: { field: 'readable_value', type: 'nominal' } } },
     ],
     encoding: {
       y: { field: label, type: 'nominal', sort: null, title: null, axis: { labelLimit: 190, labelFontSize: 11, labelColor: THEME.ink, ticks: false, domain: false } },
-      x: { field: measure, type: 'quantitative', title: measureTitle, axis: { format, grid: true, tickCount: 4 } },
+      x: { field: measure, type: 'quantitative', title: measureTitle, axis: { ...readableAxis, grid: true, tickCount: 4 } },
     },
   };
 }
 
 /** Share of the week's streams of the most streamed artists, week by week. */
-export function artistShareSpec(title: string, values: Values): TopLevelSpec {
+export function artistShareSpec(title: string, values: Values, weeks: readonly string[]): TopLevelSpec {
   return {
     title,
     width: 780,
     height: 240,
     data: { values },
-    mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
+    mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
     encoding: {
-      x: { field: 'week', type: 'temporal', title: null, axis: { format: '%b %d', labelAngle: 0 } },
+      x: { field: 'week', type: 'temporal', title: null, scale: chartWeekScale(weeks), axis: chartWeekAxis(weeks) },
       y: { field: 'share', type: 'quantitative', title: 'share of the week\u2019s streams', axis: { format: '.0%' } },
       color: { field: 'artist_name', type: 'nominal', title: null, legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 } },
     },
@@ -88,19 +112,19 @@ export function artistShareSpec(title: string, values: Values): TopLevelSpec {
 }
 
 /** One small time series of the patterns grid. */
-export function patternSpec(title: string, values: Values, format: string, color: string): TopLevelSpec {
+export function patternSpec(title: string, values: Values, format: string, color: string, weeks: readonly string[]): TopLevelSpec {
   return {
     title: { text: title, fontSize: 12.5 },
     width: 280,
     height: 110,
     data: { values },
     layer: [
-      { mark: { type: 'area', color, opacity: 0.12, interpolate: 'monotone' } },
-      { mark: { type: 'line', color, strokeWidth: 2, interpolate: 'monotone' } },
+      { mark: { type: 'area', color, opacity: 0.12, interpolate: 'linear' } },
+      { mark: { type: 'line', color, strokeWidth: 2, interpolate: 'linear' } },
     ],
     encoding: {
-      x: { field: 'week', type: 'temporal', title: null, axis: { format: '%b', labelAngle: 0, tickCount: 6, grid: false } },
-      y: { field: 'value', type: 'quantitative', title: null, axis: { format, tickCount: 4 }, scale: { zero: false } },
+      x: { field: 'week', type: 'temporal', title: null, scale: chartWeekScale(weeks), axis: { ...chartWeekAxis(weeks), labelExpr: "utcdate(datum.value) <= 7 && utcmonth(datum.value) % 3 === 0 ? utcFormat(datum.value, '%b') : ''" } },
+      y: { field: 'value', type: 'quantitative', title: null, axis: format === 'readable' ? { ...readableAxis, tickCount: 4 } : { format, tickCount: 4 }, scale: { zero: false } },
     },
   };
 }

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { loadSql, runSavedAnalysis, savedAnalysis, type Parameter, type QueryEngine } from '../query';
-import type { ChartSpan, ForecastEntry, ReportData, ReportRange } from './types';
+import { loadFeatures, runBacktest } from '../forecast';
+import type { ChartSpan, ForecastEntry, ForecastSkill, ReportData, ReportRange } from './types';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 
@@ -41,21 +42,53 @@ export async function loadReportData(engine: QueryEngine, range: ReportRange, lo
     longestRuns: await saved('longest-runs'),
     mostStreams: await saved('most-streams'),
     patterns: await saved('chart-patterns'),
+    chartWeeks: await sql('chart-weeks'),
+    songWeeks: await sql('song-weeks'),
+    songArtists: await sql('song-artists'),
+    songWriters: (await hasTable(engine, 'song_credits')) ? await sql('song-writers') : [],
+    songwriters: (await hasTable(engine, 'song_credits')) ? await saved('top-songwriters') : [],
   };
-  data.forecast = await loadForecast(engine, params, log);
+  data.forecast = await loadForecast(engine, actual, params, log);
   return data;
 }
 
+async function hasTable(engine: QueryEngine, name: string): Promise<boolean> {
+  const { rows } = await engine.query(loadSql(SQL_DIR, 'has-table'), [name]);
+  return Number(rows[0]?.found ?? 0) > 0;
+}
+
 /** The "next week" panel's rows, when `chartlake forecast` has written a forecasts table. */
-async function loadForecast(engine: QueryEngine, params: Parameter[], log: Logger): Promise<ReportData['forecast']> {
-  const { rows } = await engine.query(loadSql(SQL_DIR, 'forecast-table'));
-  if (Number(rows[0]?.found ?? 0) === 0) return undefined;
+async function loadForecast(engine: QueryEngine, range: ReportRange, params: Parameter[], log: Logger): Promise<ReportData['forecast']> {
+  if (!(await hasTable(engine, 'forecasts'))) return undefined;
   try {
-    return { rows: (await engine.query(loadSql(SQL_DIR, 'forecast-next'), params)).rows as unknown as ForecastEntry[] };
+    const rows = (await engine.query(loadSql(SQL_DIR, 'forecast-next'), params)).rows as unknown as ForecastEntry[];
+    if (rows.length === 0) return { rows };
+    const seasonal = (await engine.query(loadSql(SQL_DIR, 'seasonal-songs'), [range.chart, rows[0].target_week])).rows.map((row) => String(row.song_id));
+    return { rows, seasonal, skill: await forecastSkill(engine, range.chart) };
   } catch (error) {
     // A forecasts table of another shape must not cost the user the rest of the page.
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     log.log('warn', 'report: the forecasts table could not be read; the next-week panel is left out', { error: message });
     return { rows: [], error: message };
   }
+}
+
+/**
+ * The forecast's backtest against persistence ("next week = this week"), from src/forecast's own rolling-origin
+ * backtest over the chart's whole history, at the one-week horizon the panel shows. Empty when the lake is too short.
+ */
+async function forecastSkill(engine: QueryEngine, chart: string): Promise<ForecastSkill[]> {
+  const result = runBacktest(chart, await loadFeatures(engine, chart), { horizons: [1] });
+  return result.horizons
+    .filter((horizon) => horizon.folds > 0)
+    .map((horizon) => ({
+      horizon: horizon.horizon,
+      folds: horizon.folds,
+      first_target: horizon.firstTarget,
+      last_target: horizon.lastTarget,
+      model_rank_mae: horizon.scores.model.rankMae,
+      persistence_rank_mae: horizon.scores.persistence.rankMae,
+      model_brier_top10: horizon.scores.model.brierTop10,
+      persistence_brier_top10: horizon.scores.persistence.brierTop10,
+    }));
 }

@@ -2,7 +2,9 @@ import { silentLogger, type Logger } from '../log';
 import type { QueryEngine } from '../query';
 import { artistShareSpec, barSpec, patternSpec, rankOverTimeSpec, renderSvg, THEME } from './charts';
 import { loadReportData, resolveRange } from './data';
-import { renderPage, type PageCharts } from './page';
+import { buildExplorer, monthlyTop } from './explore';
+import { renderPage, type Links, type PageCharts } from './page';
+import { renderArtistPage, renderSongPage } from './pages';
 import type { PatternRow, ReportData, ReportRange } from './types';
 
 /** The titles of the page's charts: the browser test looks for exactly these. */
@@ -20,38 +22,62 @@ export const PATTERNS: { id: string; title: string; format: string; value: (row:
   { id: 'concentration', title: 'Streams concentration: top-10 share', format: '.0%', value: (r) => r.top10_streams_share, note: '' },
   { id: 'collaborations', title: 'Collaboration share (more than one artist)', format: '.0%', value: (r) => r.collaboration_share, note: '' },
   { id: 'stay', title: 'How long songs stay: median weeks on chart', format: 'd', value: (r) => r.median_weeks_on_chart, note: '' },
-  { id: 'streams', title: 'Streams of the whole chart per week', format: '~s', value: (r) => r.streams, note: '' },
+  { id: 'streams', title: 'Streams of the whole chart per week', format: 'readable', value: (r) => r.streams, note: '' },
   { id: 'duration', title: 'Median song duration (minutes)', format: '.2f', value: (r) => (r.median_duration_ms === null ? null : r.median_duration_ms / 60000), note: 'Needs weeks enriched by the Spotify Web API: Charts CSV files carry no durations.' },
   { id: 'explicit', title: 'Explicit share', format: '.0%', value: (r) => r.explicit_share, note: 'Needs weeks enriched by the Spotify Web API: Charts CSV files carry no explicit flags.' },
   { id: 'debut-age', title: 'Age of songs at debut (median weeks since release)', format: '.1f', value: (r) => r.median_debut_age_weeks, note: 'Needs weeks enriched by the Spotify Web API: Charts CSV files carry no release dates.' },
 ];
 
+/** How many songs and artists get a page of their own unless the caller says. */
+export const DEFAULT_TOP = 50;
+
+/** The report's front page; the song and artist pages sit beside it in songs/ and artists/. */
+export const INDEX_PAGE = 'index.html';
+
 export interface BuildReportOptions {
   range?: Partial<ReportRange>;
+  /** Songs and artists of the range's top `top` (by streams) get a page each. */
+  top?: number;
   now?: Date;
   log?: Logger;
 }
 
 export interface BuiltReport {
+  /** The front page (pages[INDEX_PAGE]). */
   html: string;
+  /** Every page by its path in the report's folder: index.html, songs/<nnn-name>.html, artists/<nnn-name>.html. */
+  pages: Record<string, string>;
   data: ReportData;
   /** Milliseconds spent querying and rendering. */
   timings: { query: number; render: number };
 }
 
-/** Builds the dashboard: queries through the engine (never files), charts rendered to inline SVG, one HTML page. */
+/** Builds the report: queries through the engine (never files), charts rendered to inline SVG, linked pages. */
 export async function buildReport(engine: QueryEngine, options: BuildReportOptions = {}): Promise<BuiltReport> {
   const log = options.log ?? silentLogger;
   const started = Date.now();
   const range = await resolveRange(engine, options.range);
   const data = await loadReportData(engine, range, log);
   const queried = Date.now();
+  const { html, pages } = await renderReport(data, options);
+  return { html, pages, data, timings: { query: queried - started, render: Date.now() - queried } };
+}
+
+/** Renders the pages from what the report read: the front page and the top songs' and artists' pages. */
+export async function renderReport(data: ReportData, options: Pick<BuildReportOptions, 'top' | 'now'> = {}): Promise<{ html: string; pages: Record<string, string> }> {
   const charts = await renderCharts(data);
-  const html = renderPage(data, charts, options.now ?? new Date());
-  return { html, data, timings: { query: queried - started, render: Date.now() - queried } };
+  const explorer = buildExplorer(data.chartWeeks, data.songWeeks, data.songArtists, data.songWriters, options.top ?? DEFAULT_TOP);
+  const html = renderPage(data, charts, explorer, monthlyTop(data.songWeeks, data.songArtists), options.now ?? new Date());
+  const links: Links = { prefix: '../', explorer };
+  const depth = Math.max(0, ...data.chartWeeks.map((week) => week.depth));
+  const pages: Record<string, string> = { [INDEX_PAGE]: html };
+  for (const song of explorer.songs) pages[song.href] = renderSongPage(song, data.range, links, depth);
+  for (const artist of explorer.artists) pages[artist.href] = renderArtistPage(artist, data.range, links, depth);
+  return { html, pages };
 }
 
 async function renderCharts(data: ReportData): Promise<PageCharts> {
+  const weeks = data.chartWeeks.map((week) => week.week);
   const songOf = (rank: number, name: string | null) => `${rank}. ${truncate(name ?? '?', 34)}`;
   const history = data.rankHistory.map((p) => ({ week: p.week, rank: p.rank, current_rank: p.current_rank, song: songOf(p.current_rank, p.track_name) }));
   const topArtists = new Set(data.artists.slice(0, 5).map((a) => a.artist_name));
@@ -61,11 +87,11 @@ async function renderCharts(data: ReportData): Promise<PageCharts> {
     return { pattern, values, color: THEME.palette[index % THEME.palette.length] };
   });
   const [rankOverTime, artists, artistShare, labels, ...patternSvgs] = await Promise.all([
-    renderSvg(rankOverTimeSpec(CHART_TITLES.rankOverTime, history)),
+    renderSvg(rankOverTimeSpec(CHART_TITLES.rankOverTime, history, weeks)),
     renderSvg(barSpec(CHART_TITLES.artists, data.artists.slice(0, 12).map((a) => ({ ...a, label: a.artist_name })), 'label', 'streams', 'streams (each credited artist counts the song)')),
-    renderSvg(artistShareSpec(CHART_TITLES.artistShare, shares)),
+    renderSvg(artistShareSpec(CHART_TITLES.artistShare, shares, weeks)),
     renderSvg(barSpec(CHART_TITLES.labels, data.labels.slice(0, 12).map((l) => ({ ...l, label: truncate(l.label, 40) })), 'label', 'streams', 'streams')),
-    ...patterns.map(({ pattern, values, color }) => (values.length > 0 ? renderSvg(patternSpec(pattern.title, values, pattern.format, color)) : Promise.resolve(undefined))),
+    ...patterns.map(({ pattern, values, color }) => (values.length > 0 ? renderSvg(patternSpec(pattern.title, values, pattern.format, color, weeks)) : Promise.resolve(undefined))),
   ]);
   return {
     rankOverTime,

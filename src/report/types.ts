@@ -16,6 +16,7 @@ export interface ChartSpan {
 export interface LatestEntry {
   week: string;
   rank: number;
+  song_id: string;
   track_id: string;
   track_name: string | null;
   artist_names: string | null;
@@ -93,6 +94,7 @@ export interface PatternRow {
 export interface ForecastEntry {
   origin_week: string;
   target_week: string;
+  song_id: string;
   track_id: string;
   track_name: string | null;
   artist_names: string | null;
@@ -119,6 +121,69 @@ export interface ReportData {
   longestRuns: SongRow[];
   mostStreams: SongRow[];
   patterns: PatternRow[];
-  /** Undefined when the lake has no forecasts table; `error` when it has one this report cannot read. */
-  forecast?: { rows: ForecastEntry[]; error?: string };
+  /** The chart weeks of the range with their depth, and every song week: the song and artist pages come from these. */
+  chartWeeks: ChartWeek[];
+  songWeeks: SongWeek[];
+  songArtists: SongArtistRow[];
+  /** Empty when the lake has no songwriter credits (chartlake enrich --credits). */
+  songWriters: SongWriterRow[];
+  songwriters: SongwriterRow[];
+  /**
+   * Undefined when the lake has no forecasts table; `error` when it has one this report cannot read. `seasonal`
+   * holds the songs that were on the chart a year before the predicted week; `skill` the backtest per horizon.
+   */
+  forecast?: { rows: ForecastEntry[]; error?: string; seasonal?: string[]; skill?: ForecastSkill[] };
+}
+
+/** A chart week of the range and how many entries its chart had (`_runs.depth`). */
+export interface ChartWeek {
+  week: string;
+  depth: number;
+}
+
+/** One song in one chart week, over all its track ids. */
+export interface SongWeek {
+  song_id: string;
+  song_name: string | null;
+  artist_names: string | null;
+  week: string;
+  rank: number;
+  streams: number | null;
+  track_ids: string | null;
+}
+
+export interface SongArtistRow {
+  song_id: string;
+  artist_name: string;
+}
+
+/** A writer of a song, from MusicBrainz (song_credits). */
+export interface SongWriterRow {
+  song_id: string;
+  person_name: string;
+  roles: string;
+}
+
+/** A row of the top-songwriters analysis. */
+export interface SongwriterRow {
+  songwriter: string;
+  person_mbid: string;
+  streams: number | null;
+  share_pct: number | null;
+  charting_songs: number;
+  weeks_at_number_1: number;
+  best_rank: number;
+  credited_share_pct: number | null;
+}
+
+/** The forecast's backtest at one horizon: mean rank error of the model and of persistence (no change). */
+export interface ForecastSkill {
+  horizon: number;
+  folds: number;
+  first_target: string;
+  last_target: string;
+  model_rank_mae: number;
+  persistence_rank_mae: number;
+  model_brier_top10: number;
+  persistence_brier_top10: number;
 }

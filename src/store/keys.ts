@@ -189,9 +189,9 @@ export function lakeLockKey(name: string): string {
 
 export const REPORTS_PREFIX = 'reports/';
 
-/** Where `chartlake report` puts its HTML page (and tests their screenshots): outside raw/ and transformed/. */
+/** Where `chartlake report` puts its pages (and tests their screenshots): outside raw/ and transformed/; `a/b.html` nests. */
 export function reportKey(fileName: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(fileName)) throw new Error(`invalid report file name ${JSON.stringify(fileName)}`);
+  if (!fileName.split('/').every((segment) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(segment))) throw new Error(`invalid report file name ${JSON.stringify(fileName)}`);
   return `${REPORTS_PREFIX}${fileName}`;
 }
 

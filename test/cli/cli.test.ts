@@ -151,6 +151,14 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
       expect(chartlake(['report', '--lake', lake, '--chart', 'regional-fr-weekly']).stderr).to.include('it has regional-de-weekly, regional-us-weekly');
     });
 
+    it('report --out names a folder: a file name is explained, and --top must be a whole number', () => {
+      const lake = fakeLake(path.join(work, 'report-out'), ['regional-us-weekly']);
+      const asFile = chartlake(['report', '--lake', lake, '--out', 'us-2023.html']);
+      expect(asFile.status).to.equal(2);
+      expect(asFile.stderr).to.include('--out us-2023.html: the report is a folder of linked pages; give a folder (e.g. --out us-2023)');
+      expect(chartlake(['report', '--lake', lake, '--top', 'all']).stderr).to.include('--top must be a whole number of at least 1, not "all"');
+    });
+
     it('dates: not a date, not a day, --from after --to, a week that is not a Thursday', () => {
       const lake = fakeLake(path.join(work, 'dates'), ['regional-us-weekly']);
       const fresh = path.join(work, 'not-created');

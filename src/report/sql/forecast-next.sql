@@ -13,9 +13,13 @@ horizon AS (
   WHERE f.chart = p.chart AND CAST(f.week AS DATE) = o.week
 )
 SELECT
-  CAST(o.week AS VARCHAR) AS origin_week, CAST(f.target_week AS VARCHAR) AS target_week, f.track_id, f.track_name,
+  CAST(o.week AS VARCHAR) AS origin_week, CAST(f.target_week AS VARCHAR) AS target_week, coalesce(s.song_id, f.track_id) AS song_id, f.track_id, f.track_name,
   f.artist_names, f.rank, CAST(f.predicted_rank AS DOUBLE) AS predicted_rank, CAST(f.predicted_streams AS DOUBLE) AS predicted_streams,
   CAST(f.p_stay AS DOUBLE) AS p_stay, CAST(f.p_top10 AS DOUBLE) AS p_top10, f.model
-FROM forecasts AS f, params AS p, origin AS o, horizon AS h
+FROM forecasts AS f
+LEFT JOIN songs AS s ON s.track_id = f.track_id
+CROSS JOIN params AS p
+CROSS JOIN origin AS o
+CROSS JOIN horizon AS h
 WHERE f.chart = p.chart AND CAST(f.week AS DATE) = o.week AND f.horizon = h.horizon
 ORDER BY f.rank
