@@ -1,5 +1,5 @@
 -- The least DuckDB can do with the same files: read every CSV once, type the columns, and write the chart rows
--- (no checks, no dimensions, no lineage). `chart_week` is the chart and week as one value, for the per-week layout.
+-- (no checks, no dimensions, no lineage) into a temporary table; limit-<layout>.sql writes it out.
 -- Parameters: {{glob}}
 CREATE TEMP TABLE limit_rows AS
 SELECT

@@ -25,7 +25,6 @@ describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no ti
 
   it('profiles the songs rebuild statement by statement and times it in every batch', () => {
     expect(report.songs.statements.map((item) => item.statement)).to.include.members(['CREATE OR REPLACE TEMP TABLE songs AS']);
-    // Generated track ids never repeat across regions' weeks under another id: every id that charted is a song row.
     expect(report.songs.rows).to.be.greaterThan(0);
     expect(report.backfill.detail?.songsRuns).to.have.length(1);
     for (const item of report.increment) expect(item.songsMs).to.be.greaterThan(0);
