@@ -1,10 +1,11 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { silentLogger } from '../src/log';
+import { spawnSync } from 'node:child_process';
+import { openLakeEngine } from '../src/catalog';
+import { silentLogger, type Logger } from '../src/log';
 import { LocalPipeline } from '../src/pipeline';
-import { listSavedAnalyses, MissingTableError, runSavedAnalysis } from '../src/query';
+import { listSavedAnalyses, loadSql, MissingTableError, runSavedAnalysis, splitStatements } from '../src/query';
 import { FsStore } from '../src/store';
-import { duckdbOnlyImport } from './limit';
+import { duckdbOnlyImport, type LimitLayout } from './limit';
 import { usualImport } from './usual';
 
 /** What every measured step reports; run in a child process, `maxRssMb` is that process's peak. */
@@ -38,12 +39,34 @@ export interface QueryArgs {
 export interface QueryTiming {
   name: string;
   title: string;
+  /** A fresh DuckDB database (as a new process has): opening the lake's views, then the first run. */
+  freshMs: number;
+  /** Of `freshMs`, opening the lake (catalog and views). */
+  openMs: number;
+  /** Warm runs in the same database, after the first. */
   medianMs: number;
   runsMs: number[];
   rows: number;
   /** Why it did not run: a table the bench lake lacks (song_credits: no songwriter lookups in a generated lake). */
   skipped?: string;
 }
+
+/** A logger that keeps the `ms` of the transform's `transformed` and `songs rebuilt` events. */
+function timingLogger(): Logger & { passMs: number[]; songsMs: number[] } {
+  const passMs: number[] = [];
+  const songsMs: number[] = [];
+  return {
+    passMs,
+    songsMs,
+    log(_level, message, fields) {
+      const ms = Number(fields?.ms);
+      if (message === 'transformed' && Number.isFinite(ms)) passMs.push(ms);
+      if (message === 'songs rebuilt' && Number.isFinite(ms)) songsMs.push(ms);
+    },
+  };
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
@@ -57,23 +80,26 @@ function median(values: number[]): number {
 
 /** `chartlake import` of every file into an empty lake (what `npm run chartlake -- import <dir>` does). */
 export async function backfill({ files, lake }: BackfillArgs): Promise<StepResult> {
-  const pipeline = await LocalPipeline.open(new FsStore(lake), silentLogger);
+  const timings = timingLogger();
+  const pipeline = await LocalPipeline.open(new FsStore(lake), timings);
   try {
     const started = performance.now();
     const result = await pipeline.importFiles(files);
     const ms = performance.now() - started;
     if (result.failures.length > 0) throw new Error(`backfill failed: ${result.failures[0].error.message}`);
-    const rows = result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0);
-    return { ms, rows, maxRssMb: peakRssMb(), detail: { weeks: result.weeks.length } };
+    const rows = result.weeks.reduce((total, week) => total + week.rows.chart_entries, 0);
+    // Each batch of the import ends with a rebuild of the lake-wide songs table over every committed week so far.
+    const detail = { weeks: result.weeks.length, passMs: sum(timings.passMs), songsMs: sum(timings.songsMs), songsRuns: timings.songsMs };
+    return { ms, rows, maxRssMb: peakRssMb(), detail };
   } finally {
     await pipeline.close();
   }
 }
 
-export async function limit({ inputDir, out }: { inputDir: string; out: string }): Promise<StepResult> {
+export async function limit({ files, out, layout }: { files: string[]; out: string; layout: LimitLayout }): Promise<StepResult> {
   const started = performance.now();
-  const { rows } = await duckdbOnlyImport(inputDir, out);
-  return { ms: performance.now() - started, rows, maxRssMb: peakRssMb() };
+  const { rows, copyMs, duckMs } = await duckdbOnlyImport(files, out, layout);
+  return { ms: performance.now() - started, rows, maxRssMb: peakRssMb(), detail: { copyMs, duckMs } };
 }
 
 export async function usual({ files, out }: { files: string[]; out: string }): Promise<StepResult> {
@@ -87,10 +113,12 @@ export async function usual({ files, out }: { files: string[]; out: string }): P
  * the catalog is crawled, and the views are created for the next query. Reports the median over the files.
  */
 export async function increment({ lake, files }: IncrementArgs): Promise<StepResult> {
-  const pipeline = await LocalPipeline.open(new FsStore(lake), silentLogger);
+  const timings = timingLogger();
+  const pipeline = await LocalPipeline.open(new FsStore(lake), timings);
   try {
     const importMs: number[] = [];
     const viewsMs: number[] = [];
+    const queryMs: number[] = [];
     const totals: number[] = [];
     let rows = 0;
     for (const file of files) {
@@ -98,15 +126,22 @@ export async function increment({ lake, files }: IncrementArgs): Promise<StepRes
       const result = await pipeline.importFiles([file]);
       const imported = performance.now();
       if (result.failures.length > 0) throw new Error(`increment failed: ${result.failures[0].error.message}`);
-      const engine = await pipeline.engine();
+      const [week] = result.weeks;
+      // What the next query pays: a fresh database opens the lake's views and reads the new week.
+      const engine = await openLakeEngine(new FsStore(lake));
+      const opened = performance.now();
+      const answer = await engine.query('SELECT count(*) AS n FROM chart_entries WHERE chart = ? AND week = CAST(? AS DATE)', [week.chart, week.week]);
       await engine.close();
       const done = performance.now();
+      if (Number(answer.rows[0].n) !== week.rows.chart_entries) throw new Error(`increment: the next query saw ${String(answer.rows[0].n)} rows of ${week.chart} ${week.week}`);
       importMs.push(imported - started);
-      viewsMs.push(done - imported);
+      viewsMs.push(opened - imported);
+      queryMs.push(done - opened);
       totals.push(done - started);
-      rows += result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0);
+      rows += result.weeks.reduce((total, item) => total + item.rows.chart_entries, 0);
     }
-    return { ms: median(totals), rows, maxRssMb: peakRssMb(), detail: { importMs: median(importMs), viewsMs: median(viewsMs), runsMs: totals } };
+    const detail = { importMs: median(importMs), passMs: median(timings.passMs), songsMs: median(timings.songsMs), viewsMs: median(viewsMs), queryMs: median(queryMs), runsMs: totals };
+    return { ms: median(totals), rows, maxRssMb: peakRssMb(), detail };
   } finally {
     await pipeline.close();
   }
@@ -114,11 +149,14 @@ export async function increment({ lake, files }: IncrementArgs): Promise<StepRes
 
 /** Each saved analysis over the whole lake: one warm-up, then the median of `runs`. Picks up every analysis file. */
 export async function queries({ lake, chart, from, to, runs }: QueryArgs): Promise<StepResult> {
-  const pipeline = await LocalPipeline.open(new FsStore(lake), silentLogger);
-  const engine = await pipeline.engine();
-  try {
-    const timings: QueryTiming[] = [];
-    for (const analysis of listSavedAnalyses()) {
+  const store = new FsStore(lake);
+  const timings: QueryTiming[] = [];
+  for (const analysis of listSavedAnalyses()) {
+    // A fresh DuckDB database per analysis: no metadata or file cache from the one before, as in a new process.
+    const opening = performance.now();
+    const engine = await openLakeEngine(store);
+    const openMs = performance.now() - opening;
+    try {
       const values: Record<string, string> = { chart, from_week: from, to_week: to };
       // An analysis with other parameters gets the same range: the lake's first and last week.
       for (const parameter of analysis.parameters) {
@@ -128,8 +166,9 @@ export async function queries({ lake, chart, from, to, runs }: QueryArgs): Promi
         if (error instanceof MissingTableError) return error;
         throw error;
       });
+      const freshMs = performance.now() - opening;
       if (first instanceof MissingTableError) {
-        timings.push({ name: analysis.name, title: analysis.title, medianMs: 0, runsMs: [], rows: 0, skipped: `no ${first.table} table in the bench lake` });
+        timings.push({ name: analysis.name, title: analysis.title, freshMs: 0, openMs, medianMs: 0, runsMs: [], rows: 0, skipped: `no ${first.table} table in the lake` });
         continue;
       }
       const runsMs: number[] = [];
@@ -138,23 +177,65 @@ export async function queries({ lake, chart, from, to, runs }: QueryArgs): Promi
         await runSavedAnalysis(engine, analysis, values);
         runsMs.push(performance.now() - started);
       }
-      timings.push({ name: analysis.name, title: analysis.title, medianMs: median(runsMs), runsMs, rows: first.rows.length });
+      timings.push({ name: analysis.name, title: analysis.title, freshMs, openMs, medianMs: median(runsMs), runsMs, rows: first.rows.length });
+    } finally {
+      await engine.close();
     }
-    return { ms: timings.reduce((sum, timing) => sum + timing.medianMs, 0), rows: timings.length, maxRssMb: peakRssMb(), detail: { queries: timings } };
+  }
+  return { ms: sum(timings.map((timing) => timing.freshMs)), rows: timings.length, maxRssMb: peakRssMb(), detail: { queries: timings } };
+}
+
+/**
+ * The lake-wide `songs` rebuild, statement by statement (src/transform/sql/songs.sql over the lake's committed
+ * views, as the transform runs it): which statement its time goes to.
+ */
+export async function songsProfile({ lake }: { lake: string }): Promise<StepResult> {
+  const engine = await openLakeEngine(new FsStore(lake));
+  try {
+    const statements: { statement: string; ms: number }[] = [];
+    const started = performance.now();
+    for (const statement of splitStatements(loadSql(path.join(__dirname, '..', 'src', 'transform', 'sql'), 'songs'))) {
+      // A `;` ending a comment line splits the header too: those pieces are comments only, nothing to time.
+      const code = statement.split('\n').filter((line) => !line.trim().startsWith('--'));
+      if (code.length === 0) continue;
+      const begun = performance.now();
+      await engine.connection.run(statement);
+      statements.push({ statement: code[0].trim().slice(0, 80), ms: performance.now() - begun });
+    }
+    const [{ n }] = (await engine.query('SELECT count(*) AS n FROM temp.songs')).rows as { n: number }[];
+    return { ms: performance.now() - started, rows: Number(n), maxRssMb: peakRssMb(), detail: { statements } };
   } finally {
     await engine.close();
-    await pipeline.close();
   }
 }
 
-export const STEPS = { backfill, limit, usual, increment, queries } as const;
+export interface CliArgs {
+  /** The compiled CLI (bin/chartlake.js after `npm run build`). */
+  bin: string;
+  lake: string;
+  runs: number;
+}
+
+/** Wall time of the compiled CLI, each run a new process as from a shell: `--help`, and a query on a lake. */
+export async function cli({ bin, lake, runs }: CliArgs): Promise<StepResult> {
+  const commands: Record<string, string[]> = {
+    'node -e 0': ['-e', '0'],
+    'chartlake --help': [bin, '--help'],
+    'chartlake query (rank 1 of every week)': [bin, 'query', '--lake', lake, 'SELECT week, track_name, artist_names FROM chart_entries WHERE rank = 1 ORDER BY week'],
+  };
+  const timings: { command: string; medianMs: number; bestMs: number; runsMs: number[] }[] = [];
+  for (const [command, args] of Object.entries(commands)) {
+    const runsMs: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      const started = performance.now();
+      const done = spawnSync(process.execPath, args, { encoding: 'utf8' });
+      runsMs.push(performance.now() - started);
+      if (done.status !== 0) throw new Error(`${command} failed (exit ${done.status}): ${done.stderr.slice(0, 300)}`);
+    }
+    timings.push({ command, medianMs: median(runsMs), bestMs: Math.min(...runsMs), runsMs });
+  }
+  return { ms: sum(timings.map((timing) => timing.medianMs)), rows: timings.length, maxRssMb: peakRssMb(), detail: { commands: timings } };
+}
+
+export const STEPS = { backfill, limit, usual, increment, queries, songsProfile, cli } as const;
 export type StepName = keyof typeof STEPS;
-
-/** Removes a folder the bench made (only below its own work folder). */
-export async function removeWork(dir: string): Promise<void> {
-  await fs.rm(dir, { recursive: true, force: true });
-}
-
-export function lakeDir(work: string, name: string): string {
-  return path.join(work, name);
-}

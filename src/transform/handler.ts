@@ -181,6 +181,7 @@ export async function rebuildSongCredits(context: TransformContext): Promise<str
 async function rebuildSongs(context: TransformContext, workDir: string): Promise<string> {
   const lock = { key: lakeLockKey('songs'), subject: { chart: 'lake', week: 'songs' } };
   return withLocks(context.store, [lock], 'songs', async () => {
+    const started = Date.now();
     const work = await fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
     try {
       const files = new Map<string, string[]>();
@@ -202,6 +203,8 @@ async function rebuildSongs(context: TransformContext, workDir: string): Promise
       });
       const key = lakeTableKey('songs');
       await putAll(context.store, [{ key, file: out }]);
+      // It reads every committed week on each transform: its cost grows with the lake (npm run bench reports it).
+      (context.log ?? silentLogger).log('info', 'songs rebuilt', { files: [...files.values()].flat().length, ms: Date.now() - started });
       return key;
     } finally {
       await fs.rm(work, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { formatReport, runBench, type BenchReport } from '../../bench/main';
 import { generateInput } from '../../bench/generate';
 import { listSavedAnalyses } from '../../src/query';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../../src/transform';
-import { removeDir, tempDir } from '../support/lake';
+import { removeDir, requireShared, tempDir } from '../support/lake';
 
 describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no timings asserted)', function () {
   let results: string;
@@ -13,13 +13,31 @@ describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no ti
 
   before(async () => {
     results = tempDir('bench-results');
-    report = await runBench({ regions: 2, weeks: 3, resultsDir: results, isolate: false, increments: 1, queryRuns: 1, log: () => {} });
+    // The real US year is imported and queried too when ../shared is there; the CLI's start-up is not timed here.
+    report = await runBench({ regions: 2, weeks: 3, resultsDir: results, isolate: false, increments: 1, queryRuns: 1, cliBin: false, log: () => {} });
   });
   after(() => removeDir(results));
 
   it('writes the same number of rows by every method', () => {
     expect(report.scale).to.deep.equal({ regions: 2, weeks: 3, files: 6, rows: 1200 });
-    expect([report.backfill.rows, report.limit.rows, report.usual.rows]).to.deep.equal([1200, 1200, 1200]);
+    expect([report.backfill.rows, report.limit.rows, report.limitPerWeek.rows, report.usual.rows]).to.deep.equal([1200, 1200, 1200, 1200]);
+  });
+
+  it('profiles the songs rebuild statement by statement and times it in every batch', () => {
+    expect(report.songs.statements.map((item) => item.statement)).to.include.members(['CREATE OR REPLACE TEMP TABLE songs AS']);
+    expect(report.songs.rows).to.be.greaterThan(0);
+    expect(report.backfill.detail?.songsRuns).to.have.length(1);
+    for (const item of report.increment) expect(item.songsMs).to.be.greaterThan(0);
+  });
+
+  it('runs every saved analysis on the real US year when ../shared is there', function () {
+    if (!report.real) {
+      requireShared(this);
+      return;
+    }
+    expect(report.real.files).to.equal(52);
+    expect(report.real.rows).to.equal(52 * 200);
+    expect(report.real.queries.map((query) => query.name)).to.deep.equal(listSavedAnalyses().map((analysis) => analysis.name));
   });
 
   it('measures increments on lakes of 1 and 3 weeks and every saved analysis that exists', () => {
@@ -33,12 +51,12 @@ describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no ti
     expect(files).to.have.length(1);
     expect(files[0]).to.match(/^\d{4}-\d{2}-\d{2}\.json$/);
     const json = JSON.parse(readFileSync(path.join(results, files[0]), 'utf8')) as BenchReport;
-    expect(Object.keys(json)).to.include.members(['machine', 'scale', 'backfill', 'limit', 'usual', 'ratios', 'increment', 'queries', 'targets']);
+    expect(Object.keys(json)).to.include.members(['machine', 'scale', 'backfill', 'limit', 'limitPerWeek', 'usual', 'ratios', 'increment', 'songs', 'queries', 'targets']);
     expect(json.machine.cores).to.be.greaterThan(0);
     expect(json.machine.memoryGiB).to.be.greaterThan(0);
-    expect(json.targets).to.have.length(5);
+    expect(json.targets).to.have.length(7);
     const table = formatReport(json);
-    expect(table).to.contain('| chartlake import |').and.to.contain('DuckDB alone').and.to.contain('the usual approach');
+    expect(table).to.contain('| chartlake import |').and.to.contain('one DuckDB pass').and.to.contain('the usual approach').and.to.contain('songs rebuild');
   });
 });
 

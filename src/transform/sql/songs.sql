@@ -88,12 +88,18 @@ same_title_artists AS (
 candidates AS (
   SELECT * FROM continuity UNION ALL SELECT * FROM same_isrc UNION ALL SELECT * FROM same_title_artists
 ),
+candidate_entries AS (
+  -- The chart weeks of the candidates' ids only: joined on chart and week first (DuckDB may pick that order), all
+  -- entries would pair every two rows of every chart week (200 × 200 per week) before the candidates filter them.
+  SELECT chart, week, track_id FROM entries
+  WHERE track_id IN (SELECT a FROM candidates UNION SELECT b FROM candidates)
+),
 side_by_side AS (
   -- Candidate pairs that chart in the same week of the same chart: never one song (pairs in either order).
   SELECT DISTINCT least(c.a, c.b) AS lo, greatest(c.a, c.b) AS hi
   FROM candidates AS c
-  JOIN entries AS x ON x.track_id = c.a
-  JOIN entries AS y ON y.track_id = c.b AND y.chart = x.chart AND y.week = x.week
+  JOIN candidate_entries AS x ON x.track_id = c.a
+  JOIN candidate_entries AS y ON y.track_id = c.b AND y.chart = x.chart AND y.week = x.week
 )
 SELECT c.a, c.b, c.linked_by, c.strength, true AS kept
 FROM candidates AS c
