@@ -140,13 +140,19 @@ export const commands: Record<string, Command> = {
   },
 
   crawl: {
-    summary: 'rebuild the catalog (lake/catalog.json) from the Parquet footers',
+    summary: 'rebuild the catalog (lake/catalog.json) from the Parquet files, and the song identity if it is behind',
     options: { ...lakeOption('read') },
     examples: ['chartlake crawl --lake /data/lake'],
     lake: 'reads',
     async run(values) {
       const pipeline = await pipelineLayer().LocalPipeline.open(openLake(values));
       try {
+        // The documented repair: the lake-wide song identity is rebuilt too when a run did not reach it (killed).
+        const transform = transformLayer();
+        if (await transform.songsAreStale(pipeline.store)) {
+          await transform.rebuildSongs(pipeline.router.context);
+          process.stdout.write('songs: rebuilt (it was older than the newest lineage)\n');
+        }
         const catalog = await pipeline.crawl();
         for (const table of Object.values(catalog.tables)) {
           process.stdout.write(`${table.name}: ${table.partitions.length} file(s), ${table.columns.length} columns, schema v${table.versions.length}${table.drift.length ? `, DRIFT in ${table.drift.map((d) => d.column).join(', ')}` : ''}\n`);

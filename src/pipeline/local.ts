@@ -5,7 +5,7 @@ import { prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, readLineage, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
+import { MAX_RAW_OBJECT_BYTES, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -63,7 +63,7 @@ export class LocalPipeline {
       const keys = [...stored.keys, ...stored.already.filter((key) => !committed.has(key))];
       let result: TransformResult;
       try {
-        result = await transformRawObjects(keys, this.router.context);
+        result = await transformRawObjects(keys, this.router.context, { songs: false });
       } catch (error) {
         await storing?.catch(() => undefined); // never leave the next chunk's writes running unobserved
         throw error;
@@ -80,6 +80,8 @@ export class LocalPipeline {
       }
       weeks.push(...result.weeks);
     }
+    // Song identity spans the whole lake: rebuilt once for the import (or when an earlier run did not reach it).
+    if (weeks.length > 0 || (await songsAreStale(this.store))) await rebuildSongs(this.router.context);
     if (weeks.length > 0) await this.crawl();
     return { imported: done.imported, weeks, unchanged, skipped, failures: done.failures };
   }
@@ -159,11 +161,12 @@ export class LocalPipeline {
     let weeks = 0;
     const refused: RawObjectRejected[] = [];
     for (let start = 0; start < keys.length; start += BATCH_CHUNK_FILES) {
-      const result = await transformRawObjects(keys.slice(start, start + BATCH_CHUNK_FILES), this.router.context);
+      const result = await transformRawObjects(keys.slice(start, start + BATCH_CHUNK_FILES), this.router.context, { songs: false });
       weeks += result.weeks.length;
       refused.push(...result.refused);
       onChunk(Math.ceil(keys.length / BATCH_CHUNK_FILES), result.weeks.length);
     }
+    if (weeks > 0) await rebuildSongs(this.router.context);
     await this.crawl();
     return { rawObjects: keys.length, weeks, refused, removed: old.length };
   }

@@ -119,7 +119,15 @@ export async function handleTransform(event: S3Event, context: TransformContext)
  * one chart-year are serialised by its lock; the week's raw objects are listed under that lock, so two runs that
  * add sources to one week never lose each other's.
  */
-export async function transformRawObjects(rawKeys: readonly string[], context: TransformContext): Promise<TransformResult> {
+export interface TransformOptions {
+  /**
+   * Rebuild the lake-wide `songs` table after the weeks are written (default true). A bulk import of many batches
+   * passes false and rebuilds it once at the end (`rebuildSongs`); `songsAreStale` tells when one is owed.
+   */
+  songs?: boolean;
+}
+
+export async function transformRawObjects(rawKeys: readonly string[], context: TransformContext, options: TransformOptions = {}): Promise<TransformResult> {
   const result: TransformResult = { weeks: [], refused: [], files: [] };
   const batch = new Map<string, RawKeyParts>();
   for (const key of rawKeys) {
@@ -140,7 +148,7 @@ export async function transformRawObjects(rawKeys: readonly string[], context: T
     result.refused.push(...done.refused);
     result.files.push(...done.files);
   }
-  if (result.weeks.length > 0) result.files.push(await rebuildSongs(context, workDir));
+  if (result.weeks.length > 0 && options.songs !== false) result.files.push(await rebuildSongs(context));
   return result;
 }
 
@@ -175,10 +183,22 @@ export async function rebuildSongCredits(context: TransformContext): Promise<str
 }
 
 /**
+ * Whether the lake-wide `songs` table is older than a lineage file (a week committed after it was built, by a run
+ * that deferred or did not reach the rebuild: killed, or a bulk import in progress).
+ */
+export async function songsAreStale(store: ObjectStore): Promise<boolean> {
+  const lineage = await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
+  if (lineage.length === 0) return false;
+  const songs = await store.head(lakeTableKey('songs'));
+  return !songs || lineage.some((object) => object.lastModified > songs.lastModified);
+}
+
+/**
  * Rebuilds the lake-wide `songs` table (track id → song id, sql/songs.sql) from every committed week of the lake,
  * under the lake's `songs` lock: identity links span charts and years, so it is derived from all of them.
  */
-async function rebuildSongs(context: TransformContext, workDir: string): Promise<string> {
+export async function rebuildSongs(context: TransformContext): Promise<string> {
+  const workDir = context.workDir ?? os.tmpdir();
   const lock = { key: lakeLockKey('songs'), subject: { chart: 'lake', week: 'songs' } };
   return withLocks(context.store, [lock], 'songs', async () => {
     const started = Date.now();

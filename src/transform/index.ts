@@ -1,5 +1,5 @@
-export { handleTransform, transformRawObjects, rebuildSongCredits } from './handler';
-export type { TransformContext, TransformedWeek, TransformResult, WeekWarning } from './handler';
+export { handleTransform, transformRawObjects, rebuildSongCredits, rebuildSongs, songsAreStale } from './handler';
+export type { TransformContext, TransformedWeek, TransformResult, TransformOptions, WeekWarning } from './handler';
 export { RawObjectRejected } from './errors';
 export type { CheckFailure } from './errors';
 export { TABLES, CHART_TABLES, LINEAGE_TABLE } from './tables';

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { importChartsCsv } from '../../src/extract';
 import * as path from 'node:path';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
 import { FsStore } from '../../src/store';
+import { songsAreStale, transformRawObjects } from '../../src/transform';
 import { removeDir, requireShared, snapshot, tempDir, US_2023 } from '../support/lake';
 
 describe('import says what it did: new, unchanged and refused weeks, subfolders read, other files named', function () {
@@ -60,6 +62,43 @@ describe('import says what it did: new, unchanged and refused weeks, subfolders 
       const result = await pipeline.importFiles([path.join(US_2023, name)]);
       expect(result.unchanged).to.deep.equal([]);
       expect(result.weeks.map((week) => [week.week, week.rows.chart_entries])).to.deep.equal([['2023-01-05', 200]]);
+    } finally {
+      await pipeline.close();
+    }
+  });
+});
+
+describe('the lake-wide song identity is rebuilt once per import, and a run that did not reach it is caught up', function () {
+  let dir: string;
+  before(function () {
+    requireShared(this);
+  });
+  afterEach(() => {
+    if (dir) removeDir(dir);
+  });
+
+  it('a week committed without its songs rebuild leaves songs stale; the next import (even of unchanged files) rebuilds it', async () => {
+    dir = tempDir('songs-stale');
+    const pipeline = await LocalPipeline.open(new FsStore(dir), silentLogger);
+    try {
+      const files = ['regional-us-weekly-2023-01-05.csv', 'regional-us-weekly-2023-01-12.csv'].map((name) => path.join(US_2023, name));
+      await pipeline.importFiles(files.slice(0, 1));
+      expect(await songsAreStale(pipeline.store)).to.equal(false);
+      // A run killed after its lineage, before the songs rebuild: what deferring the rebuild leaves.
+      const second = await importChartsCsv(new FsStore(dir), path.basename(files[1]), readFileSync(files[1]));
+      await pipeline.router.settle();
+      await transformRawObjects([second.rawKey], pipeline.router.context, { songs: false });
+      expect(await songsAreStale(pipeline.store)).to.equal(true);
+      const again = await pipeline.importFiles(files);
+      expect(again.weeks).to.deep.equal([]);
+      expect(await songsAreStale(pipeline.store)).to.equal(false);
+      const engine = await pipeline.engine();
+      try {
+        const { rows } = await engine.query('SELECT count(*) AS missing FROM chart_entries AS e ANTI JOIN songs AS s USING (track_id)');
+        expect(rows).to.deep.equal([{ missing: 0 }]);
+      } finally {
+        await engine.close();
+      }
     } finally {
       await pipeline.close();
     }
