@@ -18,7 +18,6 @@ export const ENV = {
   apiUrl: 'CHARTLAKE_SPOTIFY_API_URL',
   accountsUrl: 'CHARTLAKE_SPOTIFY_ACCOUNTS_URL',
   s3Endpoint: 'CHARTLAKE_S3_ENDPOINT',
-  queryCache: 'CHARTLAKE_QUERY_CACHE',
   athenaWorkgroup: 'CHARTLAKE_ATHENA_WORKGROUP',
   athenaDatabase: 'CHARTLAKE_ATHENA_DATABASE',
 } as const;
@@ -39,7 +38,6 @@ export const ENV_HELP: Record<string, string> = {
   [ENV.apiUrl]: 'base URL of the Web API',
   [ENV.accountsUrl]: 'base URL of the accounts (token) service',
   [ENV.s3Endpoint]: 'S3-compatible endpoint for s3:// lakes (e.g. MinIO)',
-  [ENV.queryCache]: 'folder of the local query cache, or "off"',
   [ENV.athenaWorkgroup]: 'Athena workgroup for --engine athena (pulumi stack output athenaWorkgroup)',
   [ENV.athenaDatabase]: 'Glue database for --engine athena (pulumi stack output glueDatabase)',
 };

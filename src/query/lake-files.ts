@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { FsStore, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { LAKE_PATH_FIX, literalFilePath } from './sql';
 
 /**
  * DuckDB reads local files only (httpfs is not built into @duckdb/node-api and nothing is downloaded at run
@@ -10,8 +11,10 @@ import { FsStore, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
  * objects whose size or time changed. Past one machine's disk, query the lake with Athena instead.
  */
 export async function localLakeRoot(store: ObjectStore, cacheDir?: string): Promise<string> {
-  if (store instanceof FsStore) return store.root;
+  // Every reader of the transformed zone (views, crawler, lineage) gets its paths from here: one check covers them.
+  if (store instanceof FsStore) return literalFilePath(store.root, 'the lake path', LAKE_PATH_FIX);
   const root = cacheDir ?? path.join(os.homedir(), '.cache', 'chartlake', createHash('sha256').update(store.location).digest('hex').slice(0, 16));
+  literalFilePath(root, 'the local copy of the lake', 'set HOME to a folder whose path has none of them');
   const objects = await store.list(TRANSFORMED_PREFIX);
   const wanted = new Set<string>();
   for (const object of objects) {
