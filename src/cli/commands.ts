@@ -139,8 +139,12 @@ export const commands: Record<string, Command> = {
     examples: ['chartlake crawl --lake /data/lake'],
     lake: 'reads',
     async run(values) {
-      const pipeline = await pipelineLayer().LocalPipeline.open(openLake(values));
+      const store = openLake(values);
+      const pipeline = await pipelineLayer().LocalPipeline.open(store);
       try {
+        // The documented repair also clears what a killed writer left: temporary files of processes that are gone.
+        const removed = 'removeAbandonedTemporaryFiles' in store ? await (store as import('../store').FsStore).removeAbandonedTemporaryFiles() : [];
+        if (removed.length > 0) process.stderr.write(`removed ${removed.length} temporary file(s) left by a process that is gone: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}\n`);
         const catalog = await pipeline.crawl();
         for (const table of Object.values(catalog.tables)) {
           process.stdout.write(`${table.name}: ${table.partitions.length} file(s), ${table.columns.length} columns, schema v${table.versions.length}${table.drift.length ? `, DRIFT in ${table.drift.map((d) => d.column).join(', ')}` : ''}\n`);

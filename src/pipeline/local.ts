@@ -98,11 +98,12 @@ export class LocalPipeline {
       for (const file of chunk) {
         try {
           const bytes = await readInput(file);
-          let entry = await prepareChartsCsv(this.store, file, bytes);
+          const earlier = () => [...done.imported, ...[...pending.values()].map((item) => item.entry)];
+          let entry = await prepareChartsCsv(this.store, file, bytes, earlier());
           if (pending.has(entry.rawKey)) {
-            // The same file name twice in one import: the first is stored before the second is checked against it.
+            // The same week twice in one import: the first is stored before the second is checked against it.
             await flush();
-            entry = await prepareChartsCsv(this.store, file, bytes);
+            entry = await prepareChartsCsv(this.store, file, bytes, earlier());
           }
           pending.set(entry.rawKey, { entry, bytes });
           fileOf.set(entry.rawKey, file);
@@ -197,13 +198,16 @@ async function readInput(file: string): Promise<Buffer> {
   }
 }
 
-/** Files named directly, and `*.csv` files in named folders, sorted by name (which sorts by week). */
+/**
+ * Files named directly, and `*.csv` files in named folders, sorted by name (which sorts by week). `*.csv.gz` files
+ * are listed too, so the import reports them (compressed: gunzip first) instead of skipping them silently.
+ */
 async function expandInputs(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     const stat = await fs.stat(input).catch(() => undefined);
     if (stat?.isDirectory()) {
-      const names = (await fs.readdir(input)).filter((name) => name.toLowerCase().endsWith('.csv')).sort();
+      const names = (await fs.readdir(input)).filter((name) => /\.csv(\.gz)?$/i.test(name)).sort();
       files.push(...names.map((name) => path.join(input, name)));
     } else {
       files.push(input); // a missing file is reported by readInput, naming it

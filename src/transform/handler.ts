@@ -14,6 +14,7 @@ import {
   MUSICBRAINZ_PREFIX,
   parseMusicBrainzKey,
   parseTableFileKey,
+  processIsAlive,
   parseRawKey,
   putAll,
   quarantineKey,
@@ -569,11 +570,3 @@ async function removeAbandonedWork(dir: string): Promise<void> {
   }
 }
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
