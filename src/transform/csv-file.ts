@@ -26,7 +26,7 @@ export interface ChartsCsvName {
  * otherwise.
  */
 export function parseChartsCsvName(fileName: string): ChartsCsvName {
-  if (/\.csv\.gz$|\.gz$/i.test(fileName)) throw new Error(`${fileName}: a compressed (gzip) file; decompress it first (gunzip ${fileName}) and import the .csv`);
+  if (/\.gz$/i.test(fileName)) throw new Error(`${fileName}: a compressed (gzip) file; decompress it first (gunzip ${fileName}) and import the .csv`);
   const match = /^regional-([a-z0-9]+)-weekly-(\d{4}-\d{2}-\d{2})(?: \(\d+\))?\.csv$/i.exec(fileName);
   if (!match) {
     if (/-daily-/.test(fileName)) throw new Error(`${fileName}: a daily chart; chartlake imports weekly charts (regional-<region>-weekly-<YYYY-MM-DD>.csv)`);

@@ -57,6 +57,17 @@ const DEFAULT_LOCK_WAIT_MS = 4 * 60_000;
 /** Work folders are `chartlake-transform-<pid>-<random>`: the pid tells whether their process is gone. */
 const WORK_PREFIX = 'chartlake-transform-';
 
+/**
+ * A full scratch folder, said in the user's terms: which file could not be written, where, and what to do (Node
+ * says ENOSPC without the file for a write, DuckDB says it inside an IO Error). Other errors pass unchanged.
+ */
+function scratchFullError(error: unknown, workDir: string): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as NodeJS.ErrnoException)?.code !== 'ENOSPC' && !/No space left on device/i.test(message)) return error;
+  const file = (error as NodeJS.ErrnoException).path ?? /"([^"]+)"/.exec(message)?.[1] ?? /'([^']+)'/.exec(message)?.[1];
+  return new Error(`no space left in the scratch folder ${workDir}${file ? `: could not write ${file}` : ''}; free space there or set TMPDIR to a folder with room`);
+}
+
 /** A fresh work folder of this process below `workDir`, whose paths DuckDB reads and writes literally. */
 async function makeWorkDir(workDir: string): Promise<string> {
   literalFilePath(workDir, 'the scratch folder', TEMP_PATH_FIX);
@@ -139,7 +150,9 @@ export async function transformRawObjects(rawKeys: readonly string[], context: T
   await removeAbandonedWork(workDir);
   for (const pass of passesOf(batch)) {
     const locks = pass.chartYears.map((chartYear) => ({ key: yearLockKey(chartYear, 'transform'), subject: { chart: chartYear.chart, week: String(chartYear.year) } }));
-    const done = await withLocks(context.store, locks, 'transform', () => transformPass(pass, context, workDir), {
+    const done = await withLocks(context.store, locks, 'transform', () => transformPass(pass, context, workDir).catch((error: unknown) => {
+      throw scratchFullError(error, workDir);
+    }), {
       waitMs: DEFAULT_LOCK_WAIT_MS,
       ...context.lock,
     });
