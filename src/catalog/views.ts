@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
-import { loadSql, renderSql } from '../query/sql';
+import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql } from '../query/sql';
 import { LINEAGE_TABLE } from '../store';
 import { silentLogger, type Logger } from '../log';
 import type { Catalog, CatalogTable } from './types';
@@ -9,9 +9,6 @@ const SQL_DIR = path.join(__dirname, 'sql');
 
 /** Tables with a `<table>_latest` view: one row per id, the newest observation. */
 export const LATEST_VIEWS: Record<string, string> = { tracks: 'track_id', albums: 'album_id', artists: 'artist_id' };
-
-/** Characters DuckDB expands in a file path (a lake under such a path would read other folders too). */
-const GLOB_CHARACTERS = /[*?[\]{}\\]/;
 
 /**
  * Creates one DuckDB view per catalogued table straight over its Parquet files (Hive partitions `chart=` and
@@ -23,9 +20,7 @@ const GLOB_CHARACTERS = /[*?[\]{}\\]/;
  * left out of the view, with a warning naming it (`chartlake tables --drift` lists them all).
  */
 export async function createLakeViews(connection: DuckDbConnection, catalog: Catalog, lakeRoot: string, log: Logger = silentLogger): Promise<string[]> {
-  if (GLOB_CHARACTERS.test(lakeRoot)) {
-    throw new Error(`the lake path ${lakeRoot} holds a character DuckDB reads as a file pattern (* ? [ ] { } \\): move or rename the lake folder`);
-  }
+  literalFilePath(lakeRoot, 'the lake path', LAKE_PATH_FIX);
   const created: string[] = [];
   const lineage = catalog.tables[LINEAGE_TABLE];
   if (lineage) {

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
+import * as path from 'node:path';
 import { loadConfig } from '../config';
+import { FilePatternPathError, LAKE_PATH_FIX, literalFilePath } from '../query/sql';
 import type { ObjectStore } from '../store';
 import { UsageError, listOf, stringOf, type Command, type OptionSpec, type Values } from './command';
 import { closest, didYouMean } from './parse';
@@ -16,12 +18,26 @@ export async function checkInputs(name: string, command: Command, values: Values
   const from = stringOf(values, 'from');
   const to = stringOf(values, 'to');
   if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}: swap them`, name);
-  if (lakeUse(command, values) !== 'reads') return;
+  const lakeUsed = lakeUse(command, values);
+  if (lakeUsed === 'none') return;
+  checkLakePath(name, lakeOf(values));
+  if (lakeUsed !== 'reads') return;
   const store = openLake(values);
   await checkLakeExists(store, stringOf(values, 'lake') === undefined);
   const chartOptions = Object.entries(command.options).filter(([, spec]) => spec.check === 'chart');
   const wanted = chartOptions.flatMap(([option]) => listOf(values, option) ?? []);
   if (wanted.length > 0) await checkCharts(store, wanted);
+}
+
+/** A local lake whose path DuckDB would read as a file pattern is refused before any work (`lake?` would read `lakeA`). */
+function checkLakePath(name: string, lake: string): void {
+  if (lake.startsWith('s3://')) return;
+  try {
+    literalFilePath(path.resolve(lake), '--lake', LAKE_PATH_FIX);
+  } catch (error) {
+    if (error instanceof FilePatternPathError) throw new UsageError(error.message, name);
+    throw error;
+  }
 }
 
 /** `reads`, `creates` or `none` for these values (e.g. `query --engine athena` does not read the local lake). */

@@ -76,7 +76,7 @@ export const commands: Record<string, Command> = {
       ...formatOption(),
       engine: { type: 'string', value: '<duckdb|athena>', description: 'duckdb: the local lake; athena: the deployed AWS stack', default: 'duckdb', check: ['duckdb', 'athena'] },
     },
-    env: [ENV.queryCache, ENV.s3Endpoint, ENV.athenaWorkgroup, ENV.athenaDatabase],
+    env: [ENV.s3Endpoint, ENV.athenaWorkgroup, ENV.athenaDatabase],
     examples: [
       'chartlake query "SELECT week, track_name, streams FROM chart_entries WHERE rank = 1 ORDER BY week"',
       'chartlake query --saved top-artists --chart regional-us-weekly --from 2023-01-01 --to 2023-06-30 --format csv',
@@ -99,7 +99,7 @@ export const commands: Record<string, Command> = {
         const filters = { artist: stringOf(values, 'artist'), song: stringOf(values, 'song'), limit: stringOf(values, 'limit') };
         const result: QueryResult = analysis
           ? await query.runSavedAnalysis(engine, analysis, { ...(await defaultRange(engine, values)), ...filters })
-          : await engine.query(positionals[0]);
+          : await engine.queryReadOnly(positionals[0]);
         // An empty result says why (the analysis' own `-- empty:` line), on stderr so the output stays data.
         if (analysis && result.rows.length === 0 && analysis.whenEmpty) process.stderr.write(`${analysis.name}: ${analysis.whenEmpty}\n`);
         process.stdout.write(`${query.formatResult(result, format)}\n`);
@@ -145,8 +145,12 @@ export const commands: Record<string, Command> = {
     examples: ['chartlake crawl --lake /data/lake'],
     lake: 'reads',
     async run(values) {
-      const pipeline = await pipelineLayer().LocalPipeline.open(openLake(values));
+      const store = openLake(values);
+      const pipeline = await pipelineLayer().LocalPipeline.open(store);
       try {
+        // The documented repair also clears what a killed writer left: temporary files of processes that are gone.
+        const removed = 'removeAbandonedTemporaryFiles' in store ? await (store as import('../store').FsStore).removeAbandonedTemporaryFiles() : [];
+        if (removed.length > 0) process.stderr.write(`removed ${removed.length} temporary file(s) left by a process that is gone: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}\n`);
         // The documented repair: the lake-wide song identity is rebuilt too when a run did not reach it (killed).
         const transform = transformLayer();
         if (await transform.songsAreStale(pipeline.store)) {

@@ -40,6 +40,7 @@ function report(error: unknown): number {
 
 /** Runs `chartlake` with these arguments and sets the process's exit code (bin/chartlake.js calls this). */
 export function cli(argv: string[]): Promise<void> {
+  endQuietlyOnClosedStdout();
   return main(argv).then(
     (code) => {
       process.exitCode = code;
@@ -48,6 +49,17 @@ export function cli(argv: string[]): Promise<void> {
       process.exitCode = report(error);
     },
   );
+}
+
+/**
+ * `chartlake crawl | head -1`: the reader closed the pipe and wants nothing more, so the command ends at once
+ * with 0 and no stack (Node otherwise throws EPIPE from the next write).
+ */
+function endQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
 }
 
 // Run directly (ts-node src/cli/main.ts, node dist/src/cli/main.js).

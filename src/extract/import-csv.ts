@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { rawCsvKey, type ObjectStore } from '../store';
+import { rawChartPrefix, rawCsvKey, rawWeekPrefix, type ObjectStore } from '../store';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../transform/csv-file';
 
 export interface ImportedCsv {
@@ -9,6 +10,8 @@ export interface ImportedCsv {
   week: string;
   /** False when the same bytes were already in the lake (the week is transformed again all the same). */
   stored: boolean;
+  /** SHA-256 of the bytes: a copy of one week's file under another week's name is recognised by it. */
+  sha256: string;
 }
 
 /**
@@ -22,8 +25,17 @@ export async function importChartsCsv(store: ObjectStore, file: string, bytes: B
   return imported;
 }
 
-/** Every check of `importChartsCsv`, without the write: the caller stores `bytes` at `rawKey` (a bulk import). */
-export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: Buffer): Promise<ImportedCsv> {
+/**
+ * Every check of `importChartsCsv`, without the write: the caller stores `bytes` at `rawKey` (a bulk import);
+ * `earlier` are the files of the same import not stored yet.
+ *
+ * A chart week has one CSV. Its name is normalised first (`REGIONAL-US-WEEKLY-2023-03-02.CSV` and a browser's
+ * `regional-us-weekly-2023-03-02 (1).csv` are that week's `regional-us-weekly-2023-03-02.csv`): the same bytes
+ * again change nothing; other bytes for a week the lake already has are refused, naming the object to delete to
+ * replace it (two different downloads of one week cannot both be right, and raw objects are never modified).
+ * A byte-identical copy of another week of the same chart is refused, naming both weeks.
+ */
+export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: Buffer, earlier: readonly ImportedCsv[] = []): Promise<ImportedCsv> {
   const fileName = path.basename(file);
   let name;
   try {
@@ -33,10 +45,27 @@ export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: 
   }
   const problem = chartsCsvHeaderProblem(bytes);
   if (problem) throw new Error(`${file}: ${problem}`);
-  const rawKey = rawCsvKey(name, fileName);
-  const existing = await store.get(rawKey);
-  if (existing && !existing.equals(bytes)) {
-    throw new Error(`${file}: the lake already holds a different ${fileName} (${rawKey}); raw objects are never modified — delete that object first to replace it`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const rawKey = rawCsvKey(name, name.canonicalName);
+  for (const object of await store.list(rawWeekPrefix('charts-csv', name))) {
+    const existing = await store.get(object.key);
+    if (!existing) continue;
+    if (existing.equals(bytes)) return { file, rawKey: object.key, chart: name.chart, week: name.week, stored: false, sha256 };
+    throw new Error(`${file}: the lake already holds a different CSV of ${name.chart} week ${name.week} (${object.key}); raw objects are never modified — delete that object first to replace it`);
   }
-  return { file, rawKey, chart: name.chart, week: name.week, stored: !existing };
+  const copyOf = earlier.find((entry) => entry.chart === name.chart && entry.week !== name.week && entry.sha256 === sha256)?.week ?? (await storedWeekWithBytes(store, name.chart, name.week, bytes));
+  if (copyOf !== undefined) {
+    throw new Error(`${file}: its content is identical to week ${copyOf} of ${name.chart}, not a chart of week ${name.week} (a copy saved under another week's name?); not imported`);
+  }
+  return { file, rawKey, chart: name.chart, week: name.week, stored: true, sha256 };
+}
+
+/** The other week of `chart` whose stored CSV has exactly these bytes, if any (only objects of the same size are read). */
+async function storedWeekWithBytes(store: ObjectStore, chart: string, week: string, bytes: Buffer): Promise<string | undefined> {
+  for (const object of await store.list(rawChartPrefix('charts-csv', chart))) {
+    if (object.size !== bytes.byteLength || object.key.includes(`/week=${week}/`)) continue;
+    const other = await store.get(object.key);
+    if (other?.equals(bytes)) return /\/week=(\d{4}-\d{2}-\d{2})\//.exec(object.key)?.[1];
+  }
+  return undefined;
 }

@@ -113,11 +113,12 @@ export class LocalPipeline {
       for (const file of chunk) {
         try {
           const bytes = await readInput(file);
-          let entry = await prepareChartsCsv(this.store, file, bytes);
+          const earlier = () => [...done.imported, ...[...pending.values()].map((item) => item.entry)];
+          let entry = await prepareChartsCsv(this.store, file, bytes, earlier());
           if (pending.has(entry.rawKey)) {
-            // The same file name twice in one import: the first is stored before the second is checked against it.
+            // The same week twice in one import: the first is stored before the second is checked against it.
             await flush();
-            entry = await prepareChartsCsv(this.store, file, bytes);
+            entry = await prepareChartsCsv(this.store, file, bytes, earlier());
           }
           fileOf.set(entry.rawKey, file);
           if (!entry.stored) {
@@ -233,7 +234,8 @@ async function readInput(file: string): Promise<Buffer> {
 
 /**
  * Files named directly, and the `*.csv` files of named folders and their subfolders, sorted by name within each
- * folder (which sorts by week). Other files found in folders are returned as skipped, so the import can say so.
+ * folder (which sorts by week); `*.csv.gz` files too, so the import reports them (compressed: gunzip first) instead
+ * of skipping them silently. Other files found in folders are returned as skipped, so the import can say so.
  */
 async function expandInputs(inputs: string[]): Promise<{ files: string[]; skipped: string[] }> {
   const files: string[] = [];
@@ -243,7 +245,7 @@ async function expandInputs(inputs: string[]): Promise<{ files: string[]; skippe
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.name.toLowerCase().endsWith('.csv')) files.push(full);
+      else if (/\.csv(\.gz)?$/i.test(entry.name)) files.push(full);
       else if (!entry.name.startsWith('.')) skipped.push(full);
     }
   };

@@ -2,6 +2,7 @@ import type { AthenaClient, ColumnInfo, QueryExecution } from '@aws-sdk/client-a
 import type { QueryResult, Row } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
 import { sqlLiteral } from './sql';
+import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 
 /** The AWS SDK loads when an Athena engine is made: local queries never pay for it. */
 const sdk = () => require('@aws-sdk/client-athena') as typeof import('@aws-sdk/client-athena');
@@ -70,6 +71,13 @@ export class AthenaEngine implements QueryEngine {
     if (!id) throw new Error('Athena StartQueryExecution answered without a QueryExecutionId');
     await this.waitFor(id);
     return this.results(id);
+  }
+
+  /** Athena parses only when it runs, so the shared text check decides (one statement, a read keyword). */
+  async queryReadOnly(sql: string): Promise<QueryResult> {
+    assertReadKeyword(sql);
+    if (/;\s*\S/.test(sql.replace(/'(?:[^']|'')*'/g, "''"))) throw new ReadOnlyQueryError('several statements (query runs one)');
+    return this.query(sql);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
+import { StatementType } from '@duckdb/node-api';
 import type { DuckDb, DuckDbConnection, QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
 import { inlineParameters } from './sql';
+import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 
 /** The local engine: DuckDB with the lake's views (created by the catalog) on one connection. */
 export class DuckDbEngine implements QueryEngine {
@@ -10,8 +12,6 @@ export class DuckDbEngine implements QueryEngine {
     readonly duck: DuckDb,
     readonly connection: DuckDbConnection,
     private readonly ownsDatabase = false,
-    /** Runs before the connection closes (e.g. detaching the query cache). */
-    private readonly onClose?: () => Promise<void>,
   ) {}
 
   /**
@@ -22,8 +22,23 @@ export class DuckDbEngine implements QueryEngine {
     return this.connection.table(parameters.length > 0 ? inlineParameters(sql, parameters) : sql);
   }
 
+  /**
+   * Runs one statement typed by a user, only when it reads: the text check first (a clear message), then DuckDB's own
+   * parse (exactly one statement, of type SELECT or EXPLAIN), so `SELECT 1; DROP VIEW x` or a CTE before an
+   * INSERT cannot slip through.
+   */
+  async queryReadOnly(sql: string): Promise<QueryResult> {
+    assertReadKeyword(sql);
+    const statements = await this.connection.raw.extractStatements(sql);
+    if (statements.count !== 1) throw new ReadOnlyQueryError(`${statements.count} statements (query runs one)`);
+    const prepared = await statements.prepare(0);
+    if (prepared.statementType !== StatementType.SELECT && prepared.statementType !== StatementType.EXPLAIN) {
+      throw new ReadOnlyQueryError(`a ${StatementType[prepared.statementType]} statement`);
+    }
+    return this.connection.table(sql);
+  }
+
   async close(): Promise<void> {
-    await this.onClose?.();
     this.connection.close();
     if (this.ownsDatabase) this.duck.close();
   }

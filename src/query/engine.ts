@@ -7,5 +7,7 @@ export interface QueryEngine {
   readonly name: 'duckdb' | 'athena';
   /** Runs one statement; `?` parameters are bound in order (DuckDB prepared statements, Athena ExecutionParameters). */
   query(sql: string, parameters?: readonly Parameter[]): Promise<QueryResult>;
+  /** Runs one statement a user typed (`chartlake query`), refused with ReadOnlyQueryError unless it only reads. */
+  queryReadOnly(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
 }

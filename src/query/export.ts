@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { DuckDbEngine } from './duckdb-engine';
 import type { QueryEngine } from './engine';
 import { bindSavedAnalysis, type SavedAnalysis } from './saved';
-import { inlineParameters, loadSql, renderSql, sqlString, type SqlValue } from './sql';
+import { inlineParameters, literalFilePath, loadSql, renderSql, sqlString, type SqlValue } from './sql';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 
@@ -68,7 +68,7 @@ export function savedSelect(analysis: SavedAnalysis, values: Record<string, stri
  */
 export async function exportSelect(engine: DuckDbEngine, select: string, format: ExportFormat, out: string): Promise<ExportResult> {
   if (!EXPORT_FORMATS.includes(format)) throw new Error(`--format must be ${EXPORT_FORMATS.join(', ')}, not ${String(format)}`);
-  const file = path.resolve(out);
+  const file = literalFilePath(path.resolve(out), '--out', 'name a file whose path has none of them');
   if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--out ${out} is a folder; name the file to write (e.g. ${path.join(out, `export.${format}`)})`);
   mkdirSync(path.dirname(file), { recursive: true });
   const result = await engine.query(`COPY (${select}) TO ${sqlString(file)} (${COPY_OPTIONS[format]})`);

@@ -9,6 +9,31 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** Characters DuckDB expands in a file path: a path holding one would read other files too (`lake?` reads `lakeA`). */
+const FILE_PATTERN_CHARACTERS = /[*?[\]{}\\]/;
+
+/** A local path that holds a file-pattern character; the message names it, the role it plays and the way out. */
+export class FilePatternPathError extends Error {
+  constructor(readonly file: string, what: string, fix: string) {
+    super(`${what} ${file} holds a character DuckDB reads as a file pattern (* ? [ ] { } \\): ${fix}`);
+    this.name = 'FilePatternPathError';
+  }
+}
+
+/**
+ * The one check for every local path that reaches SQL (read_csv, read_json, read_parquet, COPY ... TO): DuckDB
+ * has no way to quote a pattern character in a path, so such paths are refused rather than read as patterns.
+ * Returns the path unchanged. `what` names the path in the user's terms, `fix` says what to do.
+ */
+export function literalFilePath(file: string, what: string, fix: string): string {
+  if (FILE_PATTERN_CHARACTERS.test(file)) throw new FilePatternPathError(file, what, fix);
+  return file;
+}
+
+/** The advice for a lake folder, and for the scratch folder (TMPDIR), shared by the places that check them. */
+export const LAKE_PATH_FIX = 'move or rename the lake folder';
+export const TEMP_PATH_FIX = 'set TMPDIR to a folder whose path has none of them';
+
 export function sqlLiteral(value: SqlValue): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') {

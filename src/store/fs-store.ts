@@ -146,6 +146,30 @@ export class FsStore implements ObjectStore {
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /**
+   * Removes the temporary files (`<key>.tmp-<pid>-<random>`) that a killed writer or a full disk left behind, when
+   * their process is gone (a live writer's temporary file is about to be renamed into place). Returns the paths
+   * removed, relative to the lake, so the command can say what it cleaned.
+   */
+  async removeAbandonedTemporaryFiles(): Promise<string[]> {
+    const removed: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else {
+          const pid = new RegExp(`${TEMP_MARKER.replace('.', '\\.')}(\\d+)-[0-9a-f]+$`).exec(entry.name)?.[1];
+          if (pid === undefined || processIsAlive(Number(pid))) continue;
+          await fs.rm(full, { force: true });
+          removed.push(path.relative(this.root, full).split(path.sep).join('/'));
+        }
+      }
+    };
+    await walk(this.root);
+    return removed.sort();
+  }
+
   async delete(key: string): Promise<void> {
     await fs.rm(this.pathOf(key), { force: true });
   }
@@ -178,6 +202,17 @@ export class FsStore implements ObjectStore {
     const event = objectCreatedEvent(this.bucket, key, info.size);
     for (const listener of this.listeners) listener(event);
     return info;
+  }
+}
+
+/** Whether a process with this id runs (on this machine): a temporary file or work folder of a gone one is abandoned. */
+export function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

@@ -137,7 +137,7 @@ export class S3Store implements ObjectStore {
       );
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;
-        found.push({ key: this.lakeKey(object.Key), size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) });
+        found.push({ key: this.lakeKey(object.Key), size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0), ...(object.ETag ? { eTag: object.ETag } : {}) });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -4,6 +4,8 @@ export interface ObjectInfo {
   key: string;
   size: number;
   lastModified: Date;
+  /** The S3 ETag where the store has one: it changes with the content, even within the second of `lastModified`. */
+  eTag?: string;
 }
 
 export type ObjectCreatedListener = (event: S3Event) => void;

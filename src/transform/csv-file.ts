@@ -16,11 +16,18 @@ export interface ChartsCsvName {
   region: string;
   chart: string;
   week: string;
+  /** The name the raw zone stores it under: `regional-<region>-weekly-<week>.csv`, lower case. */
+  canonicalName: string;
 }
 
-/** `regional-<region>-weekly-<YYYY-MM-DD>.csv` → region, chart alias and week; a clear error otherwise. */
+/**
+ * `regional-<region>-weekly-<YYYY-MM-DD>.csv` → region, chart alias, week and the canonical file name (lower case,
+ * without a browser's ` (1)` duplicate suffix): names that differ only so are one file of one week. A clear error
+ * otherwise.
+ */
 export function parseChartsCsvName(fileName: string): ChartsCsvName {
-  const match = /^regional-([a-z0-9]+)-weekly-(\d{4}-\d{2}-\d{2})\.csv$/i.exec(fileName);
+  if (/\.gz$/i.test(fileName)) throw new Error(`${fileName}: a compressed (gzip) file; decompress it first (gunzip ${fileName}) and import the .csv`);
+  const match = /^regional-([a-z0-9]+)-weekly-(\d{4}-\d{2}-\d{2})(?: \(\d+\))?\.csv$/i.exec(fileName);
   if (!match) {
     if (/-daily-/.test(fileName)) throw new Error(`${fileName}: a daily chart; chartlake imports weekly charts (regional-<region>-weekly-<YYYY-MM-DD>.csv)`);
     throw new Error(`${fileName}: the file name does not say region and week (expected regional-<region>-weekly-<YYYY-MM-DD>.csv, as charts.spotify.com names its downloads)`);
@@ -28,7 +35,7 @@ export function parseChartsCsvName(fileName: string): ChartsCsvName {
   const region = match[1].toLowerCase();
   const week = match[2];
   if (!isIsoDate(week)) throw new Error(`${fileName}: ${week} is not a calendar date`);
-  return { region, chart: weeklyChartAlias(region), week };
+  return { region, chart: weeklyChartAlias(region), week, canonicalName: `regional-${region}-weekly-${week}.csv` };
 }
 
 /**
@@ -37,6 +44,7 @@ export function parseChartsCsvName(fileName: string): ChartsCsvName {
  */
 export function chartsCsvHeaderProblem(bytes: Uint8Array): string | undefined {
   if (bytes.byteLength === 0) return 'the file is empty';
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return 'the file is compressed (gzip), not a CSV: decompress it first (gunzip) and import the .csv';
   const notUtf8 = firstNonUtf8Line(bytes);
   if (notUtf8 !== undefined) return `line ${notUtf8} is not UTF-8 (Spotify exports UTF-8; was the file re-saved in another encoding?)`;
   const head = Buffer.from(bytes.subarray(0, Math.min(bytes.byteLength, 4096))).toString('utf8');
@@ -44,7 +52,19 @@ export function chartsCsvHeaderProblem(bytes: Uint8Array): string | undefined {
   const columns = firstLine.split(',').map((column) => column.trim().replace(/^"|"$/g, ''));
   if (columns.includes('days_on_chart')) return 'this is a daily chart (days_on_chart); chartlake imports weekly charts';
   const expected = CHARTS_CSV_COLUMNS.join(',');
-  if (columns.join(',') !== expected) return `the header is "${firstLine}", expected "${expected}"`;
+  if (columns.join(',') !== expected) {
+    // Only the column names chartlake knows are repeated: a file that is no CSV at all (a symlink to /etc/passwd)
+    // must not have its content echoed into the error, the quarantine report or a log.
+    const known = columns.filter((column) => (CHARTS_CSV_COLUMNS as readonly string[]).includes(column));
+    const missing = CHARTS_CSV_COLUMNS.filter((column) => !columns.includes(column));
+    const seen = known.length > 0 ? `columns ${known.join(',')}${columns.length > known.length ? ` and ${columns.length - known.length} other(s)` : ''}` : 'none of the expected columns';
+    return `the header is not that of a Spotify Charts weekly export (it has ${seen}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ', in another order'}); expected "${expected}"`;
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = Buffer.from(bytes.subarray(0, nul)).toString('utf8').split('\n').length;
+    return `line ${line} holds a NUL byte (\\0), which no Spotify export has: the file is damaged or not a chart export`;
+  }
   return undefined;
 }
 

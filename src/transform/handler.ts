@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDb, DuckDbConnection } from '../query/duckdb';
-import { loadSql, renderSql, type SqlValue } from '../query/sql';
+import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, TEMP_PATH_FIX, type SqlValue } from '../query/sql';
 import {
   decodeEventKey,
   FsStore,
@@ -14,6 +14,7 @@ import {
   MUSICBRAINZ_PREFIX,
   parseMusicBrainzKey,
   parseTableFileKey,
+  processIsAlive,
   parseRawKey,
   putAll,
   quarantineKey,
@@ -57,6 +58,23 @@ const WEEK_LISTINGS_PER_CHART = 8;
 const DEFAULT_LOCK_WAIT_MS = 4 * 60_000;
 /** Work folders are `chartlake-transform-<pid>-<random>`: the pid tells whether their process is gone. */
 const WORK_PREFIX = 'chartlake-transform-';
+
+/**
+ * A full scratch folder, said in the user's terms: which file could not be written, where, and what to do (Node
+ * says ENOSPC without the file for a write, DuckDB says it inside an IO Error). Other errors pass unchanged.
+ */
+function scratchFullError(error: unknown, workDir: string): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as NodeJS.ErrnoException)?.code !== 'ENOSPC' && !/No space left on device/i.test(message)) return error;
+  const file = (error as NodeJS.ErrnoException).path ?? /"([^"]+)"/.exec(message)?.[1] ?? /'([^']+)'/.exec(message)?.[1];
+  return new Error(`no space left in the scratch folder ${workDir}${file ? `: could not write ${file}` : ''}; free space there or set TMPDIR to a folder with room`);
+}
+
+/** A fresh work folder of this process below `workDir`, whose paths DuckDB reads and writes literally. */
+async function makeWorkDir(workDir: string): Promise<string> {
+  literalFilePath(workDir, 'the scratch folder', TEMP_PATH_FIX);
+  return fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
+}
 
 export interface TransformContext {
   store: ObjectStore;
@@ -137,10 +155,14 @@ export async function transformRawObjects(rawKeys: readonly string[], context: T
   }
   if (batch.size === 0) return result;
   const workDir = context.workDir ?? os.tmpdir();
+  // A folder lake's raw objects are read in place: refuse its path before anything is written.
+  if (context.store instanceof FsStore) literalFilePath(context.store.root, 'the lake path', LAKE_PATH_FIX);
   await removeAbandonedWork(workDir);
   for (const pass of passesOf(batch)) {
     const locks = pass.chartYears.map((chartYear) => ({ key: yearLockKey(chartYear, 'transform'), subject: { chart: chartYear.chart, week: String(chartYear.year) } }));
-    const done = await withLocks(context.store, locks, 'transform', () => transformPass(pass, context, workDir), {
+    const done = await withLocks(context.store, locks, 'transform', () => transformPass(pass, context, workDir).catch((error: unknown) => {
+      throw scratchFullError(error, workDir);
+    }), {
       waitMs: DEFAULT_LOCK_WAIT_MS,
       ...context.lock,
     });
@@ -160,7 +182,7 @@ export async function rebuildSongCredits(context: TransformContext): Promise<str
   const workDir = context.workDir ?? os.tmpdir();
   const lock = { key: lakeLockKey('credits'), subject: { chart: 'lake', week: 'credits' } };
   return withLocks(context.store, [lock], 'credits', async () => {
-    const work = await fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
+    const work = await makeWorkDir(workDir);
     try {
       const files: string[] = [];
       for (const object of await context.store.list(MUSICBRAINZ_PREFIX)) {
@@ -202,7 +224,7 @@ export async function rebuildSongs(context: TransformContext): Promise<string> {
   const lock = { key: lakeLockKey('songs'), subject: { chart: 'lake', week: 'songs' } };
   return withLocks(context.store, [lock], 'songs', async () => {
     const started = Date.now();
-    const work = await fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
+    const work = await makeWorkDir(workDir);
     try {
       const files = new Map<string, string[]>();
       for (const object of await context.store.list(TRANSFORMED_PREFIX)) {
@@ -283,7 +305,7 @@ async function transformPass(pass: Pass, context: TransformContext, workDir: str
   const log = context.log ?? silentLogger;
   const now = context.now ?? (() => new Date());
   const started = Date.now();
-  const work = await fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
+  const work = await makeWorkDir(workDir);
   try {
     const keys = await listWeekRawObjects(context.store, pass);
     for (const key of pass.keys.keys()) if (!keys.includes(key)) keys.push(key); // listed late by an eventually consistent store
@@ -589,11 +611,3 @@ async function removeAbandonedWork(dir: string): Promise<void> {
   }
 }
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}

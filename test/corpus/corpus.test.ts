@@ -119,7 +119,7 @@ describe('bad input corpus: each file gets its designed outcome, and nothing alr
 
   /**
    * Files that existed before keep their bytes; new or changed files lie only where this file's week goes: its raw
-   * and quarantine objects, and, when the week is accepted, its year's table files and the catalog.
+   * and quarantine objects, and, when the week is accepted, its year's table files, the lake-wide songs table and the catalog.
    */
   function expectOnlyOwnWeekChanged(before: Record<string, string>, week: string, accepted: boolean): void {
     const after = snapshot(lake);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
@@ -11,6 +11,7 @@ import { FsStore } from '../../src/store';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from '../../src/demo/catalog';
 import { DEMO_CHARTS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSpotifyServer, type SpotifyServer } from '../../src/demo/spotify-server';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+import { viewRows } from '../support/rows';
 import { CrashingStore } from './crashing-store';
 import { lakeDigest, parquetFiles, tempFiles, type LakeDigest } from './lake-digest';
 
@@ -199,6 +200,38 @@ describe('crash safety: SIGKILL at many points, rerun, the lake equals a clean r
         await expectNoDuplicates(pipeline, lake, point.label);
       }
       expect(killed).to.be.at.least(10);
+    });
+
+    it('kills during a catalog write (crawl): the next crawl always gives a lake that queries exactly like a clean one', async () => {
+      const lake = newLake('crash-catalog-source');
+      const seeded = await LocalPipeline.open(new FsStore(lake), silentLogger);
+      try {
+        expect((await seeded.importFiles(files)).failures).to.deep.equal([]);
+      } finally {
+        await seeded.close();
+      }
+      const expected = await viewRows(new FsStore(lake), pipeline.duck);
+      expect(expected.chart_entries).to.have.length(800);
+      // A damaged or stale catalog to start from: the crawl rewrites it, and is killed while doing so.
+      const startFrom = (dir: string) => {
+        cpSync(lake, dir, { recursive: true });
+        writeFileSync(path.join(dir, 'catalog.json'), '{"format": 3, "tables": {"chart_entries": {"partitions": [');
+      };
+      const countLake = newLake('crash-catalog-count');
+      startFrom(countLake);
+      const counted = await runWorker({ CRASH_LAKE: countLake, CRASH_MODE: 'crawl' });
+      expect(counted.code, counted.stderr).to.equal(0);
+      const { writes: crawlWrites } = JSON.parse(counted.stdout) as { writes: number };
+      const points = [1, crawlWrites].flatMap((at) => (['after', 'torn'] as const).map((how) => ({ label: `${how} write ${at}/${crawlWrites} of a crawl`, env: { CRASH_AT: String(at), CRASH_HOW: how } })));
+      for (const point of points) {
+        const dir = newLake('crash-catalog');
+        startFrom(dir);
+        const outcome = await runWorker({ ...point.env, CRASH_LAKE: dir, CRASH_MODE: 'crawl' });
+        expect(outcome.signal, `${point.label}: ${outcome.stderr}`).to.equal('SIGKILL');
+        const repaired = await runWorker({ CRASH_LAKE: dir, CRASH_MODE: 'crawl' }); // the documented repair, in its own process
+        expect(repaired.code, `${point.label}: ${repaired.stderr}`).to.equal(0);
+        expect(await viewRows(new FsStore(dir), pipeline.duck), point.label).to.deep.equal(expected);
+      }
     });
 
     it('two imports of the same weeks at once (two processes): both finish, the lake equals a clean run', async () => {

@@ -1,8 +1,8 @@
 /**
  * The pipeline as a separate process, for the crash tests: `node -r ts-node/register/transpile-only worker.ts`.
  *   CRASH_LAKE       the lake folder
- *   CRASH_MODE       `import` (CSV files, CRASH_FILES separated by `|`) or `extract` (CRASH_WEEKS from the
- *                    Spotify-compatible server at CRASH_SERVER_URL, through catch-up)
+ *   CRASH_MODE       `import` (CSV files, CRASH_FILES separated by `|`), `extract` (CRASH_WEEKS from the
+ *                    Spotify-compatible server at CRASH_SERVER_URL, through catch-up) or `crawl` (the catalog)
  *   CRASH_AT         kill the process at the Nth store write (absent: run to completion)
  *   CRASH_HOW        `after` (default) or `torn`
  * Prints one JSON line `{"writes": n, ...}` when it completes.
@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const store = new CrashingStore(env.CRASH_LAKE as string, crashAt, env.CRASH_HOW === 'torn' ? 'torn' : 'after');
   const pipeline = await LocalPipeline.open(store, silentLogger);
   try {
-    if (env.CRASH_MODE === 'extract') {
+    if (env.CRASH_MODE === 'crawl') {
+      const catalog = await pipeline.crawl();
+      process.stdout.write(`${JSON.stringify({ writes: store.writes, tables: Object.keys(catalog.tables).length })}\n`);
+    } else if (env.CRASH_MODE === 'extract') {
       const weeks = (env.CRASH_WEEKS as string).split('|');
       const url = env.CRASH_SERVER_URL as string;
       const options = {

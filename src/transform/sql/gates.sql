@@ -19,8 +19,25 @@ LEFT JOIN stage_entry AS e USING (raw_id)
 WHERE o.source_kind <> 'enrichment'
 GROUP BY o.raw_id, o.source_kind;
 
+-- Text a chart never has: a NUL byte (shown as \0, never echoed raw), or a value past 1,000 characters (the longest
+-- real track names are under 200; a 1 MB name would only be carried into every table, report and quarantine file).
 INSERT INTO refusal
-SELECT raw_id, 'not_a_number', 'line ' || line || ': ' || column_name || ' is ' || coalesce('"' || value || '"', 'empty')
+SELECT raw_id, check_name, 'rank ' || coalesce(CAST(rank AS VARCHAR), '?') || ': ' || column_name || ' ' || detail
+FROM (
+  SELECT raw_id, rank, column_name,
+    CASE WHEN contains(value, chr(0)) THEN 'nul_character' ELSE 'text_too_long' END AS check_name,
+    CASE WHEN contains(value, chr(0)) THEN 'holds a NUL byte (\0) at character ' || strpos(value, chr(0)) || '; no chart value has one'
+      ELSE 'is ' || length(value) || ' characters long; a chart value has at most 1000' END AS detail
+  FROM (
+    SELECT raw_id, rank, 'track_name' AS column_name, track_name AS value FROM stage_entry
+    UNION ALL SELECT raw_id, rank, 'artist_names', artist_names FROM stage_entry
+    UNION ALL SELECT raw_id, rank, 'label', label FROM stage_entry
+  )
+  WHERE length(value) > 1000 OR contains(value, chr(0))
+);
+
+INSERT INTO refusal
+SELECT raw_id, 'not_a_number', 'line ' || line || ': ' || column_name || ' is ' || coalesce('"' || left(value, 80) || '"', 'empty')
 FROM (
   SELECT raw_id, line, 'rank' AS column_name, rank AS value FROM csv_row WHERE TRY_CAST(rank AS INTEGER) IS NULL
   UNION ALL SELECT raw_id, line, 'peak_rank', peak_rank FROM csv_row WHERE TRY_CAST(peak_rank AS INTEGER) IS NULL
@@ -34,17 +51,17 @@ UNION ALL
 SELECT raw_id, 'too_many_entries', 'the chart has ' || n || ' entries; a ' || source_kind || ' chart has at most ' || size
 FROM entry_size WHERE n > size
 UNION ALL
-SELECT e.raw_id, 'rank_out_of_range', 'rank ' || e.rank || ' (' || coalesce(e.track_name, '?') || ') is outside 1..' || s.size
+SELECT e.raw_id, 'rank_out_of_range', 'rank ' || e.rank || ' (' || coalesce(left(e.track_name, 80), '?') || ') is outside 1..' || s.size
 FROM stage_entry AS e JOIN entry_size AS s USING (raw_id)
 WHERE e.rank IS NOT NULL AND (e.rank < 1 OR e.rank > s.size)
 UNION ALL
-SELECT raw_id, 'rank_missing', 'entry ' || coalesce(track_name, '?') || ' has no rank'
+SELECT raw_id, 'rank_missing', 'entry ' || coalesce(left(track_name, 80), '?') || ' has no rank'
 FROM stage_entry WHERE rank IS NULL AND raw_id NOT IN (SELECT raw_id FROM csv_row)
 UNION ALL
 SELECT raw_id, 'duplicate_rank', 'rank ' || rank || ' appears ' || count(*) || ' times'
 FROM stage_entry WHERE rank IS NOT NULL GROUP BY raw_id, rank HAVING count(*) > 1
 UNION ALL
-SELECT raw_id, 'bad_track_id', 'rank ' || coalesce(CAST(rank AS VARCHAR), '?') || ' (' || coalesce(track_name, '?') || ') has no valid 22-character base62 track id'
+SELECT raw_id, 'bad_track_id', 'rank ' || coalesce(CAST(rank AS VARCHAR), '?') || ' (' || coalesce(left(track_name, 80), '?') || ') has no valid 22-character base62 track id'
 FROM stage_entry WHERE track_id IS NULL
 UNION ALL
 SELECT raw_id, 'duplicate_track', 'track ' || track_id || ' is at ranks ' || array_to_string(list(rank ORDER BY rank), ', ')

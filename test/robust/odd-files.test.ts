@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { silentLogger } from '../../src/log';
+import { LocalPipeline } from '../../src/pipeline';
+import { FsStore } from '../../src/store';
+import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+
+const CHART = 'regional-us-weekly';
+const week = (date: string) => readFileSync(path.join(US_2023, `regional-us-weekly-${date}.csv`));
+
+/**
+ * Issue 14.6 and the smaller cases: names are normalised before the "different file under an existing name" check,
+ * a copy of another week is refused naming both weeks, and odd files (compressed, a symlink to /etc/passwd, a NUL
+ * byte, a 1 MB track name) are refused with a message in the user's terms that never echoes their content.
+ */
+describe('odd files: one CSV per chart week, whatever the name; odd content refused without echoing it', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let inbox: string;
+  let pipeline: LocalPipeline;
+
+  before(function () {
+    requireShared(this);
+  });
+  beforeEach(async () => {
+    dir = tempDir('odd-files');
+    inbox = path.join(dir, 'inbox');
+    mkdirSync(inbox);
+    pipeline = await LocalPipeline.open(new FsStore(path.join(dir, 'lake')), silentLogger);
+    await pipeline.importFiles([path.join(US_2023, 'regional-us-weekly-2023-03-02.csv')]);
+  });
+  afterEach(async () => {
+    await pipeline.close();
+    removeDir(dir);
+  });
+
+  const put = (name: string, bytes: Buffer | string) => {
+    const file = path.join(inbox, name);
+    writeFileSync(file, bytes);
+    return file;
+  };
+  const rawNames = () => readdirSync(path.join(dir, 'lake', 'raw', 'charts-csv', CHART, 'week=2023-03-02')).sort();
+  const failureOf = async (file: string) => {
+    const result = await pipeline.importFiles([file]);
+    expect(result.failures, file).to.have.length(1);
+    return result.failures[0].error.message;
+  };
+
+  it('an upper-case name with other content is refused like the lower-case name; with the same content it changes nothing', async () => {
+    const message = await failureOf(put('REGIONAL-US-WEEKLY-2023-03-02.CSV', week('2023-03-09')));
+    expect(message).to.include('already holds a different CSV of regional-us-weekly week 2023-03-02');
+    const same = await pipeline.importFiles([put('Regional-US-Weekly-2023-03-02.csv', week('2023-03-02'))]);
+    expect(same.failures).to.deep.equal([]);
+    expect(same.imported.map((entry) => entry.stored)).to.deep.equal([false]);
+    expect(rawNames()).to.deep.equal(['regional-us-weekly-2023-03-02.csv']);
+  });
+
+  it('a browser duplicate "(1)" is the same week: identical bytes change nothing, other bytes are refused', async () => {
+    const same = await pipeline.importFiles([put('regional-us-weekly-2023-03-02 (1).csv', week('2023-03-02'))]);
+    expect(same.failures).to.deep.equal([]);
+    expect(same.weeks.map((w) => w.week)).to.deep.equal(['2023-03-02']);
+    const edited = Buffer.from(week('2023-03-02').toString('utf8').replace('Flowers', 'Flowerz'));
+    expect(edited.equals(week('2023-03-02'))).to.equal(false);
+    const message = await failureOf(put('regional-us-weekly-2023-03-02 (2).csv', edited));
+    expect(message).to.include('already holds a different CSV').and.include('raw/charts-csv/regional-us-weekly/week=2023-03-02/regional-us-weekly-2023-03-02.csv');
+    expect(rawNames()).to.deep.equal(['regional-us-weekly-2023-03-02.csv']);
+  });
+
+  it('a copy of one week saved under the next week\'s name is refused, naming both weeks (in the lake or in the same import)', async () => {
+    const message = await failureOf(put('regional-us-weekly-2023-03-09.csv', week('2023-03-02')));
+    expect(message).to.include('identical to week 2023-03-02').and.include('week 2023-03-09');
+    const both = await pipeline.importFiles([put('regional-us-weekly-2023-04-06.csv', week('2023-04-06')), put('regional-us-weekly-2023-04-13.csv', week('2023-04-06'))]);
+    expect(both.failures.map((failure) => failure.error.message)).to.have.length(1);
+    expect(both.failures[0].error.message).to.include('regional-us-weekly-2023-04-13.csv').and.include('identical to week 2023-04-06');
+    expect(both.weeks.map((w) => w.week)).to.deep.equal(['2023-04-06']);
+  });
+
+  it('a gzip file named .csv is reported as compressed; a .csv.gz in a folder is reported, not skipped', async () => {
+    expect(await failureOf(put('regional-us-weekly-2023-03-16.csv', gzipSync(week('2023-03-16'))))).to.include('compressed (gzip)');
+    const folder = path.join(dir, 'folder');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'regional-us-weekly-2023-03-23.csv.gz'), gzipSync(week('2023-03-23')));
+    const result = await pipeline.importFiles([folder]);
+    expect(result.failures.map((failure) => failure.error.message)).to.have.length(1);
+    expect(result.failures[0].error.message).to.include('regional-us-weekly-2023-03-23.csv.gz').and.include('gunzip');
+  });
+
+  it('a symlink to /etc/passwd is refused without echoing its content', async function () {
+    const file = path.join(inbox, 'regional-us-weekly-2023-03-16.csv');
+    symlinkSync('/etc/passwd', file);
+    const message = await failureOf(file);
+    expect(message).to.include('the header is not that of a Spotify Charts weekly export');
+    expect(message).to.not.match(/root:|\/bin\/|:x:0/);
+  });
+
+  it('a NUL byte in a value is refused with a message that shows it as \\0', async () => {
+    const text = week('2023-03-16').toString('utf8').replace('Flowers', 'Flo\0wers');
+    const message = await failureOf(put('regional-us-weekly-2023-03-16.csv', text));
+    expect(message).to.match(/line \d+ holds a NUL byte \(\\0\)/);
+  });
+
+  it('a 1 MB track name is refused by the gates, and the report does not carry it', async () => {
+    const huge = 'x'.repeat(1024 * 1024);
+    const text = week('2023-03-16').toString('utf8').replace('Flowers', huge);
+    const result = await pipeline.importFiles([put('regional-us-weekly-2023-03-16.csv', text)]);
+    expect(result.weeks).to.deep.equal([]);
+    expect(result.failures).to.have.length(1);
+    const message = result.failures[0].error.message;
+    expect(message).to.include('text_too_long').and.include('1048576 characters');
+    expect(message.length).to.be.lessThan(2000);
+    const report = readFileSync(path.join(dir, 'lake', 'quarantine', 'raw', 'charts-csv', CHART, 'week=2023-03-16', 'regional-us-weekly-2023-03-16.csv.error.json'));
+    expect(report.length).to.be.lessThan(20_000);
+  });
+});
