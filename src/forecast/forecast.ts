@@ -42,6 +42,7 @@ export function forecastWeek(chart: string, rows: readonly FeatureRow[], week: s
       trained_from: model.trainedFrom,
       trained_through: model.trainedThrough,
       training_rows: model.trainingRows,
+      seasonal: prediction.seasonal ?? false,
     };
   });
   return { chart, week, horizon, model, rows: forecasts };
