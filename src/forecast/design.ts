@@ -59,8 +59,14 @@ export function christmasProximity(day: string): number {
   return Math.max(0, 1 - distance / 35);
 }
 
-/** The calendar: how close the predicted week is to Christmas, and how much closer than the origin week. */
-function calendarFeatures(row: FeatureRow, horizon: number): number[] {
+/**
+ * The calendar: how close the predicted week is to Christmas, and how much closer than the origin week. Only where
+ * the lake reaches back a year (`ya_known`): in a one-year lake the weeks near Christmas appear in training only at
+ * its very end, and a feature the model has barely seen is extrapolated wildly (tried on the US 2023 lake, it took
+ * the top-10 Brier at h = 2 from 0.0173 to 0.0296); with the year before, last December is among the training examples.
+ */
+function calendarFeatures(row: FeatureRow, horizon: number, reachesBack: boolean): number[] {
+  if (!reachesBack) return [0, 0];
   const target = christmasProximity(targetWeekOf(row.week, horizon));
   return [target, target - christmasProximity(row.week)];
 }
@@ -73,6 +79,7 @@ export function featureVector(row: FeatureRow, horizon: number, options: { yearA
   const hasStreams = row.streams !== null && row.cutoff_margin !== null ? 1 : 0;
   const margin = or0(row.cutoff_margin);
   const releaseKnown = row.days_since_release !== null ? 1 : 0;
+  const yearAgo = yearAgoFeatures(row, horizon);
   return [
     row.log_rank_share,
     hinge(row.log_rank_share, Math.log(10 / 200)),
@@ -97,7 +104,7 @@ export function featureVector(row: FeatureRow, horizon: number, options: { yearA
     Math.log1p(row.artist_other_songs),
     releaseKnown,
     releaseKnown ? Math.log1p(Math.max(0, or0(row.days_since_release))) : 0,
-    ...(options.yearAgo === false ? NO_YEAR_AGO : yearAgoFeatures(row, horizon)),
-    ...calendarFeatures(row, horizon),
+    ...(options.yearAgo === false ? NO_YEAR_AGO : yearAgo),
+    ...calendarFeatures(row, horizon, yearAgo[0] === 1),
   ];
 }

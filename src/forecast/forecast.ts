@@ -10,6 +10,8 @@ export interface ChartForecast {
   horizon: number;
   model: TrendModel;
   rows: ForecastRow[];
+  /** Whether the lake holds the chart 52 weeks before `week` (else the year-ago and calendar features are blank). */
+  reachesBackAYear: boolean;
 }
 
 /**
@@ -45,5 +47,5 @@ export function forecastWeek(chart: string, rows: readonly FeatureRow[], week: s
       seasonal: prediction.seasonal ?? false,
     };
   });
-  return { chart, week, horizon, model, rows: forecasts };
+  return { chart, week, horizon, model, rows: forecasts, reachesBackAYear: songs[0].ya_known_0 };
 }

@@ -3,13 +3,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { forecastWeek, runBacktest, type FeatureRow } from '../../src/forecast';
 import { removeDir, tempDir } from '../support/lake';
-import { DEMO_CHART, writeDemoCharts } from './demo-charts';
+import { DEMO_CHART, TWO_YEARS, writeDemoCharts } from './demo-charts';
 import { importLake, type TestLake } from './support';
-
-// The demo's global chart over 120 weeks ending mid-January 2026: three Christmases (2023 without a year before it
-// in the lake, 2024 and 2025 with one), the demo's Christmas songs recurring each December.
-const WEEKS = 120;
-const END_WEEK = '2026-01-15';
 
 describe('forecasts that know the calendar (two-year demo lake with recurring Christmas songs)', function () {
   let dir: string;
@@ -19,7 +14,7 @@ describe('forecasts that know the calendar (two-year demo lake with recurring Ch
   before(async () => {
     dir = tempDir('forecast-seasonal');
     mkdirSync(path.join(dir, 'csv'), { recursive: true });
-    lake = await importLake(dir, writeDemoCharts(path.join(dir, 'csv'), WEEKS, END_WEEK).files, DEMO_CHART);
+    lake = await importLake(dir, writeDemoCharts(path.join(dir, 'csv'), TWO_YEARS.weeks, TWO_YEARS.endWeek), DEMO_CHART);
     // Found from the chart alone, as an analyst would: on the chart at Christmas 2024 and 2025, never in summer.
     const onChart = (week: string) => new Set(lake.features.filter((row) => row.week === week).map((row) => row.song_id));
     const summer = lake.features.filter((row) => row.week.slice(5, 7) >= '05' && row.week.slice(5, 7) <= '09').map((row) => row.song_id);
