@@ -60,22 +60,30 @@ export function christmasProximity(day: string): number {
 }
 
 /**
- * The calendar: how close the predicted week is to Christmas, and how much closer than the origin week. Only where
- * the lake reaches back a year (`ya_known`): in a one-year lake the weeks near Christmas appear in training only at
- * its very end, and a feature the model has barely seen is extrapolated wildly (tried on the US 2023 lake, it took
- * the top-10 Brier at h = 2 from 0.0173 to 0.0296); with the year before, last December is among the training examples.
+ * The calendar: how close the predicted week is to Christmas, and how much closer than the origin week. Only when
+ * the model's training examples include a Christmas season of an earlier year (see `knowsChristmas`): otherwise the
+ * weeks near Christmas appear in training only at its very end, and a feature the model has barely seen is
+ * extrapolated wildly (tried on the one-year US 2023 lake, it took the top-10 Brier at h = 2 from 0.0173 to 0.0296).
  */
-function calendarFeatures(row: FeatureRow, horizon: number, reachesBack: boolean): number[] {
-  if (!reachesBack) return [0, 0];
+function calendarFeatures(row: FeatureRow, horizon: number, calendar: boolean): number[] {
+  if (!calendar) return [0, 0];
   const target = christmasProximity(targetWeekOf(row.week, horizon));
   return [target, target - christmasProximity(row.week)];
 }
 
+/** Whether training target weeks (sorted) include the weeks before a Christmas at least 300 days before the last one. */
+export function knowsChristmas(targetWeeks: readonly string[]): boolean {
+  if (targetWeeks.length === 0) return false;
+  const last = Date.parse(`${targetWeeks[targetWeeks.length - 1]}T00:00:00Z`);
+  return targetWeeks.some((week) => week.slice(5, 7) === '12' && christmasProximity(week) >= 0.5 && last - Date.parse(`${week}T00:00:00Z`) >= 300 * 86_400_000);
+}
+
 /**
  * The model's inputs for a `horizon`-week forecast from one features.sql row. `yearAgo: false` blanks the year-ago
- * features as a lake without last year would (how `seasonal` measures what they contributed).
+ * features as a lake without last year would (how `seasonal` measures what they contributed); `calendar` is the
+ * model's (fitted with the calendar or not).
  */
-export function featureVector(row: FeatureRow, horizon: number, options: { yearAgo?: boolean } = {}): number[] {
+export function featureVector(row: FeatureRow, horizon: number, options: { yearAgo?: boolean; calendar?: boolean } = {}): number[] {
   const hasStreams = row.streams !== null && row.cutoff_margin !== null ? 1 : 0;
   const margin = or0(row.cutoff_margin);
   const releaseKnown = row.days_since_release !== null ? 1 : 0;
@@ -105,6 +113,6 @@ export function featureVector(row: FeatureRow, horizon: number, options: { yearA
     releaseKnown,
     releaseKnown ? Math.log1p(Math.max(0, or0(row.days_since_release))) : 0,
     ...(options.yearAgo === false ? NO_YEAR_AGO : yearAgo),
-    ...calendarFeatures(row, horizon, yearAgo[0] === 1),
+    ...calendarFeatures(row, horizon, options.calendar ?? false),
   ];
 }

@@ -38,9 +38,12 @@ export function formatForecast(forecast: ChartForecast, limit = 10): string {
   const newTop10 = rows.filter((row) => row.rank > 10).sort((a, b) => b.p_top10 - a.p_top10).slice(0, Math.min(limit, 5));
   const model = forecast.model;
   const seasonal = rows.filter((row) => row.seasonal).length;
-  const yearAgo = forecast.reachesBackAYear
-    ? `${seasonal} of them marked seasonal (the song's chart a year earlier drove the prediction)`
-    : 'the lake does not reach back a year from this week: no year-ago or calendar features';
+  const yearAgo = [
+    forecast.reachesBackAYear
+      ? `${seasonal} of them marked seasonal (the song's chart a year earlier drove the prediction)`
+      : 'the lake does not reach back a year from this week: no year-ago features',
+    model.calendar ? 'calendar features on (the training weeks include an earlier Christmas)' : 'calendar features off (no earlier Christmas in the training weeks)',
+  ].join('; ');
   return [
     `${forecast.chart}: forecast from ${forecast.week} for ${target} (${forecast.horizon} week${forecast.horizon === 1 ? '' : 's'} ahead), ${rows.length} songs; model ${rows[0]?.model ?? ''} trained on ${model.trainingRows.toLocaleString('en-US')} examples, target weeks ${model.trainedFrom} .. ${model.trainedThrough}`,
     yearAgo,
