@@ -7,6 +7,7 @@ import { DEMO_CHART, TWO_YEARS, writeDemoCharts } from './demo-charts';
 import { importLake, type TestLake } from './support';
 
 describe('forecasts that know the calendar (two-year demo lake with recurring Christmas songs)', function () {
+  this.timeout(600_000); // a harness limit for a 120-week lake on a busy machine, not a speed assertion
   let dir: string;
   let lake: TestLake;
   let christmasSongs: Set<string>;
