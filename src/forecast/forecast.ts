@@ -10,7 +10,7 @@ export interface ChartForecast {
   horizon: number;
   model: TrendModel;
   rows: ForecastRow[];
-  /** Whether the lake holds the chart 52 weeks before `week` (else the year-ago and calendar features are blank). */
+  /** Whether the lake holds the chart 52 weeks before `week` (else the year-ago features are blank). */
   reachesBackAYear: boolean;
 }
 
