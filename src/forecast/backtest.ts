@@ -20,6 +20,8 @@ export interface BacktestOptions {
   horizons?: readonly number[];
   settings?: ModelSettings;
   onFold?: (fold: FoldInfo) => void;
+  /** Only origins from this week on (the earlier weeks still train the folds): a shorter replay of the latest weeks. */
+  fromOrigin?: string;
 }
 
 export interface BacktestResult {
@@ -46,7 +48,7 @@ export function runBacktest(chart: string, rows: readonly FeatureRow[], options:
     const forHorizon: Scored[] = [];
     for (const origin of history.weeks) {
       const targetWeek = targetWeekOf(origin, horizon);
-      if (!history.has(targetWeek)) continue;
+      if (!history.has(targetWeek) || (options.fromOrigin !== undefined && origin < options.fromOrigin)) continue;
       const examples = trainingExamples(history, horizon, origin);
       if (new Set(examples.map((example) => example.targetWeek)).size < settings.minTrainingWeeks) continue;
       options.onFold?.({

@@ -29,6 +29,18 @@ export interface FeatureRow {
   streams_4: number | null;
   artist_other_songs: number;
   days_since_release: number | null;
+  /** Rank 52 weeks earlier (k = 0) and k weeks after that (null: off the chart, or the lake had no such week). */
+  ya_rank_0: number | null;
+  ya_rank_1: number | null;
+  ya_rank_2: number | null;
+  ya_rank_3: number | null;
+  ya_rank_4: number | null;
+  /** Whether the lake holds the chart of week − 52 + k weeks (a one-year lake holds none). */
+  ya_known_0: boolean;
+  ya_known_1: boolean;
+  ya_known_2: boolean;
+  ya_known_3: boolean;
+  ya_known_4: boolean;
   log_rank_share: number;
   cutoff_margin: number | null;
   top_gap: number | null;

@@ -10,6 +10,8 @@ export interface ChartForecast {
   horizon: number;
   model: TrendModel;
   rows: ForecastRow[];
+  /** Whether the lake holds the chart 52 weeks before `week` (else the year-ago features are blank). */
+  reachesBackAYear: boolean;
 }
 
 /**
@@ -42,7 +44,8 @@ export function forecastWeek(chart: string, rows: readonly FeatureRow[], week: s
       trained_from: model.trainedFrom,
       trained_through: model.trainedThrough,
       training_rows: model.trainingRows,
+      seasonal: prediction.seasonal ?? false,
     };
   });
-  return { chart, week, horizon, model, rows: forecasts };
+  return { chart, week, horizon, model, rows: forecasts, reachesBackAYear: songs[0].ya_known_0 };
 }

@@ -12,6 +12,7 @@ function moversTable(rows: readonly ForecastRow[]): QueryResult {
     columns: [
       { name: 'rank', type: 'INTEGER' }, { name: 'predicted', type: 'DOUBLE' }, { name: 'move', type: 'DOUBLE' },
       { name: 'p_stay', type: 'DOUBLE' }, { name: 'p_top10', type: 'DOUBLE' }, { name: 'track', type: 'VARCHAR' }, { name: 'artists', type: 'VARCHAR' },
+      { name: 'seasonal', type: 'VARCHAR' },
     ],
     rows: rows.map((row) => ({
       rank: row.rank,
@@ -21,6 +22,7 @@ function moversTable(rows: readonly ForecastRow[]): QueryResult {
       p_top10: percent(row.p_top10),
       track: row.track_name ?? row.track_id,
       artists: row.artist_names ?? '',
+      seasonal: row.seasonal ? 'yes' : '',
     })),
   };
 }
@@ -35,8 +37,16 @@ export function formatForecast(forecast: ChartForecast, limit = 10): string {
   const exits = [...rows].sort((a, b) => a.p_stay - b.p_stay || a.rank - b.rank).slice(0, limit);
   const newTop10 = rows.filter((row) => row.rank > 10).sort((a, b) => b.p_top10 - a.p_top10).slice(0, Math.min(limit, 5));
   const model = forecast.model;
+  const seasonal = rows.filter((row) => row.seasonal).length;
+  const yearAgo = [
+    forecast.reachesBackAYear
+      ? `${seasonal} of them marked seasonal (the song's chart a year earlier drove the prediction)`
+      : 'the lake does not reach back a year from this week: no year-ago features',
+    model.calendar ? 'calendar features on (the training weeks include an earlier Christmas)' : 'calendar features off (no earlier Christmas in the training weeks)',
+  ].join('; ');
   return [
     `${forecast.chart}: forecast from ${forecast.week} for ${target} (${forecast.horizon} week${forecast.horizon === 1 ? '' : 's'} ahead), ${rows.length} songs; model ${rows[0]?.model ?? ''} trained on ${model.trainingRows.toLocaleString('en-US')} examples, target weeks ${model.trainedFrom} .. ${model.trainedThrough}`,
+    yearAgo,
     '', 'Biggest predicted climbers (among songs likely to stay: p_stay ≥ 50%)', formatResult(moversTable(climbers), 'table'),
     '', 'Biggest predicted fallers (if they stay)', formatResult(moversTable(fallers), 'table'),
     '', 'Most likely to drop off the chart', formatResult(moversTable(exits), 'table'),
@@ -87,6 +97,7 @@ export const SEGMENTS: { name: string; test: (item: Scored) => boolean }[] = [
   { name: 'ranks 51-150', test: (item) => item.row.rank > 50 && item.row.rank <= 150 },
   { name: 'ranks 151-200', test: (item) => item.row.rank > 150 },
   { name: 'new entries', test: (item) => item.row.entry_status === 'NEW_ENTRY' },
+  { name: 'seasonal', test: (item) => item.predictions.model.seasonal === true },
 ];
 
 export function segmentTable(result: BacktestResult): QueryResult {

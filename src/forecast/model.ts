@@ -1,9 +1,9 @@
-import { FEATURE_NAMES, featureVector } from './design';
+import { FEATURE_NAMES, featureVector, knowsChristmas } from './design';
 import type { Example } from './dataset';
 import type { FeatureRow } from './features';
 import { fitLogistic, fitRidge, linearScore, sigmoid, type LinearModel } from './regression';
 
-export const MODEL_NAME = 'ridge+logistic-v1';
+export const MODEL_NAME = 'ridge+logistic-v2';
 
 /**
  * Hyperparameters, fixed a priori (before any backtest was run) and never tuned on test weeks: penalties on
@@ -25,7 +25,18 @@ export interface Prediction {
   streams: number | null;
   pStay: number;
   pTop10: number;
+  /**
+   * The year-ago features drove it: the song was on the chart around this week a year earlier, and without them
+   * the predicted rank would differ by more than SEASONAL_RANK_FACTOR or P(stays) by more than SEASONAL_P_STAY.
+   * Set by the model only (baselines have no such notion).
+   */
+  seasonal?: boolean;
 }
+
+export const SEASONAL_RANK_FACTOR = 1.25;
+export const SEASONAL_P_STAY = 0.15;
+const ON_CHART_THEN = FEATURE_NAMES.indexOf('ya_on_then');
+const ON_CHART_AFTER = FEATURE_NAMES.indexOf('ya_on_after');
 
 /** Four small linear models sharing one feature vector; each is a list of coefficients one can read. */
 export interface TrendModel {
@@ -34,6 +45,8 @@ export interface TrendModel {
   trainedThrough: string;
   trainingRows: number;
   trainingWeeks: number;
+  /** Whether the calendar features are on: the training examples include an earlier year's Christmas. */
+  calendar: boolean;
   /** Change of log rank, on songs that stayed. */
   rank: LinearModel;
   /** Change of log streams, on songs that stayed with streams both weeks; null when the chart has no streams. */
@@ -44,13 +57,15 @@ export interface TrendModel {
   top10: LinearModel;
 }
 
-/** Feature vectors by row: a backtest refits on the same rows week after week. */
-const vectors = new WeakMap<FeatureRow, number[]>();
-function cachedVector(row: FeatureRow): number[] {
-  let vector = vectors.get(row);
+/** Feature vectors by horizon, calendar and row: a backtest refits on the same rows week after week. */
+const vectors = new Map<string, WeakMap<FeatureRow, number[]>>();
+function cachedVector(row: FeatureRow, horizon: number, calendar: boolean): number[] {
+  let byRow = vectors.get(`${horizon}|${calendar}`);
+  if (!byRow) vectors.set(`${horizon}|${calendar}`, (byRow = new WeakMap()));
+  let vector = byRow.get(row);
   if (!vector) {
-    vector = featureVector(row);
-    vectors.set(row, vector);
+    vector = featureVector(row, horizon, { calendar });
+    byRow.set(row, vector);
   }
   return vector;
 }
@@ -62,7 +77,8 @@ export function fitTrendModel(examples: readonly Example[], horizon: number, set
   if (targetWeeks.length < settings.minTrainingWeeks) {
     throw new NotEnoughHistory(`a ${horizon}-week forecast needs ${settings.minTrainingWeeks} weeks of examples with 4 weeks of history before them; the lake has ${targetWeeks.length}`);
   }
-  const xs = examples.map((example) => cachedVector(example.row));
+  const calendar = knowsChristmas(targetWeeks);
+  const xs = examples.map((example) => cachedVector(example.row, horizon, calendar));
   const stayed = examples.map((example, index) => ({ example, x: xs[index] })).filter(({ example }) => example.target !== null);
   const withStreams = stayed.filter(({ example }) => example.row.streams && example.target?.streams);
   const rank = fitRidge(FEATURE_NAMES, stayed.map(({ x }) => x), stayed.map(({ example }) => Math.log(example.target!.rank / example.row.rank)), settings.ridgeLambda);
@@ -77,6 +93,7 @@ export function fitTrendModel(examples: readonly Example[], horizon: number, set
     trainedThrough: targetWeeks[targetWeeks.length - 1],
     trainingRows: examples.length,
     trainingWeeks: targetWeeks.length,
+    calendar,
     rank,
     streams,
     stay,
@@ -85,8 +102,16 @@ export function fitTrendModel(examples: readonly Example[], horizon: number, set
 }
 
 export function predict(model: TrendModel, row: FeatureRow): Prediction {
-  const x = featureVector(row);
-  const rank = Math.min(Math.max(row.rank * Math.exp(linearScore(model.rank, x)), 1), row.chart_size);
+  const x = featureVector(row, model.horizon, { calendar: model.calendar });
+  const rankOf = (vector: number[]) => Math.min(Math.max(row.rank * Math.exp(linearScore(model.rank, vector)), 1), row.chart_size);
+  const rank = rankOf(x);
   const streams = model.streams && row.streams ? row.streams * Math.exp(linearScore(model.streams, x)) : null;
-  return { rank, streams, pStay: sigmoid(linearScore(model.stay, x)), pTop10: sigmoid(linearScore(model.top10, x)) };
+  const pStay = sigmoid(linearScore(model.stay, x));
+  let seasonal = false;
+  if (x[ON_CHART_THEN] === 1 || x[ON_CHART_AFTER] === 1) {
+    const withoutYearAgo = featureVector(row, model.horizon, { yearAgo: false, calendar: model.calendar });
+    seasonal = Math.abs(Math.log(rank / rankOf(withoutYearAgo))) > Math.log(SEASONAL_RANK_FACTOR)
+      || Math.abs(pStay - sigmoid(linearScore(model.stay, withoutYearAgo))) > SEASONAL_P_STAY;
+  }
+  return { rank, streams, pStay, pTop10: sigmoid(linearScore(model.top10, x)), seasonal };
 }

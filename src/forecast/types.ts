@@ -17,13 +17,15 @@ export interface ForecastRow {
   trained_from: string | null;
   trained_through: string | null;
   training_rows: number;
+  /** The song was on the chart around this week a year earlier and that history moved the prediction. */
+  seasonal: boolean;
 }
 
 /** The columns of `forecasts`, in file order. */
 export const FORECAST_COLUMNS = [
   'target_week', 'horizon', 'track_id', 'track_name', 'artist_names', 'rank', 'streams', 'weeks_on_chart',
   'predicted_rank', 'predicted_streams', 'predicted_move', 'p_stay', 'p_top10', 'model', 'trained_from',
-  'trained_through', 'training_rows',
+  'trained_through', 'training_rows', 'seasonal',
 ] as const satisfies readonly (keyof ForecastRow)[];
 
 export const FORECASTS_TABLE = 'forecasts';

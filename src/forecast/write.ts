@@ -42,6 +42,6 @@ export async function writeForecasts(store: ObjectStore, duck: DuckDb, chartWeek
 }
 
 /** Non-finite numbers (which a model should never produce, but a chart without streams can) are stored as NULL. */
-function literal(value: string | number | null): string | number | null {
+function literal(value: string | number | boolean | null): string | number | boolean | null {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { fitLogistic, fitRidge, linearScore, sigmoid } from '../../src/forecast/regression';
 import { lastFourAverage, persistence } from '../../src/forecast';
+import { christmasProximity, knowsChristmas } from '../../src/forecast/design';
+import { targetWeekOf } from '../../src/forecast/dataset';
 import type { FeatureRow } from '../../src/forecast';
 
 describe('forecast models', () => {
@@ -27,5 +29,14 @@ describe('forecast models', () => {
     expect(last4.rank).to.be.closeTo((8 + 12 + 30) / 3, 1e-12);
     expect(last4.streams).to.be.closeTo((100 + 80 + 40) / 3, 1e-12);
     expect([last4.pStay, last4.pTop10]).to.deep.equal([0.75, 0.25]);
+  });
+
+  it('calendar: Christmas proximity, and the calendar only once the training weeks hold an earlier Christmas', () => {
+    expect([christmasProximity('2025-12-25'), christmasProximity('2026-01-08'), christmasProximity('2025-11-20'), christmasProximity('2025-07-03')])
+      .to.deep.equal([1, 1 - 14 / 35, 0, 0]);
+    const weeks = (from: string, count: number) => Array.from({ length: count }, (_, i) => targetWeekOf(from, i));
+    expect(knowsChristmas(weeks('2023-02-02', 48)), 'one year, February to December (the US lake)').to.equal(false);
+    expect(knowsChristmas(weeks('2023-12-07', 50)), 'last December, 49 weeks on').to.equal(true);
+    expect(knowsChristmas(weeks('2023-12-07', 30)), 'last December, too recent to be an earlier season').to.equal(false);
   });
 });

@@ -19,13 +19,13 @@ export interface TestLake {
 }
 
 /** A lake of CSV files imported through the real pipeline, with its features read through the query engine. */
-export async function importLake(dir: string, files: string[]): Promise<TestLake> {
+export async function importLake(dir: string, files: string[], chart = CHART): Promise<TestLake> {
   const store = new FsStore(path.join(dir, 'lake'));
   const pipeline = await LocalPipeline.open(store, silentLogger);
   const result = await pipeline.importFiles(files);
   if (result.failures.length > 0) throw result.failures[0].error;
   const engine = await pipeline.engine();
-  const features = await loadFeatures(engine, CHART);
+  const features = await loadFeatures(engine, chart);
   return {
     dir, store, pipeline, engine, features,
     async close() {

@@ -2,6 +2,10 @@
 -- 4 weeks before it (lags are joined by date, week - 7·k days, so a missing week in the lake is a missing lag,
 -- never a shifted one). Labels (where the song is h weeks later) are NOT here: they are joined in TypeScript from
 -- these same rows, so the forecast path and the backtest path read the same features.
+-- A year earlier: the song's rank 52 weeks before (364 days, the same chart week of last year) and in the 4 weeks
+-- after that one (ya_rank_k = rank at week - 364 + 7·k days, k = 0..4; every one of them is at or before the week
+-- itself, so no future leaks in), and whether the lake held those charts at all (ya_known_k): a lake with one year
+-- has none, and "not on the chart a year ago" must not be confused with "the lake did not exist a year ago".
 -- A song is its song_id (the songs table): lags follow the song across its track ids.
 -- The release-date relation comes from release-dates.sql (tracks × albums) or no-release-dates.sql (a lake
 -- without those tables) and is spliced in at the release CTE. The one parameter (?) is the chart alias.
@@ -45,7 +49,10 @@ lagged AS (
     coalesce(w3.chart_size, w.chart_size) AS chart_size_3,
     coalesce(w4.chart_size, w.chart_size) AS chart_size_4,
     coalesce(al.artist_other_songs, 0) AS artist_other_songs,
-    date_diff('day', r.release_date, e.week) AS days_since_release
+    date_diff('day', r.release_date, e.week) AS days_since_release,
+    y0.rank AS ya_rank_0, y1.rank AS ya_rank_1, y2.rank AS ya_rank_2, y3.rank AS ya_rank_3, y4.rank AS ya_rank_4,
+    yw0.week IS NOT NULL AS ya_known_0, yw1.week IS NOT NULL AS ya_known_1, yw2.week IS NOT NULL AS ya_known_2,
+    yw3.week IS NOT NULL AS ya_known_3, yw4.week IS NOT NULL AS ya_known_4
   FROM entries e
   JOIN weeks w ON w.week = e.week
   LEFT JOIN weeks w1 ON w1.week = e.week - INTERVAL 7 DAY
@@ -56,6 +63,16 @@ lagged AS (
   LEFT JOIN entries l2 ON l2.song_id = e.song_id AND l2.week = e.week - INTERVAL 14 DAY
   LEFT JOIN entries l3 ON l3.song_id = e.song_id AND l3.week = e.week - INTERVAL 21 DAY
   LEFT JOIN entries l4 ON l4.song_id = e.song_id AND l4.week = e.week - INTERVAL 28 DAY
+  LEFT JOIN weeks yw0 ON yw0.week = e.week - INTERVAL 364 DAY
+  LEFT JOIN weeks yw1 ON yw1.week = e.week - INTERVAL 357 DAY
+  LEFT JOIN weeks yw2 ON yw2.week = e.week - INTERVAL 350 DAY
+  LEFT JOIN weeks yw3 ON yw3.week = e.week - INTERVAL 343 DAY
+  LEFT JOIN weeks yw4 ON yw4.week = e.week - INTERVAL 336 DAY
+  LEFT JOIN entries y0 ON y0.song_id = e.song_id AND y0.week = e.week - INTERVAL 364 DAY
+  LEFT JOIN entries y1 ON y1.song_id = e.song_id AND y1.week = e.week - INTERVAL 357 DAY
+  LEFT JOIN entries y2 ON y2.song_id = e.song_id AND y2.week = e.week - INTERVAL 350 DAY
+  LEFT JOIN entries y3 ON y3.song_id = e.song_id AND y3.week = e.week - INTERVAL 343 DAY
+  LEFT JOIN entries y4 ON y4.song_id = e.song_id AND y4.week = e.week - INTERVAL 336 DAY
   LEFT JOIN artist_load al ON al.week = e.week AND al.track_id = e.track_id
   LEFT JOIN release r ON r.week = e.week AND r.track_id = e.track_id
 )
@@ -64,6 +81,7 @@ SELECT
   entry_status, chart_size, history_weeks,
   rank_1, rank_2, rank_3, rank_4, streams_1, streams_2, streams_3, streams_4,
   artist_other_songs, days_since_release,
+  ya_rank_0, ya_rank_1, ya_rank_2, ya_rank_3, ya_rank_4, ya_known_0, ya_known_1, ya_known_2, ya_known_3, ya_known_4,
   -- Position: log rank as a share of the chart, and log distance of streams above the week's last place.
   ln(CAST(rank AS DOUBLE) / chart_size) AS log_rank_share,
   ln(streams) - ln(cutoff_streams) AS cutoff_margin,

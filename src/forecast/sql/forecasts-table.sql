@@ -20,5 +20,6 @@ CREATE TEMP TABLE forecasts (
   model VARCHAR NOT NULL,           -- model name and version
   trained_from DATE,                -- first and last target week of the training examples
   trained_through DATE,
-  training_rows INTEGER NOT NULL
+  training_rows INTEGER NOT NULL,
+  seasonal BOOLEAN                  -- the year-ago features drove the prediction (NULL in files written before v2)
 );
