@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { silentLogger } from '../../src/log';
+import { openLakeEngine } from '../../src/catalog';
 import { LocalPipeline } from '../../src/pipeline';
 import { renderSql } from '../../src/query/sql';
 import { catchUp, pipelineWorker } from '../../src/schedule';
@@ -231,6 +233,48 @@ describe('crash safety: SIGKILL at many points, rerun, the lake equals a clean r
         const repaired = await runWorker({ CRASH_LAKE: dir, CRASH_MODE: 'crawl' }); // the documented repair, in its own process
         expect(repaired.code, `${point.label}: ${repaired.stderr}`).to.equal(0);
         expect(await viewRows(new FsStore(dir), pipeline.duck), point.label).to.deep.equal(expected);
+      }
+    });
+
+    it('kills during a forecast (its table file, the catalog): a rerun gives the forecasts of a clean run, the rest untouched', async () => {
+      const lake = newLake('crash-forecast-source');
+      const seeded = await LocalPipeline.open(new FsStore(lake), silentLogger);
+      try {
+        // A forecast needs history: ten weeks (the model trains on weeks with four weeks behind them).
+        const tenWeeks = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort().slice(0, 10).map((name) => path.join(US_2023, name));
+        expect((await seeded.importFiles(tenWeeks)).failures).to.deep.equal([]);
+      } finally {
+        await seeded.close();
+      }
+      const forecastEnv = { CRASH_MODE: 'forecast', CRASH_CHART: 'regional-us-weekly', CRASH_WEEK: '2023-03-09' };
+      const cleanLake = newLake('crash-forecast-clean');
+      cpSync(lake, cleanLake, { recursive: true });
+      const counted = await runWorker({ ...forecastEnv, CRASH_LAKE: cleanLake });
+      expect(counted.code, counted.stderr).to.equal(0);
+      const { writes } = JSON.parse(counted.stdout) as { writes: number; rows: number };
+      const forecastRows = async (dir: string) => {
+        const engine = await openLakeEngine(new FsStore(dir), { duck: pipeline.duck, recrawl: true });
+        try {
+          return (await engine.query('SELECT * EXCLUDE (trained_from, trained_through) FROM forecasts ORDER BY ALL')).rows;
+        } finally {
+          await engine.close();
+        }
+      };
+      const expected = { rows: await viewRows(new FsStore(cleanLake), pipeline.duck), forecasts: await forecastRows(cleanLake) };
+      expect(expected.forecasts.length).to.be.greaterThan(0);
+      for (let at = 1; at <= writes; at += 1) {
+        for (const how of ['after', 'torn'] as const) {
+          const dir = newLake('crash-forecast');
+          cpSync(lake, dir, { recursive: true });
+          const label = `${how} write ${at}/${writes} of a forecast`;
+          const outcome = await runWorker({ ...forecastEnv, CRASH_LAKE: dir, CRASH_AT: String(at), CRASH_HOW: how });
+          expect(outcome.signal, `${label}: ${outcome.stderr}`).to.equal('SIGKILL');
+          // What a user does after a kill: the documented repair, then the command again.
+          expect((await runWorker({ CRASH_LAKE: dir, CRASH_MODE: 'crawl' })).code, label).to.equal(0);
+          const again = await runWorker({ ...forecastEnv, CRASH_LAKE: dir });
+          expect(again.code, `${label}: ${again.stderr}`).to.equal(0);
+          expect({ rows: await viewRows(new FsStore(dir), pipeline.duck), forecasts: await forecastRows(dir) }, label).to.deep.equal(expected);
+        }
       }
     });
 

@@ -2,13 +2,15 @@
  * The pipeline as a separate process, for the crash tests: `node -r ts-node/register/transpile-only worker.ts`.
  *   CRASH_LAKE       the lake folder
  *   CRASH_MODE       `import` (CSV files, CRASH_FILES separated by `|`), `extract` (CRASH_WEEKS from the
- *                    Spotify-compatible server at CRASH_SERVER_URL, through catch-up) or `crawl` (the catalog)
+ *                    Spotify-compatible server at CRASH_SERVER_URL, through catch-up), `crawl` (the catalog) or
+ *                    `forecast` (CRASH_CHART's week CRASH_WEEK: the forecasts table, then the catalog)
  *   CRASH_AT         kill the process at the Nth store write (absent: run to completion)
  *   CRASH_HOW        `after` (default) or `torn`
  * Prints one JSON line `{"writes": n, ...}` when it completes.
  */
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
+import { runForecast } from '../../src/forecast';
 import { catchUp, pipelineWorker } from '../../src/schedule';
 import { DEFAULT_SPOTIFY_SOURCE_OPTIONS } from '../../src/sources';
 import { CrashingStore } from './crashing-store';
@@ -22,6 +24,14 @@ async function main(): Promise<void> {
     if (env.CRASH_MODE === 'crawl') {
       const catalog = await pipeline.crawl();
       process.stdout.write(`${JSON.stringify({ writes: store.writes, tables: Object.keys(catalog.tables).length })}\n`);
+    } else if (env.CRASH_MODE === 'forecast') {
+      const engine = await pipeline.engine();
+      try {
+        const { key, forecast } = await runForecast({ store, duck: pipeline.duck, engine }, { chart: env.CRASH_CHART, week: env.CRASH_WEEK });
+        process.stdout.write(`${JSON.stringify({ writes: store.writes, key, rows: forecast.rows.length })}\n`);
+      } finally {
+        await engine.close();
+      }
     } else if (env.CRASH_MODE === 'extract') {
       const weeks = (env.CRASH_WEEKS as string).split('|');
       const url = env.CRASH_SERVER_URL as string;
