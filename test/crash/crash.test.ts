@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { readdirSync } from 'node:fs';
 import { silentLogger } from '../../src/log';
 import { openLakeEngine } from '../../src/catalog';
 import { LocalPipeline } from '../../src/pipeline';
