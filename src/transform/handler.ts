@@ -41,6 +41,7 @@ import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { CHART_TABLES, FILE_ORDER, LINEAGE_TABLE, type TableName } from './tables';
 import { buildSongs } from './songs';
+import { toTransformedWeek, type LineageRow } from './lineage';
 import { splitArtistLists } from './artists';
 import { buildSongCredits, copyCreditTable } from './song-credits';
 
@@ -554,22 +555,6 @@ function outFile(out: string, table: string, chartYear: ChartYear): string {
   return path.join(out, table, `chart=${chartYear.chart}`, `year=${chartYear.year}`, 'part-0.parquet');
 }
 
-type LineageRow = {
-  chart: string;
-  week: string;
-  run_id: string;
-  source_key: string;
-  source_kind: string;
-  depth: number;
-  enriched: boolean;
-  raw_keys: string[];
-  chart_entries_rows: number;
-  tracks_rows: number;
-  track_artists_rows: number;
-  albums_rows: number;
-  artists_rows: number;
-  warnings: { check_name: string; detail: string }[];
-};
 
 function uniqueChartYears(weeks: LineageRow[]): ChartYear[] {
   const seen = new Map<string, ChartYear>();
@@ -577,26 +562,6 @@ function uniqueChartYears(weeks: LineageRow[]): ChartYear[] {
   return [...seen.values()];
 }
 
-function toTransformedWeek(row: LineageRow): TransformedWeek {
-  return {
-    chart: row.chart,
-    week: row.week,
-    runId: row.run_id,
-    rawKeys: row.raw_keys,
-    sourceKey: row.source_key,
-    sourceKind: row.source_kind,
-    depth: Number(row.depth),
-    enriched: row.enriched,
-    rows: {
-      chart_entries: Number(row.chart_entries_rows),
-      tracks: Number(row.tracks_rows),
-      track_artists: Number(row.track_artists_rows),
-      albums: Number(row.albums_rows),
-      artists: Number(row.artists_rows),
-    },
-    warnings: row.warnings.map((warning) => ({ check: warning.check_name, detail: warning.detail })),
-  };
-}
 
 /**
  * Removes the work folders of transforms whose process is gone (killed before its `finally` ran); a folder of a

@@ -44,18 +44,43 @@ export async function readLineage(store: ObjectStore, duck: DuckDb, charts?: rea
   const keyOf = new Map(files.map((file, index) => [file, keys[index]]));
   return rows.map((row) => ({
     key: keyOf.get(row.filename) ?? row.filename,
+    ...toTransformedWeek(row),
+    rawSha256: row.raw_sha256,
+    entries: Number(row.entries),
+    codeVersion: row.code_version,
+    transformedAt: row.transformed_at,
+  }));
+}
+
+/** A lineage row as DuckDB returns it (the columns both the transform and `readLineage` read). */
+export type LineageRow = {
+  chart: string;
+  week: string;
+  run_id: string;
+  source_key: string;
+  source_kind: string;
+  depth: number;
+  enriched: boolean;
+  raw_keys: string[];
+  chart_entries_rows: number;
+  tracks_rows: number;
+  track_artists_rows: number;
+  albums_rows: number;
+  artists_rows: number;
+  warnings: { check_name: string; detail: string }[];
+};
+
+/** A lineage row as the transform reports the week it wrote. */
+export function toTransformedWeek(row: LineageRow): TransformedWeek {
+  return {
     chart: row.chart,
     week: row.week,
     runId: row.run_id,
     rawKeys: row.raw_keys,
-    rawSha256: row.raw_sha256,
     sourceKey: row.source_key,
     sourceKind: row.source_kind,
     depth: Number(row.depth),
-    entries: Number(row.entries),
     enriched: row.enriched,
-    codeVersion: row.code_version,
-    transformedAt: row.transformed_at,
     rows: {
       chart_entries: Number(row.chart_entries_rows),
       tracks: Number(row.tracks_rows),
@@ -64,27 +89,15 @@ export async function readLineage(store: ObjectStore, duck: DuckDb, charts?: rea
       artists: Number(row.artists_rows),
     },
     warnings: row.warnings.map((warning) => ({ check: warning.check_name, detail: warning.detail })),
-  }));
+  };
 }
 
-type LineageFileRow = {
-  chart: string;
-  week: string;
-  run_id: string;
-  source_key: string;
-  source_kind: string;
-  depth: number;
+
+/** A row of a lineage file as `readLineage` reads it: the transform's columns and the file it lies in. */
+type LineageFileRow = LineageRow & {
   entries: number;
-  enriched: boolean;
-  raw_keys: string[];
   raw_sha256: string[];
   code_version: string;
   transformed_at: string;
-  chart_entries_rows: number;
-  tracks_rows: number;
-  track_artists_rows: number;
-  albums_rows: number;
-  artists_rows: number;
-  warnings: { check_name: string; detail: string }[];
   filename: string;
 };
