@@ -58,9 +58,12 @@ describe('odd files: one CSV per chart week, whatever the name; odd content refu
   });
 
   it('a browser duplicate "(1)" is the same week: identical bytes change nothing, other bytes are refused', async () => {
-    const same = await pipeline.importFiles([put('regional-us-weekly-2023-03-02 (1).csv', week('2023-03-02'))]);
+    const duplicate = put('regional-us-weekly-2023-03-02 (1).csv', week('2023-03-02'));
+    const same = await pipeline.importFiles([duplicate]);
     expect(same.failures).to.deep.equal([]);
-    expect(same.weeks.map((w) => w.week)).to.deep.equal(['2023-03-02']);
+    // The same bytes as the week already built: unchanged, not transformed again.
+    expect(same.weeks).to.deep.equal([]);
+    expect(same.unchanged).to.deep.equal([duplicate]);
     const edited = Buffer.from(week('2023-03-02').toString('utf8').replace('Flowers', 'Flowerz'));
     expect(edited.equals(week('2023-03-02'))).to.equal(false);
     const message = await failureOf(put('regional-us-weekly-2023-03-02 (2).csv', edited));
