@@ -453,25 +453,17 @@ async function flatten(connection: DuckDbConnection, inputs: RawInput[], failure
     await run('envelope', { raw_path: input.path, raw_id: idOf.get(input.key)! });
     if (input.sourceKind === 'charts-service' || input.sourceKind === 'playlist') await run(input.sourceKind);
   }
-  let csvs = inputs.filter((input) => input.sourceKind === 'charts-csv');
+  const csvs = inputs.filter((input) => input.sourceKind === 'charts-csv');
   if (csvs.length > 0) {
     try {
       await run('csv', { paths: csvs.map((input) => input.path) });
     } catch {
-      await connection.run('DELETE FROM csv_row');
-      const readable: RawInput[] = [];
+      // One unreadable file fails the read of all: read each alone (a failed INSERT inserts nothing), naming it.
       for (const input of csvs) {
-        try {
-          await connection.run(renderSql(`SELECT count(*) FROM read_csv({{path}}, hive_partitioning = false, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true,
-            columns = {'rank': 'VARCHAR', 'uri': 'VARCHAR', 'artist_names': 'VARCHAR', 'track_name': 'VARCHAR', 'source': 'VARCHAR',
-              'peak_rank': 'VARCHAR', 'previous_rank': 'VARCHAR', 'weeks_on_chart': 'VARCHAR', 'streams': 'VARCHAR'})`, { path: input.path }));
-          readable.push(input);
-        } catch (error) {
-          failures.set(input.key, [{ check: 'csv_unreadable', detail: `${input.parts.name}: ${csvProblem((error as Error).message)}` }]);
-        }
+        await run('csv', { paths: [input.path] }).catch((error: Error) => {
+          failures.set(input.key, [{ check: 'csv_unreadable', detail: `${input.parts.name}: ${csvProblem(error.message)}` }]);
+        });
       }
-      csvs = readable;
-      if (csvs.length > 0) await run('csv', { paths: csvs.map((input) => input.path) });
     }
     await run('charts-csv', { known_names: [...ARTIST_NAMES_WITH_COMMAS] });
     await splitArtistLists(connection);
