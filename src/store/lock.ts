@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { weekLockKey, type ChartWeek } from './keys';
 import type { ObjectStore } from './types';
+import { processIsAlive } from './fs-store';
 
 /** What a lock object holds: who has the week, since when, and until when it counts as alive. */
 export interface LockBody {
@@ -153,12 +154,7 @@ export function isStale(lock: LockBody, staleMs: number, now: Date): boolean {
 /** True when the holder ran on this host and its process no longer exists (killed, crashed). */
 export function holderIsGone(lock: LockBody): boolean {
   if (lock.host !== os.hostname() || typeof lock.pid !== 'number' || lock.pid === process.pid) return false;
-  try {
-    process.kill(lock.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processIsAlive(lock.pid);
 }
 
 function held(store: ObjectStore, key: string, body: LockBody, staleMs: number, now: () => Date): HeldLock {
