@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDb } from '../query/duckdb';
 import { loadSql, renderSql, sqlLiteral } from '../query/sql';
-import { FsStore, tableFileKey, yearOfWeek, type ChartWeek, type ObjectStore } from '../store';
+import { FsStore, tableFileKey, withLocks, yearLockKey, yearOfWeek, type ChartWeek, type ObjectStore } from '../store';
 import { FORECAST_COLUMNS, FORECASTS_TABLE, type ForecastRow } from './types';
 
 const SQL_DIR = path.join(__dirname, 'sql');
@@ -12,9 +12,16 @@ const SQL_DIR = path.join(__dirname, 'sql');
  * Writes the forecasts made from one chart week into `transformed/forecasts/chart=<chart>/year=<YYYY>/part-0.parquet`
  * (one file per chart and year, like the other tables; `week` is the origin week, the newest week the model saw):
  * the year's other origins are kept, this origin's rows replaced whole (a rerun never duplicates), the file written
- * by one COPY and one `put`. Returns the key written.
+ * by one COPY and one `put`, under the chart-year's `forecast` lock (two forecasts of one year never lose each other's
+ * rows, and the file read is never replaced while it is read). Returns the key written.
  */
 export async function writeForecasts(store: ObjectStore, duck: DuckDb, chartWeek: ChartWeek, rows: readonly ForecastRow[], workDir = os.tmpdir()): Promise<string> {
+  const chartYear = { chart: chartWeek.chart, year: yearOfWeek(chartWeek.week) };
+  const lock = { key: yearLockKey(chartYear, 'forecast'), subject: { chart: chartYear.chart, week: String(chartYear.year) } };
+  return withLocks(store, [lock], 'forecast', () => writeForecastsLocked(store, duck, chartWeek, rows, workDir), { waitMs: 4 * 60_000 });
+}
+
+async function writeForecastsLocked(store: ObjectStore, duck: DuckDb, chartWeek: ChartWeek, rows: readonly ForecastRow[], workDir: string): Promise<string> {
   const key = tableFileKey(FORECASTS_TABLE, { chart: chartWeek.chart, year: yearOfWeek(chartWeek.week) });
   const work = await fs.mkdtemp(path.join(workDir, 'chartlake-forecast-'));
   try {
