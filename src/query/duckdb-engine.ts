@@ -12,6 +12,8 @@ export class DuckDbEngine implements QueryEngine {
     readonly duck: DuckDb,
     readonly connection: DuckDbConnection,
     private readonly ownsDatabase = false,
+    /** Releases what the views read (the lake's snapshot). */
+    private readonly release: () => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -41,5 +43,6 @@ export class DuckDbEngine implements QueryEngine {
   async close(): Promise<void> {
     this.connection.close();
     if (this.ownsDatabase) this.duck.close();
+    await this.release();
   }
 }

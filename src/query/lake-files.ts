@@ -2,18 +2,28 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { FsStore, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { FsStore, TRANSFORMED_PREFIX, type ObjectStore, type StoreSnapshot } from '../store';
 import { LAKE_PATH_FIX, literalFilePath } from './sql';
 
 /**
- * DuckDB reads local files only (httpfs is not built into @duckdb/node-api and nothing is downloaded at run
- * time). A folder lake is read in place; an S3 lake's transformed zone is mirrored to a local cache, copying only
- * objects whose size or time changed. Past one machine's disk, query the lake with Athena instead.
+ * The transformed zone's files as DuckDB reads them: a snapshot (`FsStore.snapshot`: hard links, so a file another
+ * process replaces meanwhile is read whole, in the version linked). DuckDB reads local files only (httpfs is not
+ * built into @duckdb/node-api and nothing is downloaded at run time): a folder lake is linked in place; an S3 lake's
+ * transformed zone is first mirrored to a local cache, copying only objects whose size or time changed. Past one
+ * machine's disk, query the lake with Athena instead. Release the snapshot when the reading is done.
  */
-export async function localLakeRoot(store: ObjectStore, cacheDir?: string): Promise<string> {
+export async function openLakeFiles(store: ObjectStore, prefix = TRANSFORMED_PREFIX): Promise<StoreSnapshot> {
   // Every reader of the transformed zone (views, crawler, lineage) gets its paths from here: one check covers them.
-  if (store instanceof FsStore) return literalFilePath(store.root, 'the lake path', LAKE_PATH_FIX);
-  const root = cacheDir ?? path.join(os.homedir(), '.cache', 'chartlake', createHash('sha256').update(store.location).digest('hex').slice(0, 16));
+  if (store instanceof FsStore) {
+    literalFilePath(store.root, 'the lake path', LAKE_PATH_FIX);
+    return store.snapshot(prefix);
+  }
+  return new FsStore(await mirrorLake(store)).snapshot(prefix);
+}
+
+/** Copies an S3 lake's transformed zone to a local folder (only objects changed since the last copy); returns it. */
+async function mirrorLake(store: ObjectStore): Promise<string> {
+  const root = path.join(os.homedir(), '.cache', 'chartlake', createHash('sha256').update(store.location).digest('hex').slice(0, 16));
   literalFilePath(root, 'the local copy of the lake', 'set HOME to a folder whose path has none of them');
   const objects = await store.list(TRANSFORMED_PREFIX);
   // What each local copy was copied from (its ETag): S3 times have whole seconds, and a file rewritten within the

@@ -10,6 +10,15 @@ const TEMP_MARKER = '.tmp-';
 /** File operations of a bulk write in flight at once (libuv runs them on its thread pool). */
 const BULK_CONCURRENCY = 16;
 
+/** Files of a folder lake fixed at one moment: see `FsStore.snapshot`. */
+export interface StoreSnapshot {
+  /** The folder holding the snapshot's files, laid out as the lake. */
+  readonly root: string;
+  readonly objects: ObjectInfo[];
+  pathOf(key: string): string;
+  release(): Promise<void>;
+}
+
 /** A folder lake: every key is a file below `root`. Writes go to a temporary name and are renamed into place. */
 export class FsStore implements ObjectStore {
   readonly bucket = 'local';
@@ -135,6 +144,8 @@ export class FsStore implements ObjectStore {
       for (const entry of names) {
         const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
+          // A temporary folder (a snapshot) never holds keys.
+          if (entry.name.includes(TEMP_MARKER)) continue;
           if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(path.join(dir, entry.name), key);
         } else if (entry.isFile() && !entry.name.includes(TEMP_MARKER) && key.startsWith(prefix)) {
           const stat = await fs.stat(path.join(dir, entry.name));
@@ -147,9 +158,37 @@ export class FsStore implements ObjectStore {
   }
 
   /**
-   * Removes the temporary files (`<key>.tmp-<pid>-<random>`) that a killed writer or a full disk left behind, when
-   * their process is gone (a live writer's temporary file is about to be renamed into place). Returns the paths
-   * removed, relative to the lake, so the command can say what it cleaned.
+   * A read-consistent copy of the objects below `prefix`, for DuckDB: hard links (the same file versions, no bytes
+   * copied; a copy where links are not possible) with the lake's layout, in a private temporary folder of the lake.
+   * DuckDB reads a Parquet file's footer and its pages through separate opens, so a file another process renames
+   * over mid-statement silently mixes two versions (or fails); a link keeps the version it was made from. The
+   * objects are those linked, with the size and time of the linked versions; `release` removes the folder (a killed
+   * reader's folder is removed by `removeAbandonedTemporaryFiles`).
+   */
+  async snapshot(prefix: string): Promise<StoreSnapshot> {
+    const root = path.join(this.root, `.snapshot${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
+    const release = () => fs.rm(root, { recursive: true, force: true });
+    try {
+      const objects: ObjectInfo[] = [];
+      await inPool(await this.list(prefix), BULK_CONCURRENCY, async ({ key }) => {
+        const file = path.join(root, ...key.split('/'));
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        if (!(await linkOrCopy(this.pathOf(key), file))) return; // deleted since it was listed
+        const stat = await fs.stat(file);
+        objects.push({ key, size: stat.size, lastModified: stat.mtime });
+      });
+      objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return { root, objects, pathOf: (key) => path.join(root, ...key.split('/')), release };
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /**
+   * Removes the temporary files (`<key>.tmp-<pid>-<random>`) and snapshot folders that a killed writer or reader or
+   * a full disk left behind, when their process is gone (a live writer's temporary file is about to be renamed into
+   * place). Returns the paths removed, relative to the lake, so the command can say what it cleaned.
    */
   async removeAbandonedTemporaryFiles(): Promise<string[]> {
     const removed: string[] = [];
@@ -157,13 +196,14 @@ export class FsStore implements ObjectStore {
       const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const entry of entries) {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else {
-          const pid = new RegExp(`${TEMP_MARKER.replace('.', '\\.')}(\\d+)-[0-9a-f]+$`).exec(entry.name)?.[1];
-          if (pid === undefined || processIsAlive(Number(pid))) continue;
-          await fs.rm(full, { force: true });
-          removed.push(path.relative(this.root, full).split(path.sep).join('/'));
+        const pid = new RegExp(`${TEMP_MARKER.replace('.', '\\.')}(\\d+)-[0-9a-f]+$`).exec(entry.name)?.[1];
+        if (pid === undefined) {
+          if (entry.isDirectory()) await walk(full);
+          continue;
         }
+        if (processIsAlive(Number(pid))) continue;
+        await fs.rm(full, { recursive: true, force: true });
+        removed.push(path.relative(this.root, full).split(path.sep).join('/'));
       }
     };
     await walk(this.root);
@@ -218,6 +258,27 @@ export function processIsAlive(pid: number): boolean {
 
 function tempName(target: string): string {
   return `${target}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Links `to` to the file at `from` (a copy on a file system without hard links); false when `from` is gone. Linux
+ * fails a link with ENOENT when the file found was renamed over in the meantime (its last name went): the name
+ * then holds the newer file, and linking again links that one.
+ */
+async function linkOrCopy(from: string, to: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await fs.link(from, to);
+      return true;
+    } catch (error) {
+      if (!isMissing(error)) {
+        await fs.copyFile(from, to);
+        return true;
+      }
+      if (!(await fs.stat(from).catch(() => undefined))) return false;
+      if (attempt === 100) throw error; // replaced a hundred times over while linked: give up rather than spin
+    }
+  }
 }
 
 /** Moves `from` to `to` (same file system), or copies it when they lie on different file systems. */

@@ -226,12 +226,14 @@ export async function rebuildSongs(context: TransformContext): Promise<string> {
   return withLocks(context.store, [lock], 'songs', async () => {
     const started = Date.now();
     const work = await makeWorkDir(workDir);
+    // Other runs rewrite chart-years meanwhile (under their own locks): a folder lake is read from a snapshot.
+    const snapshot = context.store instanceof FsStore ? await context.store.snapshot(TRANSFORMED_PREFIX) : undefined;
     try {
       const files = new Map<string, string[]>();
-      for (const object of await context.store.list(TRANSFORMED_PREFIX)) {
+      for (const object of snapshot?.objects ?? (await context.store.list(TRANSFORMED_PREFIX))) {
         const parts = parseTableFileKey(object.key);
         if (!parts || parts.chart === undefined || !['chart_entries', 'tracks', 'track_artists', LINEAGE_TABLE].includes(parts.table)) continue;
-        const file = await localCopy(context.store, object.key, work);
+        const file = snapshot ? snapshot.pathOf(object.key) : await localCopy(context.store, object.key, work);
         if (file) files.set(parts.table, [...(files.get(parts.table) ?? []), file]);
       }
       const out = path.join(work, 'songs.parquet');
@@ -250,6 +252,7 @@ export async function rebuildSongs(context: TransformContext): Promise<string> {
       (context.log ?? silentLogger).log('info', 'songs rebuilt', { files: [...files.values()].flat().length, ms: Date.now() - started });
       return key;
     } finally {
+      await snapshot?.release();
       await fs.rm(work, { recursive: true, force: true });
     }
   }, { waitMs: DEFAULT_LOCK_WAIT_MS, ...context.lock });
@@ -529,7 +532,10 @@ async function writeChartYears(connection: DuckDbConnection, store: ObjectStore,
   }
 }
 
-/** The local path of a lake object (a folder lake's own file, else a copy in `work`), or undefined when there is none. */
+/**
+ * The local path of a lake object (a folder lake's own file, else a copy in `work`), or undefined when there is none.
+ * In place only for files no other run replaces meanwhile: raw objects, and files under this run's lock.
+ */
 async function localCopy(store: ObjectStore, key: string, work: string): Promise<string | undefined> {
   if (store instanceof FsStore) {
     const file = store.pathOf(key);

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { DuckDb } from '../query/duckdb';
-import { localLakeRoot } from '../query/lake-files';
+import { openLakeFiles } from '../query/lake-files';
 import { renderSql } from '../query/sql';
-import { LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore, type StoreSnapshot } from '../store';
 import type { TransformedWeek } from './handler';
 
 /** A committed chart week, as its lineage row says: what produced it, when, with which code. */
@@ -20,15 +20,23 @@ export interface LineageRecord extends TransformedWeek {
  * record: a week is in the lake when its row is here.
  */
 export async function readLineage(store: ObjectStore, duck: DuckDb, charts?: readonly string[]): Promise<LineageRecord[]> {
-  const keys = (await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`))
+  const snapshot = await openLakeFiles(store, `${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
+  try {
+    return await readLineageFiles(snapshot, duck, charts);
+  } finally {
+    await snapshot.release();
+  }
+}
+
+async function readLineageFiles(snapshot: StoreSnapshot, duck: DuckDb, charts?: readonly string[]): Promise<LineageRecord[]> {
+  const keys = snapshot.objects
     .map((object) => object.key)
     .filter((key) => {
       const parts = parseTableFileKey(key);
       return parts?.table === LINEAGE_TABLE && parts.chart !== undefined && (!charts || charts.includes(parts.chart));
     });
   if (keys.length === 0) return [];
-  const root = await localLakeRoot(store);
-  const files = keys.map((key) => path.join(root, ...key.split('/')));
+  const files = keys.map((key) => snapshot.pathOf(key));
   const rows = await duck.withConnection((connection) =>
     connection.all<LineageFileRow>(
       renderSql(

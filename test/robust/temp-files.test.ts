@@ -31,12 +31,17 @@ describe('temporary files left by a killed writer', function () {
     const live = path.join(folder, `part-0.parquet.tmp-${process.pid}-0123abcd`);
     const rawAbandoned = path.join(lake, 'raw', 'charts-csv', 'regional-us-weekly', 'week=2023-01-05', `x.csv.tmp-${gone}-deadbeef`);
     mkdirSync(path.dirname(rawAbandoned), { recursive: true });
-    for (const file of [abandoned, live, rawAbandoned]) writeFileSync(file, 'half-written');
+    // A killed reader's snapshot folder (hard links of the transformed zone).
+    const snapshot = path.join(lake, `.snapshot.tmp-${gone}-5eed5eed`);
+    const linked = path.join(snapshot, 'transformed', 'chart_entries', 'chart=regional-us-weekly', 'year=2023', 'part-0.parquet');
+    mkdirSync(path.dirname(linked), { recursive: true });
+    for (const file of [abandoned, live, rawAbandoned, linked]) writeFileSync(file, 'half-written');
     const crawled = spawnSync(process.execPath, [BIN, 'crawl', '--lake', lake], { encoding: 'utf8' });
     expect(crawled.status, crawled.stderr).to.equal(0);
-    expect(crawled.stderr).to.include('removed 2 temporary file(s) left by a process that is gone');
+    expect(crawled.stderr).to.include('removed 3 temporary file(s) left by a process that is gone');
+    expect(crawled.stderr).to.include(`.snapshot.tmp-${gone}-5eed5eed`);
     expect(crawled.stderr).to.include(`transformed/chart_entries/chart=regional-us-weekly/year=2023/part-0.parquet.tmp-${gone}-0badc0de`);
-    expect([existsSync(abandoned), existsSync(rawAbandoned), existsSync(live)]).to.deep.equal([false, false, true]);
+    expect([existsSync(abandoned), existsSync(rawAbandoned), existsSync(snapshot), existsSync(live)]).to.deep.equal([false, false, false, true]);
     const again = spawnSync(process.execPath, [BIN, 'crawl', '--lake', lake], { encoding: 'utf8' });
     expect(again.stderr).to.equal('');
   });
