@@ -1,6 +1,6 @@
 import { lakeLockKey, parseTableFileKey, TRANSFORMED_PREFIX, withLocks, type ObjectInfo, type ObjectStore } from '../store';
 import type { DuckDb } from '../query/duckdb';
-import { openLakeFiles } from '../query/lake-files';
+import { localLakeRoot, readWhole } from '../query/lake-files';
 import { readSchemas } from './footers';
 import {
   CATALOG_KEY,
@@ -32,6 +32,7 @@ export async function crawl(store: ObjectStore, duck: DuckDb, options: CrawlOpti
 
 async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date): Promise<Catalog> {
   const previous = await readCatalog(store);
+  const root = await localLakeRoot(store);
   const files = new Map<string, ObjectInfo[]>();
   for (const object of await store.list(TRANSFORMED_PREFIX)) {
     const parts = parseTableFileKey(object.key);
@@ -45,15 +46,9 @@ async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date): Promise
     const seen = known.get(object.key);
     return !seen || seen.size !== object.size || seen.last_modified !== object.lastModified.toISOString();
   });
-  // Footers are read from a snapshot taken after the listing: a file replaced in between is catalogued with its
-  // older size and time and the newer schema, and read again by the next crawl (never the reverse).
-  const snapshot = await openLakeFiles(store);
-  let schemas;
-  try {
-    schemas = await readSchemas(duck, changed.map((object) => object.key), snapshot.root);
-  } finally {
-    await snapshot.release();
-  }
+  // Footers are read whole (another import may replace a file meanwhile); a file replaced after the listing is
+  // catalogued with its older size and time and the newer schema, and read again by the next crawl.
+  const schemas = await readWhole(root, TRANSFORMED_PREFIX, (from) => readSchemas(duck, changed.map((object) => object.key), from));
 
   const tables: Record<string, CatalogTable> = {};
   for (const name of [...files.keys()].sort()) {

@@ -1,6 +1,6 @@
 import { DuckDb } from '../query/duckdb';
 import { DuckDbEngine } from '../query/duckdb-engine';
-import { openLakeFiles } from '../query/lake-files';
+import { localLakeRoot } from '../query/lake-files';
 import { silentLogger, type Logger } from '../log';
 import { isPerWeekLayoutKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { crawl, readCatalog } from './crawler';
@@ -14,8 +14,8 @@ export interface OpenLakeOptions {
 
 /**
  * Opens the lake for SQL on DuckDB: the catalog (crawled when missing), then one view per table straight over the
- * Parquet files (a few files per table, chart and year: no second copy of the data is needed), linked in a snapshot
- * (`openLakeFiles`). The engine owns a DuckDB database unless one is passed in.
+ * Parquet files (a few files per table, chart and year: no second copy of the data is needed). The engine owns a
+ * DuckDB database unless one is passed in.
  */
 export async function openLakeEngine(store: ObjectStore, options: OpenLakeOptions = {}): Promise<DuckDbEngine> {
   const log = options.log ?? silentLogger;
@@ -24,16 +24,10 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   if (Object.keys(catalog.tables).length === 0 && (await hasPerWeekLayout(store))) {
     throw new Error(`${store.location} holds tables in the per-week layout of chartlake 0.1; run \`chartlake upgrade --lake ${store.location}\` once (it rebuilds them from raw/, which stays as it is)`);
   }
-  // The engine reads the files as they are now, whatever another process writes meanwhile; closing it releases them.
-  const files = await openLakeFiles(store);
-  try {
-    const connection = await duck.connect();
-    await createLakeViews(connection, catalog, files.root, log);
-    return new DuckDbEngine(duck, connection, !options.duck, files.release);
-  } catch (error) {
-    await files.release();
-    throw error;
-  }
+  const root = await localLakeRoot(store);
+  const connection = await duck.connect();
+  await createLakeViews(connection, catalog, root, log);
+  return new DuckDbEngine(duck, connection, !options.duck, { root, openViews: async (from) => void (await createLakeViews(connection, catalog, from)) });
 }
 
 /** Whether the transformed zone still has files of the per-week layout (chartlake 0.1). */

@@ -3,6 +3,8 @@ import type { DuckDb, DuckDbConnection, QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
 import { inlineParameters } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
+import { readWhole } from './lake-files';
+import { TRANSFORMED_PREFIX } from '../store';
 
 /** The local engine: DuckDB with the lake's views (created by the catalog) on one connection. */
 export class DuckDbEngine implements QueryEngine {
@@ -12,16 +14,21 @@ export class DuckDbEngine implements QueryEngine {
     readonly duck: DuckDb,
     readonly connection: DuckDbConnection,
     private readonly ownsDatabase = false,
-    /** Releases what the views read (the lake's snapshot). */
-    private readonly release: () => Promise<void> = async () => {},
-  ) {}
+    /** The lake the views read, and how to point them at a folder laid out as it: each query sees its files whole. */
+    private readonly lake?: { root: string; openViews(root: string): Promise<void> },
+  ) {
+    this.viewsRoot = lake?.root;
+  }
+
+  /** The folder the views read now: the lake's, or a snapshot's while a query reads one. */
+  private viewsRoot: string | undefined;
 
   /**
    * `?` values are inlined as SQL literals rather than bound: DuckDB plans a prepared statement before it sees
    * the values, so a bound `?` can never prune Hive partitions or use the values in the optimizer.
    */
   query(sql: string, parameters: readonly Parameter[] = []): Promise<QueryResult> {
-    return this.connection.table(parameters.length > 0 ? inlineParameters(sql, parameters) : sql);
+    return this.read(parameters.length > 0 ? inlineParameters(sql, parameters) : sql);
   }
 
   /**
@@ -37,12 +44,24 @@ export class DuckDbEngine implements QueryEngine {
     if (prepared.statementType !== StatementType.SELECT && prepared.statementType !== StatementType.EXPLAIN) {
       throw new ReadOnlyQueryError(`a ${StatementType[prepared.statementType]} statement`);
     }
-    return this.connection.table(sql);
+    return this.read(sql);
+  }
+
+  /** Runs a query over the views; when a file was replaced while it read, again over a snapshot (`readWhole`). */
+  private read(sql: string): Promise<QueryResult> {
+    const lake = this.lake;
+    if (!lake) return this.connection.table(sql);
+    return readWhole(lake.root, TRANSFORMED_PREFIX, async (root) => {
+      if (root !== this.viewsRoot) {
+        await lake.openViews(root);
+        this.viewsRoot = root;
+      }
+      return this.connection.table(sql);
+    });
   }
 
   async close(): Promise<void> {
     this.connection.close();
     if (this.ownsDatabase) this.duck.close();
-    await this.release();
   }
 }

@@ -3,7 +3,7 @@ export type { DuckDbOptions, QueryResult, Row } from './duckdb';
 export type { QueryEngine, Parameter } from './engine';
 export { DuckDbEngine } from './duckdb-engine';
 export { ReadOnlyQueryError } from './read-only';
-export { openLakeFiles } from './lake-files';
+export { localLakeRoot, readWhole } from './lake-files';
 export { renderSql, loadSql, sqlString, sqlLiteral, splitStatements, literalFilePath, FilePatternPathError, LAKE_PATH_FIX, TEMP_PATH_FIX } from './sql';
 export type { SqlValue } from './sql';
 export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, parseSavedAnalysis, parameterOption, MissingTableError, ANALYSES_DIR } from './saved';

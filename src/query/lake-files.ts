@@ -1,29 +1,19 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { FsStore, TRANSFORMED_PREFIX, type ObjectStore, type StoreSnapshot } from '../store';
+import { FsStore, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { LAKE_PATH_FIX, literalFilePath } from './sql';
 
 /**
- * The transformed zone's files as DuckDB reads them: a snapshot (`FsStore.snapshot`: hard links, so a file another
- * process replaces meanwhile is read whole, in the version linked). DuckDB reads local files only (httpfs is not
- * built into @duckdb/node-api and nothing is downloaded at run time): a folder lake is linked in place; an S3 lake's
- * transformed zone is first mirrored to a local cache, copying only objects whose size or time changed. Past one
- * machine's disk, query the lake with Athena instead. Release the snapshot when the reading is done.
+ * DuckDB reads local files only (httpfs is not built into @duckdb/node-api and nothing is downloaded at run
+ * time). A folder lake is read in place; an S3 lake's transformed zone is mirrored to a local cache, copying only
+ * objects whose size or time changed. Past one machine's disk, query the lake with Athena instead.
  */
-export async function openLakeFiles(store: ObjectStore, prefix = TRANSFORMED_PREFIX): Promise<StoreSnapshot> {
+export async function localLakeRoot(store: ObjectStore, cacheDir?: string): Promise<string> {
   // Every reader of the transformed zone (views, crawler, lineage) gets its paths from here: one check covers them.
-  if (store instanceof FsStore) {
-    literalFilePath(store.root, 'the lake path', LAKE_PATH_FIX);
-    return store.snapshot(prefix);
-  }
-  return new FsStore(await mirrorLake(store)).snapshot(prefix);
-}
-
-/** Copies an S3 lake's transformed zone to a local folder (only objects changed since the last copy); returns it. */
-async function mirrorLake(store: ObjectStore): Promise<string> {
-  const root = path.join(os.homedir(), '.cache', 'chartlake', createHash('sha256').update(store.location).digest('hex').slice(0, 16));
+  if (store instanceof FsStore) return literalFilePath(store.root, 'the lake path', LAKE_PATH_FIX);
+  const root = cacheDir ?? path.join(os.homedir(), '.cache', 'chartlake', createHash('sha256').update(store.location).digest('hex').slice(0, 16));
   literalFilePath(root, 'the local copy of the lake', 'set HOME to a folder whose path has none of them');
   const objects = await store.list(TRANSFORMED_PREFIX);
   // What each local copy was copied from (its ETag): S3 times have whole seconds, and a file rewritten within the
@@ -63,4 +53,62 @@ async function removeUnwanted(dir: string, wanted: Set<string>): Promise<void> {
     if (entry.isDirectory()) await removeUnwanted(full, wanted);
     else if (!wanted.has(full)) await fs.rm(full, { force: true });
   }
+}
+
+/**
+ * Runs `read` over the lake's files so that it sees every file whole. DuckDB opens a Parquet file twice per statement
+ * (its footer, then its pages), so a file another process renames over in between (every write of the lake lands
+ * so) gives it the footer of one version and the pages of the next: an error, or wrong rows without one. `read`
+ * runs in place first, and the files below `prefix` are compared before and after (a few milliseconds); when one
+ * was replaced meanwhile, it runs again over a snapshot of hard links (`FsStore.snapshot`), whose files no one
+ * replaces. `read` gets the folder to read from (`root` or the snapshot, laid out the same) and must be repeatable
+ * (reads; CREATE OR REPLACE).
+ */
+export async function readWhole<T>(root: string, prefix: string, read: (root: string) => Promise<T>): Promise<T> {
+  const dir = path.join(root, ...prefix.split('/').filter(Boolean));
+  const before = filesState(dir);
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: await read(root) };
+  } catch (error) {
+    outcome = { error };
+  }
+  if (filesState(dir) === before) {
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  }
+  const snapshot = await new FsStore(root).snapshot(prefix);
+  try {
+    return await read(snapshot.root);
+  } finally {
+    await snapshot.release();
+  }
+}
+
+/**
+ * What the files below `dir` are now: each file's name, inode, size and time to the nanosecond. Equal states mean
+ * no file was replaced in between (a rename installs another inode). Synchronous on purpose: the walk of a full
+ * lake's 1,300 files takes milliseconds, thousands of promises would take more.
+ */
+export function filesState(dir: string): string {
+  const parts: string[] = [];
+  const walk = (folder: string) => {
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return; // not there (yet), or removed meanwhile: the state says so by the absence of its files
+    }
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (!entry.name.includes('.tmp-')) {
+        // (a writer's temporary file is never read: it comes and goes without changing what a reader sees)
+        const stat = statSync(full, { bigint: true, throwIfNoEntry: false });
+        if (stat) parts.push(`${full}\t${stat.ino}\t${stat.size}\t${stat.mtimeNs}`);
+      }
+    }
+  };
+  walk(dir);
+  return parts.join('\n');
 }

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDb, DuckDbConnection } from '../query/duckdb';
 import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, TEMP_PATH_FIX, type SqlValue } from '../query/sql';
+import { readWhole } from '../query/lake-files';
 import {
   decodeEventKey,
   FsStore,
@@ -216,6 +217,14 @@ export async function songsAreStale(store: ObjectStore): Promise<boolean> {
   return !songs || lineage.some((object) => object.lastModified > songs.lastModified);
 }
 
+/** The columns of the committed chart rows that song identity (sql/songs.sql) reads, per table. */
+const SONG_SOURCE_COLUMNS: Record<string, readonly string[]> = {
+  [LINEAGE_TABLE]: ['chart', 'week', 'run_id'],
+  chart_entries: ['chart', 'week', 'rank', 'track_id', 'track_name', 'artist_names', 'previous_rank', 'weeks_on_chart'],
+  tracks: ['chart', 'week', 'track_id', 'isrc'],
+  track_artists: ['chart', 'week', 'track_id', 'artist_name'],
+};
+
 /**
  * Rebuilds the lake-wide `songs` table (track id → song id, sql/songs.sql) from every committed week of the lake,
  * under the lake's `songs` lock: identity links span charts and years, so it is derived from all of them.
@@ -226,33 +235,38 @@ export async function rebuildSongs(context: TransformContext): Promise<string> {
   return withLocks(context.store, [lock], 'songs', async () => {
     const started = Date.now();
     const work = await makeWorkDir(workDir);
-    // Other runs rewrite chart-years meanwhile (under their own locks): a folder lake is read from a snapshot.
-    const snapshot = context.store instanceof FsStore ? await context.store.snapshot(TRANSFORMED_PREFIX) : undefined;
     try {
-      const files = new Map<string, string[]>();
-      for (const object of snapshot?.objects ?? (await context.store.list(TRANSFORMED_PREFIX))) {
-        const parts = parseTableFileKey(object.key);
-        if (!parts || parts.chart === undefined || !['chart_entries', 'tracks', 'track_artists', LINEAGE_TABLE].includes(parts.table)) continue;
-        const file = snapshot ? snapshot.pathOf(object.key) : await localCopy(context.store, object.key, work);
-        if (file) files.set(parts.table, [...(files.get(parts.table) ?? []), file]);
-      }
       const out = path.join(work, 'songs.parquet');
+      let files = 0;
       await context.duck.withConnection(async (connection) => {
-        const read = (table: string) => renderSql(`read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})`, { files: files.get(table) ?? [] });
-        await connection.run(`CREATE OR REPLACE TEMP VIEW committed AS SELECT chart, week, run_id FROM ${read(LINEAGE_TABLE)}`);
-        for (const table of ['chart_entries', 'tracks', 'track_artists']) {
-          await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${read(table)} AS t SEMI JOIN committed USING (chart, week, run_id)`);
-        }
+        // The committed rows the rules read, read once into temporary tables; whole, though other runs rewrite
+        // chart-years meanwhile under their own locks (a folder lake is read in place).
+        const readRows = async (root?: string) => {
+          const filesOf = new Map<string, string[]>();
+          for (const object of await (root ? new FsStore(root) : context.store).list(TRANSFORMED_PREFIX)) {
+            const parts = parseTableFileKey(object.key);
+            if (!parts || parts.chart === undefined || !(parts.table in SONG_SOURCE_COLUMNS)) continue;
+            const file = root ? path.join(root, ...object.key.split('/')) : await localCopy(context.store, object.key, work);
+            if (file) filesOf.set(parts.table, [...(filesOf.get(parts.table) ?? []), file]);
+          }
+          files = [...filesOf.values()].flat().length;
+          const read = (table: string) => renderSql(`read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})`, { files: filesOf.get(table) ?? [] });
+          await connection.run(`CREATE OR REPLACE TEMP TABLE committed AS SELECT chart, week, run_id FROM ${read(LINEAGE_TABLE)}`);
+          for (const [table, columns] of Object.entries(SONG_SOURCE_COLUMNS)) {
+            if (table === LINEAGE_TABLE) continue;
+            await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${columns.map((column) => `t.${column}`).join(', ')} FROM ${read(table)} AS t SEMI JOIN committed USING (chart, week, run_id)`);
+          }
+        };
+        await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, readRows) : readRows());
         await buildSongs(connection);
         await connection.run(renderSql(`COPY (SELECT * FROM songs ORDER BY song_id, track_id) TO {{file}} (FORMAT parquet, COMPRESSION zstd)`, { file: out }));
       });
       const key = lakeTableKey('songs');
       await putAll(context.store, [{ key, file: out }]);
       // It reads every committed week on each transform: its cost grows with the lake (npm run bench reports it).
-      (context.log ?? silentLogger).log('info', 'songs rebuilt', { files: [...files.values()].flat().length, ms: Date.now() - started });
+      (context.log ?? silentLogger).log('info', 'songs rebuilt', { files, ms: Date.now() - started });
       return key;
     } finally {
-      await snapshot?.release();
       await fs.rm(work, { recursive: true, force: true });
     }
   }, { waitMs: DEFAULT_LOCK_WAIT_MS, ...context.lock });
@@ -532,10 +546,7 @@ async function writeChartYears(connection: DuckDbConnection, store: ObjectStore,
   }
 }
 
-/**
- * The local path of a lake object (a folder lake's own file, else a copy in `work`), or undefined when there is none.
- * In place only for files no other run replaces meanwhile: raw objects, and files under this run's lock.
- */
+/** The local path of a lake object (a folder lake's own file, else a copy in `work`), or undefined when there is none. */
 async function localCopy(store: ObjectStore, key: string, work: string): Promise<string | undefined> {
   if (store instanceof FsStore) {
     const file = store.pathOf(key);

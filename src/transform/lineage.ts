@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { DuckDb } from '../query/duckdb';
-import { openLakeFiles } from '../query/lake-files';
+import { localLakeRoot, readWhole } from '../query/lake-files';
 import { renderSql } from '../query/sql';
-import { LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore, type StoreSnapshot } from '../store';
+import { FsStore, LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import type { TransformedWeek } from './handler';
 
 /** A committed chart week, as its lineage row says: what produced it, when, with which code. */
@@ -20,23 +20,20 @@ export interface LineageRecord extends TransformedWeek {
  * record: a week is in the lake when its row is here.
  */
 export async function readLineage(store: ObjectStore, duck: DuckDb, charts?: readonly string[]): Promise<LineageRecord[]> {
-  const snapshot = await openLakeFiles(store, `${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
-  try {
-    return await readLineageFiles(snapshot, duck, charts);
-  } finally {
-    await snapshot.release();
-  }
+  // Another import may replace a lineage file meanwhile: each is read whole.
+  return readWhole(await localLakeRoot(store), `${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`, (root) => readLineageFiles(root, duck, charts));
 }
 
-async function readLineageFiles(snapshot: StoreSnapshot, duck: DuckDb, charts?: readonly string[]): Promise<LineageRecord[]> {
-  const keys = snapshot.objects
+/** The lineage rows of the files below `root` (the lake, the local copy of an S3 lake, or a snapshot of either). */
+async function readLineageFiles(root: string, duck: DuckDb, charts?: readonly string[]): Promise<LineageRecord[]> {
+  const keys = (await new FsStore(root).list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`))
     .map((object) => object.key)
     .filter((key) => {
       const parts = parseTableFileKey(key);
       return parts?.table === LINEAGE_TABLE && parts.chart !== undefined && (!charts || charts.includes(parts.chart));
     });
   if (keys.length === 0) return [];
-  const files = keys.map((key) => snapshot.pathOf(key));
+  const files = keys.map((key) => path.join(root, ...key.split('/')));
   const rows = await duck.withConnection((connection) =>
     connection.all<LineageFileRow>(
       renderSql(
