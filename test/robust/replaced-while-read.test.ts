@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DuckDb, readWhole } from '../../src/query';
+import { DuckDb, DuckDbEngine, readWhole } from '../../src/query';
 import { FsStore, tableFileKey } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
 
@@ -9,10 +9,13 @@ const READS = 300;
 const KEY = tableFileKey('chart_entries', { chart: 'us', year: 2023 });
 /** Each version has its own number of rows, so a read that mixes two versions shows. */
 const rowsOf = (version: number) => 1000 + ((version * 7919) % 5000);
+const WHOLE = (file: string) => `SELECT count(DISTINCT version) AS versions, min(version) AS version, count(*) AS n FROM read_parquet('${file}')`;
+const WHOLE_VIEW = 'SELECT count(DISTINCT version) AS versions, min(version) AS version, count(*) AS n FROM chart_entries';
+type Whole = { versions: number; version: number; n: number };
 
 /**
- * The concurrent-writers flake ("Invalid Error: don't know what type"): DuckDB reads a Parquet file's footer and its
- * pages through separate opens, so a file renamed over mid-statement (how every lake write lands) gave a reader the
+ * The concurrent-writers flake ("Invalid Error: don't know what type"): DuckDB opens a Parquet file twice per
+ * statement (footer, then pages), so a file renamed over in between (how every lake write lands) gave a reader the
  * footer of one version and the pages of the next: an error, or, worse, wrong rows without one. A reader whose
  * files changed while it read reads again from a snapshot of hard links (`readWhole`).
  */
@@ -33,8 +36,8 @@ describe('a lake file replaced while it is read', function () {
     if (dir) removeDir(dir);
   });
 
-  it(`${READS} reads while another DuckDB puts new versions: each read succeeds and sees one whole version`, async () => {
-    const store = new FsStore(path.join(dir, 'lake'));
+  /** Runs `reads` while another DuckDB puts new versions of the file at KEY, as fast as it can. */
+  async function whileReplaced(store: FsStore, reads: () => Promise<void>): Promise<number> {
     const write = async (version: number) => {
       const temp = path.join(dir, `version-${version}.parquet`);
       await writer.withConnection((c) => c.run(`COPY (SELECT ${version} AS version, i AS rank, 'row ' || i AS name FROM range(${rowsOf(version)}) t(i)) TO '${temp}' (FORMAT parquet)`));
@@ -47,30 +50,65 @@ describe('a lake file replaced while it is read', function () {
     const writes = (async () => {
       while (writing) await write(written++);
     })();
-    const failures: string[] = [];
-    const mixed: string[] = [];
     try {
-      await reader.withConnection(async (connection) => {
-        for (let read = 0; read < READS; read += 1) {
-          try {
-            const [row] = await readWhole(store.root, 'transformed/', (root) =>
-              connection.all<{ versions: number; version: number; n: number }>(
-                `SELECT count(DISTINCT version) AS versions, min(version) AS version, count(*) AS n FROM read_parquet('${path.join(root, ...KEY.split('/'))}')`,
-              ),
-            );
-            if (row.versions !== 1 || row.n !== rowsOf(row.version)) mixed.push(JSON.stringify(row));
-          } catch (error) {
-            failures.push((error as Error).message.slice(0, 120));
-          }
-        }
-      });
+      await reads();
     } finally {
       writing = false;
       await writes;
     }
+    return written;
+  }
+
+  /** Whether a read saw one whole version: one version number, with exactly the rows it wrote. */
+  const isWhole = (row: Whole) => row.versions === 1 && row.n === rowsOf(row.version);
+
+  it(`${READS} reads while another DuckDB puts new versions: each read succeeds and sees one whole version`, async () => {
+    const store = new FsStore(path.join(dir, 'lake'));
+    const failures: string[] = [];
+    const mixed: Whole[] = [];
+    const written = await whileReplaced(store, () =>
+      reader.withConnection(async (connection) => {
+        for (let read = 0; read < READS; read += 1) {
+          try {
+            const [row] = await readWhole(store.root, 'transformed/', (root) => connection.all<Whole>(WHOLE(path.join(root, ...KEY.split('/')))));
+            if (!isWhole(row)) mixed.push(row);
+          } catch (error) {
+            failures.push((error as Error).message.slice(0, 120));
+          }
+        }
+      }),
+    );
     expect(written, 'the writer replaced the file many times during the reads').to.be.greaterThan(20);
     expect(failures, 'reads that failed').to.deep.equal([]);
     expect(mixed, 'reads that saw a mix of versions').to.deep.equal([]);
     expect(await store.list(''), 'the snapshots read are released: the lake holds its one file').to.have.length(1);
+  });
+
+  it('a query engine answers from a snapshot when its files changed, then reads the lake again', async () => {
+    const store = new FsStore(path.join(dir, 'engine-lake'));
+    const opened: string[] = [];
+    const connection = await reader.connect();
+    const openViews = async (root: string) => {
+      opened.push(root);
+      await connection.run(`CREATE OR REPLACE VIEW chart_entries AS SELECT * FROM read_parquet('${path.join(root, ...KEY.split('/'))}')`);
+    };
+    const engine = new DuckDbEngine(reader, connection, false, { root: store.root, openViews });
+    const mixed: unknown[] = [];
+    await whileReplaced(store, async () => {
+      await openViews(store.root);
+      for (let read = 0; read < READS && !opened.some((root) => root !== store.root); read += 1) {
+        const { rows } = await engine.query(WHOLE_VIEW);
+        if (!isWhole(rows[0] as Whole)) mixed.push(rows[0]);
+      }
+    });
+    expect(mixed, 'queries that saw a mix of versions').to.deep.equal([]);
+    const snapshots = opened.filter((root) => root !== store.root);
+    expect(snapshots.length, 'the views were pointed at a snapshot when a file changed under a query').to.be.greaterThan(0);
+    expect(path.basename(snapshots[0])).to.match(/^\.snapshot\.tmp-\d+-[0-9a-f]+$/);
+    // Nothing changes now: the next query points the views at the lake again and reads it in place.
+    const { rows } = await engine.query(WHOLE_VIEW);
+    expect(isWhole(rows[0] as Whole)).to.equal(true);
+    expect(opened[opened.length - 1]).to.equal(store.root);
+    connection.close();
   });
 });
