@@ -104,7 +104,7 @@ describe('top-songwriters on a lake without songwriter lookups', () => {
     const engine = new DuckDbEngine(duck, connection, true);
     try {
       await connection.run('CREATE TEMP TABLE chart_entries (chart VARCHAR, year INTEGER, week DATE, rank INTEGER, track_id VARCHAR, streams BIGINT)');
-      await connection.run('CREATE TEMP TABLE tracks (chart VARCHAR, week DATE, track_id VARCHAR, isrc VARCHAR)');
+      await connection.run('CREATE TEMP TABLE tracks (chart VARCHAR, year INTEGER, week DATE, track_id VARCHAR, isrc VARCHAR)');
       await connection.run('CREATE TEMP TABLE songs (track_id VARCHAR, song_id VARCHAR)');
       const error = await runSavedAnalysis(engine, savedAnalysis('top-songwriters'), { chart: 'c', from_week: '2024-01-01', to_week: '2024-01-31' }).catch((e: Error) => e);
       expect(error).to.be.instanceOf(MissingTableError);
@@ -172,12 +172,12 @@ describe('song_credits and top-songwriters over lookups from the MusicBrainz tes
       tracks.forEach((track, i) => entries.push({ week, rank: i + 1, track, streams: 1_000_000 - i * 20_000 + rng.int(0, 999) }));
     }
     await connection.run('CREATE TEMP TABLE chart_entries (chart VARCHAR, year INTEGER, week DATE, rank INTEGER, track_id VARCHAR, streams BIGINT)');
-    await connection.run('CREATE TEMP TABLE tracks (chart VARCHAR, week DATE, track_id VARCHAR, isrc VARCHAR)');
+    await connection.run('CREATE TEMP TABLE tracks (chart VARCHAR, year INTEGER, week DATE, track_id VARCHAR, isrc VARCHAR)');
     await connection.run(`INSERT INTO chart_entries VALUES ${entries.map((e) => `('c', ${e.week.slice(0, 4)}, DATE '${e.week}', ${e.rank}, '${e.track}', ${e.streams})`).join(', ')}`);
     // One track id per song here (songs links ids; the analysis counts songs).
     await connection.run('CREATE TEMP TABLE songs (track_id VARCHAR, song_id VARCHAR)');
     await connection.run(`INSERT INTO songs VALUES ${[...trackIsrc.keys()].map((track) => `('${track}', 'song-${track}')`).join(', ')}`);
-    await connection.run(`INSERT INTO tracks VALUES ${entries.map((e) => `('c', DATE '${e.week}', '${e.track}', ${trackIsrc.get(e.track) ? `'${trackIsrc.get(e.track)}'` : 'NULL'})`).join(', ')}`);
+    await connection.run(`INSERT INTO tracks VALUES ${entries.map((e) => `('c', ${e.week.slice(0, 4)}, DATE '${e.week}', '${e.track}', ${trackIsrc.get(e.track) ? `'${trackIsrc.get(e.track)}'` : 'NULL'})`).join(', ')}`);
 
     const byWriter = new Map<string, { name: string; streams: number; songs: Set<string>; number1: Set<string> }>();
     let credited = 0;

@@ -30,6 +30,9 @@ credits AS (
   SELECT a.chart, a.week, a.track_id, count(DISTINCT a.position) AS artists
   FROM track_artists AS a
   JOIN (SELECT DISTINCT chart, week FROM entries) AS w ON w.chart = a.chart AND w.week = a.week
+  CROSS JOIN params AS p
+  -- each table's partition columns, not only the chart rows': only the chart-years of the range are read
+  WHERE a.chart = p.chart AND CAST(a.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
   GROUP BY a.chart, a.week, a.track_id
 ),
 enriched AS (
@@ -40,8 +43,11 @@ enriched AS (
     c.artists,
     CASE WHEN e.entry_status = 'NEW_ENTRY' THEN CAST(date_diff('day', al.release_date, e.week_date) AS DOUBLE) / 7 END AS debut_age_weeks
   FROM entries AS e
+  CROSS JOIN params AS p
   LEFT JOIN tracks AS t ON t.track_id = e.track_id AND t.chart = e.chart AND t.week = e.week
+    AND t.chart = p.chart AND CAST(t.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
   LEFT JOIN albums AS al ON al.album_id = t.album_id AND al.chart = t.chart AND al.week = t.week
+    AND al.chart = p.chart AND CAST(al.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
   LEFT JOIN credits AS c ON c.track_id = e.track_id AND c.chart = e.chart AND c.week = e.week
 ),
 weekly AS (

@@ -20,6 +20,10 @@ album_entries AS (
   FROM entries AS e
   JOIN tracks AS t ON t.track_id = e.track_id AND t.chart = e.chart AND t.week = e.week
   JOIN albums AS al ON al.album_id = t.album_id AND al.chart = t.chart AND al.week = t.week
+  CROSS JOIN params AS p
+  -- each table's partition columns, not only the chart rows': only the chart-years of the range are read
+  WHERE t.chart = p.chart AND CAST(t.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
+    AND al.chart = p.chart AND CAST(al.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 albums AS (
   SELECT

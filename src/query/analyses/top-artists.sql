@@ -20,7 +20,9 @@ credits AS (
   SELECT DISTINCT e.week, e.rank, e.track_id, e.song_id, e.streams, a.artist_name
   FROM entries AS e
   JOIN track_artists AS a ON a.track_id = e.track_id AND a.chart = e.chart AND a.week = e.week
-  WHERE a.artist_name IS NOT NULL
+  CROSS JOIN params AS p
+  -- each table's partition columns, not only the chart rows': only the chart-years of the range are read
+  WHERE a.artist_name IS NOT NULL AND a.chart = p.chart AND CAST(a.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 total AS (
   SELECT sum(streams) AS streams FROM entries

@@ -21,7 +21,9 @@ entry_isrcs AS (
   SELECT DISTINCT e.week, e.rank, e.track_id, e.song_id, e.streams, t.isrc
   FROM entries AS e
   JOIN tracks AS t ON t.track_id = e.track_id AND t.chart = e.chart AND t.week = e.week
-  WHERE t.isrc IS NOT NULL
+  CROSS JOIN params AS p
+  -- each table's partition columns, not only the chart rows': only the chart-years of the range are read
+  WHERE t.isrc IS NOT NULL AND t.chart = p.chart AND CAST(t.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 writers AS (
   SELECT DISTINCT isrc, person_mbid, person_name FROM song_credits

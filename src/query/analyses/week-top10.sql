@@ -26,4 +26,5 @@ JOIN songs AS s ON s.track_id = e.track_id
 CROSS JOIN params AS p
 CROSS JOIN last_week AS l
 WHERE e.chart = p.chart AND CAST(e.week AS DATE) = l.week AND e.rank <= 10
+  AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ORDER BY e.rank
