@@ -1,5 +1,5 @@
 import { DuckDb } from '../query/duckdb';
-import { DuckDbEngine } from '../query/duckdb-engine';
+import { DuckDbEngine, lineageState } from '../query/duckdb-engine';
 import { localLakeRoot } from '../query/lake-files';
 import { silentLogger, type Logger } from '../log';
 import { isPerWeekLayoutKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
@@ -26,8 +26,9 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   }
   const root = await localLakeRoot(store);
   const connection = await duck.connect();
+  const lineage = lineageState(root);
   await createLakeViews(connection, catalog, root, log);
-  return new DuckDbEngine(duck, connection, !options.duck, { root, openViews: async (from) => void (await createLakeViews(connection, catalog, from)) });
+  return new DuckDbEngine(duck, connection, !options.duck, { root, lineage, openViews: async (from) => void (await createLakeViews(connection, catalog, from)) });
 }
 
 /** Whether the transformed zone still has files of the per-week layout (chartlake 0.1). */

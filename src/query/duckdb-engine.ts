@@ -3,8 +3,24 @@ import type { DuckDb, DuckDbConnection, QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
 import { inlineParameters } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
-import { readWhole } from './lake-files';
-import { TRANSFORMED_PREFIX } from '../store';
+import * as path from 'node:path';
+import { filesState, readWhole } from './lake-files';
+import { LINEAGE_TABLE, TRANSFORMED_PREFIX } from '../store';
+
+/** A lake's views as an engine reads them: see `openLakeEngine`. */
+export interface LakeViews {
+  /** The folder holding `transformed/` (a folder lake, or the local copy of an S3 lake). */
+  root: string;
+  /** `lineageState(root)` when the views were opened. */
+  lineage: string;
+  /** (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it). */
+  openViews(root: string): Promise<void>;
+}
+
+/** The lineage files of the lake below `root` (`filesState`): changes when a week is committed. */
+export function lineageState(root: string): string {
+  return filesState(path.join(root, ...TRANSFORMED_PREFIX.split('/').filter(Boolean), LINEAGE_TABLE));
+}
 
 /** The local engine: DuckDB with the lake's views (created by the catalog) on one connection. */
 export class DuckDbEngine implements QueryEngine {
@@ -15,13 +31,16 @@ export class DuckDbEngine implements QueryEngine {
     readonly connection: DuckDbConnection,
     private readonly ownsDatabase = false,
     /** The lake the views read, and how to point them at a folder laid out as it: each query sees its files whole. */
-    private readonly lake?: { root: string; openViews(root: string): Promise<void> },
+    private readonly lake?: LakeViews,
   ) {
     this.viewsRoot = lake?.root;
+    this.lineage = lake?.lineage;
   }
 
   /** The folder the views read now: the lake's, or a snapshot's while a query reads one. */
   private viewsRoot: string | undefined;
+  /** The lineage files (`filesState`) when `_runs` was read: the views are opened again when it changed. */
+  private lineage: string | undefined;
 
   /**
    * `?` values are inlined as SQL literals rather than bound: DuckDB plans a prepared statement before it sees
@@ -47,14 +66,19 @@ export class DuckDbEngine implements QueryEngine {
     return this.read(sql);
   }
 
-  /** Runs a query over the views; when a file was replaced while it read, again over a snapshot (`readWhole`). */
+  /**
+   * Runs a query over the views; when a file was replaced while it read, again over a snapshot (`readWhole`). Weeks
+   * committed since the views were opened (the lineage changed) are seen: `_runs` is read again first.
+   */
   private read(sql: string): Promise<QueryResult> {
     const lake = this.lake;
     if (!lake) return this.connection.table(sql);
     return readWhole(lake.root, TRANSFORMED_PREFIX, async (root) => {
-      if (root !== this.viewsRoot) {
+      const lineage = lineageState(root);
+      if (root !== this.viewsRoot || lineage !== this.lineage) {
         await lake.openViews(root);
         this.viewsRoot = root;
+        this.lineage = lineage;
       }
       return this.connection.table(sql);
     });

@@ -19,8 +19,15 @@ export interface DuckDbOptions {
   /** Where DuckDB spills; on Lambda this must be below /tmp. */
   tempDirectory?: string;
   threads?: number;
+  /**
+   * DuckDB's memory limit (default `DEFAULT_MEMORY_LIMIT`): past it, DuckDB spills to the temp directory. DuckDB's
+   * own default, 80 % of the machine's memory, let a backfill keep 1.9 GB resident.
+   */
   memoryLimit?: string;
 }
+
+/** Enough for a transform pass, the songs rebuild and every saved analysis of a 73-chart, 3-year lake (npm run bench). */
+export const DEFAULT_MEMORY_LIMIT = '512MB';
 
 /**
  * One DuckDB database per process (a Lambda container reuses it between invocations). Each unit of work
@@ -39,7 +46,7 @@ export class DuckDb {
       autoload_known_extensions: 'false',
     };
     if (options.threads) config.threads = String(options.threads);
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    config.memory_limit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
     return new DuckDb(instance);
   }

@@ -1,12 +1,13 @@
 export { DuckDb, DuckDbConnection } from './duckdb';
 export type { DuckDbOptions, QueryResult, Row } from './duckdb';
 export type { QueryEngine, Parameter } from './engine';
-export { DuckDbEngine } from './duckdb-engine';
+export { DuckDbEngine, lineageState } from './duckdb-engine';
+export type { LakeViews } from './duckdb-engine';
 export { ReadOnlyQueryError } from './read-only';
 export { localLakeRoot, readWhole } from './lake-files';
 export { renderSql, loadSql, sqlString, sqlLiteral, splitStatements, literalFilePath, FilePatternPathError, LAKE_PATH_FIX, TEMP_PATH_FIX } from './sql';
 export type { SqlValue } from './sql';
-export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, parseSavedAnalysis, parameterOption, MissingTableError, ANALYSES_DIR } from './saved';
+export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, bindSavedAnalysis, foldParams, parseSavedAnalysis, parameterOption, MissingTableError, ANALYSES_DIR } from './saved';
 export type { SavedAnalysis } from './saved';
 export { formatResult } from './format';
 export type { OutputFormat } from './format';

@@ -467,7 +467,7 @@ async function flatten(connection: DuckDbConnection, inputs: RawInput[], failure
 
   // Envelopes first: their artist objects and charts-service artist lists tell the CSV split which names hold ", ".
   for (const input of inputs.filter((candidate) => candidate.parts.kind === 'spotify')) {
-    await run('envelope', { raw_path: input.path, raw_id: idOf.get(input.key)! });
+    await run('envelope', { raw_path: input.path, raw_id: idOf.get(input.key)!, max_bytes: MAX_RAW_OBJECT_BYTES });
     if (input.sourceKind === 'charts-service' || input.sourceKind === 'playlist') await run(input.sourceKind);
   }
   const csvs = inputs.filter((input) => input.sourceKind === 'charts-csv');

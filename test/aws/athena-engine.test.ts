@@ -8,7 +8,7 @@ import {
   type QueryExecutionState,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AthenaEngine, AthenaQueryError, runSavedAnalysis, savedAnalysis } from '../../src/query';
+import { AthenaEngine, AthenaQueryError, foldParams, runSavedAnalysis, savedAnalysis } from '../../src/query';
 
 const athena = mockClient(AthenaClient);
 
@@ -156,14 +156,15 @@ describe('AthenaEngine (mocked SDK)', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand)[0].args[0].input).to.deep.equal({ QueryExecutionId: 'q-1' });
   });
 
-  it('runs a saved analysis file unchanged, its parameters in declaration order', async () => {
+  it('runs a saved analysis file with its values folded in (foldParams), its parameters in declaration order', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
     athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMNS }, Rows: [header] } });
     const analysis = savedAnalysis('week-top10');
     await runSavedAnalysis(engine, analysis, { chart: 'regional-us-weekly', from_week: '2023-01-05', to_week: '2023-12-28' });
     const input = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input;
-    expect(input.QueryString).to.equal(analysis.sql);
+    expect(input.QueryString).to.equal(foldParams(analysis, ['regional-us-weekly', '2023-01-05', '2023-12-28']));
+    expect(input.QueryString).to.include("e.chart = CAST('regional-us-weekly' AS VARCHAR)");
     expect(input.ExecutionParameters).to.deep.equal(["'regional-us-weekly'", "'2023-01-05'", "'2023-12-28'"]);
   });
 });

@@ -23,7 +23,7 @@ entries AS (
   JOIN song_debuts AS d ON d.song_id = s.song_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
-    -- the partition column: only the years of the range are read (here and on Athena)
+    -- the partition columns: only the chart's files of the range's years are read (here and on Athena)
     AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 credits AS (
@@ -31,7 +31,7 @@ credits AS (
   FROM track_artists AS a
   JOIN (SELECT DISTINCT chart, week FROM entries) AS w ON w.chart = a.chart AND w.week = a.week
   CROSS JOIN params AS p
-  -- each table's partition columns, not only the chart rows': only the chart-years of the range are read
+  -- each table's own partitions, not only the chart rows': only the chart's files of the range's years are read
   WHERE a.chart = p.chart AND CAST(a.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
   GROUP BY a.chart, a.week, a.track_id
 ),

@@ -12,7 +12,7 @@ entries AS (
   JOIN songs AS s ON s.track_id = e.track_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
-    -- the partition column: only the years of the range are read (here and on Athena)
+    -- the partition columns: only the chart's files of the range's years are read (here and on Athena)
     AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
     AND (p.artist IS NULL OR strpos(lower(', ' || s.artist_names || ', '), lower(', ' || p.artist || ', ')) > 0)
     AND (p.song IS NULL OR lower(s.song_name) = lower(p.song) OR s.song_id = p.song)

@@ -11,7 +11,7 @@ entries AS (
   JOIN songs AS s ON s.track_id = e.track_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
-    -- the partition column: only the years of the range are read (here and on Athena)
+    -- the partition columns: only the chart's files of the range's years are read (here and on Athena)
     AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 album_entries AS (
@@ -21,7 +21,7 @@ album_entries AS (
   JOIN tracks AS t ON t.track_id = e.track_id AND t.chart = e.chart AND t.week = e.week
   JOIN albums AS al ON al.album_id = t.album_id AND al.chart = t.chart AND al.week = t.week
   CROSS JOIN params AS p
-  -- each table's partition columns, not only the chart rows': only the chart-years of the range are read
+  -- each table's own partitions, not only the chart rows': only the chart's files of the range's years are read
   WHERE t.chart = p.chart AND CAST(t.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
     AND al.chart = p.chart AND CAST(al.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),

@@ -13,7 +13,7 @@ entries AS (
   JOIN songs AS s ON s.track_id = e.track_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
-    -- the partition column: only the years of the range are read (here and on Athena)
+    -- the partition columns: only the chart's files of the range's years are read (here and on Athena)
     AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 credits AS (
@@ -21,7 +21,7 @@ credits AS (
   FROM entries AS e
   JOIN track_artists AS a ON a.track_id = e.track_id AND a.chart = e.chart AND a.week = e.week
   CROSS JOIN params AS p
-  -- each table's partition columns, not only the chart rows': only the chart-years of the range are read
+  -- each table's own partitions, not only the chart rows': only the chart's files of the range's years are read
   WHERE a.artist_name IS NOT NULL AND a.chart = p.chart AND CAST(a.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ),
 total AS (

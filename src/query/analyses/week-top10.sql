@@ -7,7 +7,7 @@ last_week AS (
   SELECT max(CAST(e.week AS DATE)) AS week
   FROM chart_entries AS e, params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
-    -- the partition column: only the years of the range are read (here and on Athena)
+    -- the partition columns: only the chart's files of the range's years are read (here and on Athena)
     AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 )
 SELECT
