@@ -217,13 +217,8 @@ export async function songsAreStale(store: ObjectStore): Promise<boolean> {
   return !songs || lineage.some((object) => object.lastModified > songs.lastModified);
 }
 
-/** The columns of the committed chart rows that song identity (sql/songs.sql) reads, per table. */
-const SONG_SOURCE_COLUMNS: Record<string, readonly string[]> = {
-  [LINEAGE_TABLE]: ['chart', 'week', 'run_id'],
-  chart_entries: ['chart', 'week', 'rank', 'track_id', 'track_name', 'artist_names', 'previous_rank', 'weeks_on_chart'],
-  tracks: ['chart', 'week', 'track_id', 'isrc'],
-  track_artists: ['chart', 'week', 'track_id', 'artist_name'],
-};
+/** The tables song identity (sql/songs.sql) reads, and the lineage that says which of their rows are committed. */
+const SONG_SOURCES: readonly string[] = [LINEAGE_TABLE, 'chart_entries', 'tracks', 'track_artists'];
 
 /**
  * Rebuilds the lake-wide `songs` table (track id → song id, sql/songs.sql) from every committed week of the lake,
@@ -239,26 +234,26 @@ export async function rebuildSongs(context: TransformContext): Promise<string> {
       const out = path.join(work, 'songs.parquet');
       let files = 0;
       await context.duck.withConnection(async (connection) => {
-        // The committed rows the rules read, read once into temporary tables; whole, though other runs rewrite
-        // chart-years meanwhile under their own locks (a folder lake is read in place).
-        const readRows = async (root?: string) => {
+        // Views of the committed rows over the lake's files; the rules read each once (songs.sql). Read whole, though
+        // other runs rewrite chart-years meanwhile under their own locks: a folder lake is read in place, and the
+        // whole build runs again over a snapshot when a file changed (every statement of songs.sql is repeatable).
+        const build = async (root?: string) => {
           const filesOf = new Map<string, string[]>();
           for (const object of await (root ? new FsStore(root) : context.store).list(TRANSFORMED_PREFIX)) {
             const parts = parseTableFileKey(object.key);
-            if (!parts || parts.chart === undefined || !(parts.table in SONG_SOURCE_COLUMNS)) continue;
+            if (!parts || parts.chart === undefined || !SONG_SOURCES.includes(parts.table)) continue;
             const file = root ? path.join(root, ...object.key.split('/')) : await localCopy(context.store, object.key, work);
             if (file) filesOf.set(parts.table, [...(filesOf.get(parts.table) ?? []), file]);
           }
           files = [...filesOf.values()].flat().length;
           const read = (table: string) => renderSql(`read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})`, { files: filesOf.get(table) ?? [] });
-          await connection.run(`CREATE OR REPLACE TEMP TABLE committed AS SELECT chart, week, run_id FROM ${read(LINEAGE_TABLE)}`);
-          for (const [table, columns] of Object.entries(SONG_SOURCE_COLUMNS)) {
-            if (table === LINEAGE_TABLE) continue;
-            await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${columns.map((column) => `t.${column}`).join(', ')} FROM ${read(table)} AS t SEMI JOIN committed USING (chart, week, run_id)`);
+          await connection.run(`CREATE OR REPLACE TEMP VIEW committed AS SELECT chart, week, run_id FROM ${read(LINEAGE_TABLE)}`);
+          for (const table of SONG_SOURCES.filter((name) => name !== LINEAGE_TABLE)) {
+            await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${read(table)} AS t SEMI JOIN committed USING (chart, week, run_id)`);
           }
+          await buildSongs(connection);
         };
-        await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, readRows) : readRows());
-        await buildSongs(connection);
+        await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, build) : build());
         await connection.run(renderSql(`COPY (SELECT * FROM songs ORDER BY song_id, track_id) TO {{file}} (FORMAT parquet, COMPRESSION zstd)`, { file: out }));
       });
       const key = lakeTableKey('songs');

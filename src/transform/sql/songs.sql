@@ -16,11 +16,20 @@
 -- in the same week keeps only its chart_continuity links. The song_id is the component's id that charted first
 -- (earliest week, then best rank, then id): deterministic for a given lake.
 
--- The chart rows the rules read, read once (the chart_entries view reads the lake's files at each mention).
+-- The chart rows the rules read, read once (the chart_entries view reads the lake's files at each mention) without
+-- their names (song_ids reads those), each with the id's weeks on this chart before and after it (a chart week has each id once: the gates refuse another),
+-- so the rules need no join of all rows with all rows.
 CREATE OR REPLACE TEMP TABLE song_entries AS
-SELECT chart, CAST(week AS DATE) AS week, rank, track_id, track_name, artist_names, previous_rank, weeks_on_chart
-FROM chart_entries
-WHERE track_id IS NOT NULL;
+SELECT *,
+  CAST(week - INTERVAL 7 DAY AS DATE) AS prev_week,
+  lag(week) OVER by_id AS id_last_week,
+  lead(week) OVER by_id AS id_next_week
+FROM (
+  SELECT chart, CAST(week AS DATE) AS week, rank, track_id, previous_rank, weeks_on_chart
+  FROM chart_entries
+  WHERE track_id IS NOT NULL
+)
+WINDOW by_id AS (PARTITION BY chart, track_id ORDER BY week);
 
 CREATE OR REPLACE TEMP TABLE song_ids AS
 WITH credits AS (
@@ -39,7 +48,8 @@ ids AS (
     arg_min(rank, (week, rank)) AS first_rank,
     arg_max(track_name, (week, -rank)) AS track_name,
     arg_max(artist_names, (week, -rank)) AS artist_names
-  FROM song_entries
+  -- the names straight from the chart rows: song_entries leaves them out (its window would carry them)
+  FROM (SELECT track_id, CAST(week AS DATE) AS week, rank, track_name, artist_names FROM chart_entries WHERE track_id IS NOT NULL)
   GROUP BY track_id
 )
 SELECT
@@ -54,26 +64,23 @@ LEFT JOIN credits AS c USING (track_id)
 LEFT JOIN isrcs AS s USING (track_id);
 
 CREATE OR REPLACE TEMP TABLE song_links AS
-WITH entries AS (
-  SELECT * FROM song_entries
-),
-handovers AS (
+WITH handovers AS (
   -- Rows that continue a run (previous_rank known) on an id that was not on this chart the week before.
-  SELECT e.* FROM entries AS e
-  ANTI JOIN entries AS x ON x.chart = e.chart AND x.track_id = e.track_id AND x.week = e.week - INTERVAL 7 DAY
-  WHERE e.previous_rank IS NOT NULL
+  SELECT * FROM song_entries
+  WHERE previous_rank IS NOT NULL AND (id_last_week IS NULL OR id_last_week <> prev_week)
 ),
 continuity AS (
   SELECT n.track_id AS a, o.track_id AS b, 'chart_continuity' AS linked_by, 1 AS strength
   FROM handovers AS n
-  JOIN entries AS o ON o.chart = n.chart AND o.week = n.week - INTERVAL 7 DAY AND o.rank = n.previous_rank
+  JOIN song_entries AS o ON o.chart = n.chart AND o.week = n.prev_week AND o.rank = n.previous_rank
   JOIN song_ids AS ni ON ni.track_id = n.track_id
   JOIN song_ids AS oi ON oi.track_id = o.track_id
   WHERE n.weeks_on_chart = o.weeks_on_chart + 1
     AND o.track_id <> n.track_id
     AND ni.loose_title_key = oi.loose_title_key
     AND len(list_intersect(ni.artists, oi.artists)) > 0
-    AND NOT EXISTS (SELECT 1 FROM entries AS x WHERE x.chart = n.chart AND x.week = n.week AND x.track_id = o.track_id)
+    -- the old id is not on the chart this week (its next week on it is another, or none)
+    AND (o.id_next_week IS NULL OR o.id_next_week <> n.week)
 ),
 same_isrc AS (
   SELECT x.track_id AS a, y.track_id AS b, 'isrc' AS linked_by, 2 AS strength
@@ -91,7 +98,7 @@ candidates AS (
 candidate_entries AS (
   -- The chart weeks of the candidates' ids only: joined on chart and week first (DuckDB may pick that order), all
   -- entries would pair every two rows of every chart week (200 × 200 per week) before the candidates filter them.
-  SELECT chart, week, track_id FROM entries
+  SELECT chart, week, track_id FROM song_entries
   WHERE track_id IN (SELECT a FROM candidates UNION SELECT b FROM candidates)
 ),
 side_by_side AS (
