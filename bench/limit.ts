@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DuckDb } from '../src/query/duckdb';
@@ -24,7 +25,9 @@ export async function duckdbOnlyImport(files: string[], outDir: string, layout: 
   await fs.mkdir(raw, { recursive: true });
   for (const file of files) await fs.copyFile(file, path.join(raw, path.basename(file)));
   const copyMs = performance.now() - copyStarted;
-  const duck = await DuckDb.open();
+  // DuckDB's own default memory (80 % of the machine's): the limit is what DuckDB alone can do. chartlake's
+  // DEFAULT_MEMORY_LIMIT would stop the per-week layout, whose partitioned write keeps thousands of files open.
+  const duck = await DuckDb.open({ memoryLimit: `${Math.floor((os.totalmem() * 0.8) / 2 ** 20)}MB` });
   try {
     const duckStarted = performance.now();
     const rows = await duck.withConnection(async (connection) => {

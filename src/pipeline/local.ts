@@ -5,7 +5,7 @@ import { prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
+import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -46,7 +46,9 @@ export class LocalPipeline {
     const { files, skipped } = await expandInputs(inputs);
     const done: ImportProgress = { imported: [], failures: [], total: files.length, onFile };
     // A file whose bytes the lake already holds, in a week already built from it, is unchanged: not transformed again.
-    const committed = new Set((await readLineage(this.store, this.duck)).flatMap((week) => week.rawKeys));
+    // Only the lineage of the files' charts is read (a file whose name says no chart is refused later, by name).
+    const charts = [...new Set(files.map(chartOfFile).filter((chart): chart is string => chart !== undefined))];
+    const committed = new Set((charts.length > 0 ? await readLineage(this.store, this.duck, charts) : []).flatMap((week) => week.rawKeys));
     const unchanged: string[] = [];
     const weeks: TransformedWeek[] = [];
     const chunks: string[][] = [];
@@ -218,6 +220,15 @@ interface ImportProgress {
   failures: { file: string; error: Error }[];
   total: number;
   onFile: (file: string, total: number, result?: RoutedResult) => void;
+}
+
+/** The chart a CSV's name says, or undefined when it says none. */
+function chartOfFile(file: string): string | undefined {
+  try {
+    return parseChartsCsvName(path.basename(file)).chart;
+  } catch {
+    return undefined;
+  }
 }
 
 async function readInput(file: string): Promise<Buffer> {
