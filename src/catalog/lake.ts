@@ -1,6 +1,6 @@
 import { DuckDb } from '../query/duckdb';
-import { DuckDbEngine, lineageState } from '../query/duckdb-engine';
-import { localLakeRoot } from '../query/lake-files';
+import { DuckDbEngine } from '../query/duckdb-engine';
+import { lineageState, localLakeRoot } from '../query/lake-files';
 import { silentLogger, type Logger } from '../log';
 import { isPerWeekLayoutKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { crawl, readCatalog } from './crawler';

@@ -3,9 +3,8 @@ import type { DuckDb, DuckDbConnection, QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
 import { inlineParameters } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
-import * as path from 'node:path';
-import { filesState, readWhole } from './lake-files';
-import { LINEAGE_TABLE, TRANSFORMED_PREFIX } from '../store';
+import { lineageState, readWhole } from './lake-files';
+import { TRANSFORMED_PREFIX } from '../store';
 
 /** A lake's views as an engine reads them: see `openLakeEngine`. */
 export interface LakeViews {
@@ -15,11 +14,6 @@ export interface LakeViews {
   lineage: string;
   /** (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it). */
   openViews(root: string): Promise<void>;
-}
-
-/** The lineage files of the lake below `root` (`filesState`): changes when a week is committed. */
-export function lineageState(root: string): string {
-  return filesState(path.join(root, ...TRANSFORMED_PREFIX.split('/').filter(Boolean), LINEAGE_TABLE));
 }
 
 /** The local engine: DuckDB with the lake's views (created by the catalog) on one connection. */

@@ -1,10 +1,10 @@
 export { DuckDb, DuckDbConnection } from './duckdb';
 export type { DuckDbOptions, QueryResult, Row } from './duckdb';
 export type { QueryEngine, Parameter } from './engine';
-export { DuckDbEngine, lineageState } from './duckdb-engine';
+export { DuckDbEngine } from './duckdb-engine';
 export type { LakeViews } from './duckdb-engine';
 export { ReadOnlyQueryError } from './read-only';
-export { localLakeRoot, readWhole } from './lake-files';
+export { localLakeRoot, readWhole, lineageState } from './lake-files';
 export { renderSql, loadSql, sqlString, sqlLiteral, splitStatements, literalFilePath, FilePatternPathError, LAKE_PATH_FIX, TEMP_PATH_FIX } from './sql';
 export type { SqlValue } from './sql';
 export { listSavedAnalyses, savedAnalysis, runSavedAnalysis, bindSavedAnalysis, foldParams, parseSavedAnalysis, parameterOption, MissingTableError, ANALYSES_DIR } from './saved';

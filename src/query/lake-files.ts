@@ -2,7 +2,7 @@ import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { FsStore, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { FsStore, LINEAGE_TABLE, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { LAKE_PATH_FIX, literalFilePath } from './sql';
 
 /**
@@ -83,6 +83,11 @@ export async function readWhole<T>(root: string, prefix: string, read: (root: st
   } finally {
     await snapshot.release();
   }
+}
+
+/** The lineage files of the lake below `root` (`filesState`): changes when a week is committed. */
+export function lineageState(root: string): string {
+  return filesState(path.join(root, ...`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}`.split('/')));
 }
 
 /**
