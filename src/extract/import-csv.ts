@@ -10,8 +10,13 @@ export interface ImportedCsv {
   week: string;
   /** False when the same bytes were already in the lake (the week is transformed again all the same). */
   stored: boolean;
-  /** SHA-256 of the bytes: a copy of one week's file under another week's name is recognised by it. */
+  /** SHA-256 of the bytes. */
   sha256: string;
+  /**
+   * SHA-256 of the text with a BOM, CRLF line ends and final newlines taken away: a copy of one week's file under
+   * another week's name is recognised by it, also when re-saved by a spreadsheet.
+   */
+  contentSha256: string;
 }
 
 /**
@@ -50,22 +55,35 @@ export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: 
   for (const object of await store.list(rawWeekPrefix('charts-csv', name))) {
     const existing = await store.get(object.key);
     if (!existing) continue;
-    if (existing.equals(bytes)) return { file, rawKey: object.key, chart: name.chart, week: name.week, stored: false, sha256 };
+    if (existing.equals(bytes)) return { file, rawKey: object.key, chart: name.chart, week: name.week, stored: false, sha256, contentSha256: createHash('sha256').update(csvContent(bytes)).digest('hex') };
     throw new Error(`${file}: the lake already holds a different CSV of ${name.chart} week ${name.week} (${object.key}); raw objects are never modified — delete that object first to replace it`);
   }
-  const copyOf = earlier.find((entry) => entry.chart === name.chart && entry.week !== name.week && entry.sha256 === sha256)?.week ?? (await storedWeekWithBytes(store, name.chart, name.week, bytes));
+  const content = csvContent(bytes);
+  const contentSha256 = createHash('sha256').update(content).digest('hex');
+  const copyOf = earlier.find((entry) => entry.chart === name.chart && entry.week !== name.week && entry.contentSha256 === contentSha256)?.week ?? (await storedWeekWithContent(store, name.chart, name.week, content));
   if (copyOf !== undefined) {
     throw new Error(`${file}: its content is identical to week ${copyOf} of ${name.chart}, not a chart of week ${name.week} (a copy saved under another week's name?); not imported`);
   }
-  return { file, rawKey, chart: name.chart, week: name.week, stored: true, sha256 };
+  return { file, rawKey, chart: name.chart, week: name.week, stored: true, sha256, contentSha256 };
 }
 
 /** The other week of `chart` whose stored CSV has exactly these bytes, if any (only objects of the same size are read). */
-async function storedWeekWithBytes(store: ObjectStore, chart: string, week: string, bytes: Buffer): Promise<string | undefined> {
+/**
+ * The other week of the chart whose stored CSV has this content (`csvContent`), if any. Only objects of a size the
+ * content could have are read: the same bytes, plus at most a BOM, a CR a line and two final line ends.
+ */
+async function storedWeekWithContent(store: ObjectStore, chart: string, week: string, content: Buffer): Promise<string | undefined> {
+  const lines = content.reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 1);
   for (const object of await store.list(rawChartPrefix('charts-csv', chart))) {
-    if (object.size !== bytes.byteLength || object.key.includes(`/week=${week}/`)) continue;
+    if (object.size < content.byteLength || object.size > content.byteLength + 3 + lines + 4 || object.key.includes(`/week=${week}/`)) continue;
     const other = await store.get(object.key);
-    if (other?.equals(bytes)) return /\/week=(\d{4}-\d{2}-\d{2})\//.exec(object.key)?.[1];
+    if (other && csvContent(other).equals(content)) return /\/week=(\d{4}-\d{2}-\d{2})\//.exec(object.key)?.[1];
   }
   return undefined;
+}
+
+/** A CSV's text without a UTF-8 BOM, with LF line ends and no final line ends: what stays when a file is re-saved. */
+function csvContent(bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1'); // byte for byte: the comparison needs no decoding
+  return Buffer.from(text.replace(/^\xef\xbb\xbf/, '').replace(/\r\n/g, '\n').replace(/[\r\n]+$/, ''), 'latin1');
 }

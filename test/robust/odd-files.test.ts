@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { silentLogger } from '../../src/log';
@@ -78,6 +78,23 @@ describe('odd files: one CSV per chart week, whatever the name; odd content refu
     expect(both.failures.map((failure) => failure.error.message)).to.have.length(1);
     expect(both.failures[0].error.message).to.include('regional-us-weekly-2023-04-13.csv').and.include('identical to week 2023-04-06');
     expect(both.weeks.map((w) => w.week)).to.deep.equal(['2023-04-06']);
+  });
+
+  it('a copy re-saved by a spreadsheet (other line ends, a BOM) under another week\'s name is refused too', async () => {
+    const flip = (bytes: Buffer) => {
+      const text = bytes.toString('utf8');
+      const ends = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text.replace(/\n/g, '\r\n');
+      return ends.startsWith('\ufeff') ? Buffer.from(ends.slice(1), 'utf8') : Buffer.from(`\ufeff${ends}`, 'utf8');
+    };
+    const resaved = flip(week('2023-03-02'));
+    expect(resaved.equals(week('2023-03-02'))).to.equal(false);
+    const message = await failureOf(put('regional-us-weekly-2023-05-04.csv', resaved));
+    expect(message).to.include('identical to week 2023-03-02').and.include('week 2023-05-04');
+    const both = await pipeline.importFiles([put('regional-us-weekly-2023-05-11.csv', week('2023-05-11')), put('regional-us-weekly-2023-05-18.csv', flip(week('2023-05-11')))]);
+    expect(both.failures.map((failure) => failure.error.message)).to.have.length(1);
+    expect(both.failures[0].error.message).to.include('regional-us-weekly-2023-05-18.csv').and.include('identical to week 2023-05-11');
+    const stored = (date: string) => existsSync(path.join(dir, 'lake', 'raw', 'charts-csv', CHART, `week=${date}`));
+    expect(['2023-05-04', '2023-05-11', '2023-05-18'].map(stored), 'raw objects of the weeks').to.deep.equal([false, true, false]);
   });
 
   it('a gzip file named .csv is reported as compressed; a .csv.gz in a folder is reported, not skipped', async () => {
