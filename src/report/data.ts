@@ -63,8 +63,7 @@ async function loadForecast(engine: QueryEngine, range: ReportRange, params: Par
   try {
     const rows = (await engine.query(loadSql(SQL_DIR, 'forecast-next'), params)).rows as unknown as ForecastEntry[];
     if (rows.length === 0) return { rows };
-    const seasonal = (await engine.query(loadSql(SQL_DIR, 'seasonal-songs'), [range.chart, rows[0].target_week])).rows.map((row) => String(row.song_id));
-    return { rows, seasonal, skill: await forecastSkill(engine, range.chart) };
+    return { rows, skill: await forecastSkill(engine, range.chart) };
   } catch (error) {
     // A forecasts table of another shape must not cost the user the rest of the page.
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

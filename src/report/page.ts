@@ -279,12 +279,11 @@ function forecastPanel(links: Links, forecast: NonNullable<ReportData['forecast'
   if (error || rows.length === 0) {
     return `<section class="card" id="next-week"><h2>Next week</h2><div class="empty"><p>${escape(error ? `The forecasts table could not be read: ${error}` : 'No forecast for this range yet: run chartlake forecast.')}</p></div></section>`;
   }
-  const seasonal = new Set(forecast.seasonal ?? []);
   const moved = rows.filter((row) => row.predicted_rank !== null).map((row) => ({ ...row, move: row.rank - (row.predicted_rank as number) }));
   const climbers = moved.filter((row) => row.move > 0 && row.p_stay >= 0.5).sort((a, b) => b.move - a.move || a.rank - b.rank).slice(0, 6);
   const fallers = [...rows].sort((a, b) => a.p_stay - b.p_stay || a.rank - b.rank).slice(0, 6);
   const contenders = rows.filter((row) => row.rank > 10).sort((a, b) => b.p_top10 - a.p_top10).slice(0, 6);
-  const tag = (row: ForecastEntry) => (seasonal.has(row.song_id) ? ' <span class="tag" title="on the chart a year before the predicted week">seasonal</span>' : '');
+  const tag = (row: ForecastEntry) => (row.seasonal ? ' <span class="tag" title="its chart a year earlier drove the prediction">seasonal</span>' : '');
   const list = (items: ForecastEntry[], badge: (row: ForecastEntry) => string, detail: (row: ForecastEntry) => string, kind = '') =>
     `<ol class="songs">${items.map((row) => `<li><span class="badge ${kind}">${escape(badge(row))}</span><div><div class="name">${songLink(links, row.song_id, row.track_name)}${tag(row)}</div><div class="artist">${artistLinks(links, row.artist_names)} · ${escape(detail(row))}</div></div></li>`).join('') || '<li class="muted">none</li>'}</ol>`;
   const first = rows[0];
@@ -296,7 +295,7 @@ function forecastPanel(links: Links, forecast: NonNullable<ReportData['forecast'
     <div><h3>Likely to drop out</h3>${list(fallers, (r) => `#${r.rank}`, (r) => `stays ${percent(r.p_stay)}`, 'warn')}</div>
     <div><h3>Knocking on the top 10</h3>${list(contenders, (r) => `#${r.rank}`, (r) => `top 10: ${percent(r.p_top10)}`)}</div>
   </div>
-  ${seasonal.size > 0 && rows.some((row) => seasonal.has(row.song_id)) ? '<p class="note"><span class="tag">seasonal</span> the song was on the chart a year before the predicted week: its prediction follows the calendar as much as its trend.</p>' : ''}
+  ${[...climbers, ...fallers, ...contenders].some((row) => row.seasonal) ? '<p class="note"><span class="tag">seasonal</span> the song\'s chart a year earlier drove its prediction (chartlake forecast marks it so): it follows the calendar as much as its trend.</p>' : ''}
 </section>`;
 }
 

@@ -104,6 +104,8 @@ export interface ForecastEntry {
   p_stay: number;
   p_top10: number;
   model: string | null;
+  /** `chartlake forecast` marked the prediction seasonal: the song's chart a year earlier drove it. */
+  seasonal: boolean;
 }
 
 /** Everything the page shows, read through the QueryEngine. */
@@ -132,7 +134,7 @@ export interface ReportData {
    * Undefined when the lake has no forecasts table; `error` when it has one this report cannot read. `seasonal`
    * holds the songs that were on the chart a year before the predicted week; `skill` the backtest per horizon.
    */
-  forecast?: { rows: ForecastEntry[]; error?: string; seasonal?: string[]; skill?: ForecastSkill[] };
+  forecast?: { rows: ForecastEntry[]; error?: string; skill?: ForecastSkill[] };
 }
 
 /** A chart week of the range and how many entries its chart had (`_runs.depth`). */

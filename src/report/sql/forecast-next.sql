@@ -15,7 +15,9 @@ horizon AS (
 SELECT
   CAST(o.week AS VARCHAR) AS origin_week, CAST(f.target_week AS VARCHAR) AS target_week, coalesce(s.song_id, f.track_id) AS song_id, f.track_id, f.track_name,
   f.artist_names, f.rank, CAST(f.predicted_rank AS DOUBLE) AS predicted_rank, CAST(f.predicted_streams AS DOUBLE) AS predicted_streams,
-  CAST(f.p_stay AS DOUBLE) AS p_stay, CAST(f.p_top10 AS DOUBLE) AS p_top10, f.model
+  CAST(f.p_stay AS DOUBLE) AS p_stay, CAST(f.p_top10 AS DOUBLE) AS p_top10, f.model,
+  -- the forecast's own mark: the song's chart a year earlier drove the prediction (NULL in files of v1)
+  coalesce(f.seasonal, false) AS seasonal
 FROM forecasts AS f
 LEFT JOIN songs AS s ON s.track_id = f.track_id
 CROSS JOIN params AS p
