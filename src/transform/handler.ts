@@ -51,9 +51,16 @@ const SQL_DIR = path.join(__dirname, 'sql');
 const MAX_FAILURES_PER_CHECK = 50;
 /**
  * Raw objects named by the batch per DuckDB pass: bounds memory on a backfill of thousands of files (a pass also
- * holds the chart-years' existing rows). A chart-year is never split between passes.
+ * holds the chart-years' existing rows).
  */
 const RAW_OBJECTS_PER_PASS = 1000;
+/**
+ * Web API envelopes per pass: an enriched week's envelope is ~1.5 MB of JSON (a CSV ~20 KB), and assembling albums
+ * from 13 of them already outgrew DuckDB's 512 MB (the demo's 104 did at once). A chart-year with more is split
+ * between passes, by weeks: each pass rewrites the chart-year's files with its weeks and the rows of the others as
+ * the files hold them.
+ */
+const ENVELOPES_PER_PASS = 8;
 /** Per-week listings up to this many weeks of a chart; past it, one listing of the whole chart. */
 const WEEK_LISTINGS_PER_CHART = 8;
 /** A transform waits this long for another writer of the same chart-year (well under a Lambda's timeout). */
@@ -275,24 +282,48 @@ interface Pass {
   weeks: Map<string, Set<string>>;
 }
 
-/** Groups the batch by chart-year, in passes of about `RAW_OBJECTS_PER_PASS` raw objects. */
+/**
+ * Groups the batch by chart-year, in passes of at most `RAW_OBJECTS_PER_PASS` raw objects and `ENVELOPES_PER_PASS`
+ * envelopes (a chart-year or a week larger than that alone makes a pass of its own). A week is never split; a
+ * chart-year only when it is larger than a pass, and a pass holds one piece of a chart-year at most.
+ */
 function passesOf(batch: Map<string, RawKeyParts>): Pass[] {
-  const byYear = new Map<string, [string, RawKeyParts][]>();
+  type Piece = { chartYear: ChartYear; entries: [string, RawKeyParts][]; envelopes: number };
+  const weeksOf = new Map<string, Map<string, [string, RawKeyParts][]>>();
   for (const entry of batch) {
     const id = `${entry[1].chart}/${yearOfWeek(entry[1].week)}`;
-    byYear.set(id, [...(byYear.get(id) ?? []), entry]);
+    const weeks = weeksOf.get(id) ?? new Map<string, [string, RawKeyParts][]>();
+    weeks.set(entry[1].week, [...(weeks.get(entry[1].week) ?? []), entry]);
+    weeksOf.set(id, weeks);
+  }
+  const envelopesIn = (entries: [string, RawKeyParts][]) => entries.filter(([, parts]) => parts.kind === 'spotify').length;
+  const fits = (size: { objects: number; envelopes: number }, entries: [string, RawKeyParts][]) =>
+    size.objects + entries.length <= RAW_OBJECTS_PER_PASS && size.envelopes + envelopesIn(entries) <= ENVELOPES_PER_PASS;
+  const pieces: Piece[] = [];
+  for (const id of [...weeksOf.keys()].sort()) {
+    const weeks = weeksOf.get(id)!;
+    let piece: Piece | undefined;
+    for (const week of [...weeks.keys()].sort()) {
+      const entries = weeks.get(week)!;
+      if (!piece || !fits({ objects: piece.entries.length, envelopes: piece.envelopes }, entries)) {
+        piece = { chartYear: { chart: entries[0][1].chart, year: yearOfWeek(week) }, entries: [], envelopes: 0 };
+        pieces.push(piece);
+      }
+      piece.entries.push(...entries);
+      piece.envelopes += envelopesIn(entries);
+    }
   }
   const passes: Pass[] = [];
-  let pass: Pass | undefined;
-  for (const id of [...byYear.keys()].sort()) {
-    const entries = byYear.get(id)!;
-    if (!pass || pass.keys.size + entries.length > RAW_OBJECTS_PER_PASS) {
-      pass = { chartYears: [], keys: new Map(), weeks: new Map() };
+  let pass: (Pass & { envelopes: number }) | undefined;
+  for (const piece of pieces) {
+    const sameChartYear = pass?.chartYears.some((chartYear) => chartYear.chart === piece.chartYear.chart && chartYear.year === piece.chartYear.year);
+    if (!pass || sameChartYear || !fits({ objects: pass.keys.size, envelopes: pass.envelopes }, piece.entries)) {
+      pass = { chartYears: [], keys: new Map(), weeks: new Map(), envelopes: 0 };
       passes.push(pass);
     }
-    const [first] = entries;
-    pass.chartYears.push({ chart: first[1].chart, year: yearOfWeek(first[1].week) });
-    for (const [key, parts] of entries) {
+    pass.chartYears.push(piece.chartYear);
+    pass.envelopes += piece.envelopes;
+    for (const [key, parts] of piece.entries) {
       pass.keys.set(key, parts);
       pass.weeks.set(parts.chart, (pass.weeks.get(parts.chart) ?? new Set()).add(parts.week));
     }

@@ -93,3 +93,44 @@ describe('the demo: weeks from the Spotify-compatible server through the whole p
     expect(again).to.include({ extracted: 0, reused: WEEKS, requests: 0, songwriterLookups: 0, musicbrainzRequests: 0 });
   });
 });
+
+/**
+ * A batch of enriched envelopes larger than a pass (the demo's 104 weeks stopped `npm start` with DuckDB's "Out of
+ * Memory" at its 512 MB limit: assembling albums from 13 envelopes at once already did): the transform splits a
+ * chart-year between passes by weeks, each committing its own weeks, and the lake is whole.
+ */
+describe('the demo at 30 weeks: enriched envelopes beyond a pass are transformed in passes, within DuckDB\'s memory', function () {
+  this.timeout(300_000);
+  const WEEKS = 30;
+  let dir: string;
+
+  before(() => {
+    dir = tempDir('demo-30');
+  });
+  after(() => {
+    if (dir) removeDir(dir);
+  });
+
+  it('builds every week whole, over several passes', async () => {
+    const store = new FsStore(dir);
+    const sink = () => new PassThrough() as unknown as NodeJS.WriteStream;
+    const outcome = await runDemo({ store, weeks: WEEKS, out: sink(), progress: sink() });
+    expect(outcome).to.include({ weeks: WEEKS, extracted: WEEKS, rows: WEEKS * 200 });
+    const engine = await openLakeEngine(store);
+    try {
+      const weeks = (await engine.query('SELECT week, count(*) AS n, count(DISTINCT run_id) AS runs FROM (SELECT e.week, r.run_id FROM chart_entries AS e JOIN _runs AS r USING (chart, week)) GROUP BY week')).rows;
+      expect(weeks).to.have.length(WEEKS);
+      expect(weeks.every((row) => row.n === 200 && row.runs === 1)).to.equal(true);
+      const { rows } = await engine.query('SELECT count(DISTINCT run_id) AS passes, count(*) AS weeks FROM _runs');
+      // Passes of at most 8 envelopes, each within one chart-year (the demo's weeks may span two years).
+      const perYear = (await engine.query('SELECT year(CAST(week AS DATE)) AS year, count(*) AS n FROM _runs GROUP BY ALL')).rows;
+      const expected = perYear.reduce((total, row) => total + Math.ceil(Number(row.n) / 8), 0);
+      expect(expected).to.be.at.least(4);
+      expect(rows[0]).to.deep.equal({ passes: expected, weeks: WEEKS });
+      const albums = await engine.query('SELECT count(DISTINCT week) AS weeks FROM albums');
+      expect(albums.rows[0].weeks, 'albums assembled for every week').to.equal(WEEKS);
+    } finally {
+      await engine.close();
+    }
+  });
+});
