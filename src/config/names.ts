@@ -23,6 +23,7 @@ export const ENV = {
   musicbrainzContact: 'CHARTLAKE_MUSICBRAINZ_CONTACT',
   musicbrainzBaseUrl: 'CHARTLAKE_MUSICBRAINZ_BASE_URL',
   musicbrainzMinIntervalMs: 'CHARTLAKE_MUSICBRAINZ_MIN_INTERVAL_MS',
+  duckdbMemoryLimit: 'CHARTLAKE_DUCKDB_MEMORY_LIMIT',
 } as const;
 
 /** What each variable means, for `--help` and `chartlake config`. */
@@ -38,6 +39,7 @@ export const ENV_HELP: Record<string, string> = {
   [ENV.clientSecret]: 'Spotify app client secret (enrichment); secret',
   [ENV.spotifyBaseUrl]: 'one base URL for the charts service, Web API and accounts (the demo server)',
   [ENV.chartsUrl]: 'base URL of the charts service',
+  [ENV.duckdbMemoryLimit]: "DuckDB's memory limit, e.g. 2GB (default 512MB; past it DuckDB spills to the temp folder)",
   [ENV.apiUrl]: 'base URL of the Web API',
   [ENV.accountsUrl]: 'base URL of the accounts (token) service',
   [ENV.s3Endpoint]: 'S3-compatible endpoint for s3:// lakes (e.g. MinIO)',

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { splitStatements } from './sql';
+import { ENV } from '../config/names';
 
 export type Row = Record<string, unknown>;
 
@@ -29,6 +30,16 @@ export interface DuckDbOptions {
 /** Enough for a transform pass, the songs rebuild and every saved analysis of a 73-chart, 3-year lake (npm run bench). */
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 
+/** CHARTLAKE_DUCKDB_MEMORY_LIMIT (e.g. `2GB`), checked here so a typo is named rather than left to DuckDB. */
+export function memoryLimitFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[ENV.duckdbMemoryLimit]?.trim();
+  if (!value) return undefined;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value)) {
+    throw new Error(`${ENV.duckdbMemoryLimit} must be a size such as 512MB or 2GB, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /**
  * One DuckDB database per process (a Lambda container reuses it between invocations). Each unit of work
  * takes its own connection, so temporary tables of concurrent work never meet.
@@ -46,7 +57,7 @@ export class DuckDb {
       autoload_known_extensions: 'false',
     };
     if (options.threads) config.threads = String(options.threads);
-    config.memory_limit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    config.memory_limit = options.memoryLimit ?? memoryLimitFromEnv() ?? DEFAULT_MEMORY_LIMIT;
     const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
     return new DuckDb(instance);
   }
