@@ -1,7 +1,7 @@
 import type { AthenaClient, ColumnInfo, QueryExecution } from '@aws-sdk/client-athena';
 import type { QueryResult, Row } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
-import { sqlLiteral } from './sql';
+import { foldParams, sqlLiteral } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 
 /** The AWS SDK loads when an Athena engine is made: local queries never pay for it. */
@@ -61,7 +61,8 @@ export class AthenaEngine implements QueryEngine {
   async query(sql: string, parameters: readonly Parameter[] = []): Promise<QueryResult> {
     const started = await this.client.send(
       new (sdk().StartQueryExecutionCommand)({
-        QueryString: sql,
+        // The values folded into `p.<name>` too (`foldParams`): Athena prunes partitions by literals.
+        QueryString: foldParams(sql, parameters),
         WorkGroup: this.options.workGroup,
         QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog ?? 'AwsDataCatalog' },
         ...(parameters.length > 0 ? { ExecutionParameters: parameters.map(executionParameter) } : {}),

@@ -1,7 +1,7 @@
 import { StatementType } from '@duckdb/node-api';
 import type { DuckDb, DuckDbConnection, QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
-import { inlineParameters } from './sql';
+import { foldParams, inlineParameters } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 import { lineageState, readWhole } from './lake-files';
 import { TRANSFORMED_PREFIX } from '../store';
@@ -38,10 +38,11 @@ export class DuckDbEngine implements QueryEngine {
 
   /**
    * `?` values are inlined as SQL literals rather than bound: DuckDB plans a prepared statement before it sees
-   * the values, so a bound `?` can never prune Hive partitions or use the values in the optimizer.
+   * the values, so a bound `?` can never prune Hive partitions or use the values in the optimizer; and they are
+   * folded into the `p.<name>` that read them (`foldParams`), which a join with `params` is not either.
    */
   query(sql: string, parameters: readonly Parameter[] = []): Promise<QueryResult> {
-    return this.read(parameters.length > 0 ? inlineParameters(sql, parameters) : sql);
+    return this.read(parameters.length > 0 ? inlineParameters(foldParams(sql, parameters), parameters) : sql);
   }
 
   /**

@@ -2,8 +2,8 @@ import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbEngine } from './duckdb-engine';
 import type { QueryEngine } from './engine';
-import { bindSavedAnalysis, foldParams, type SavedAnalysis } from './saved';
-import { inlineParameters, literalFilePath, loadSql, renderSql, sqlString, type SqlValue } from './sql';
+import { bindSavedAnalysis, type SavedAnalysis } from './saved';
+import { foldParams, inlineParameters, literalFilePath, loadSql, renderSql, sqlString, type SqlValue } from './sql';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 
@@ -60,7 +60,7 @@ export async function tableSelect(engine: QueryEngine, table: string, filters: E
 /** A saved analysis with its values inlined, as a SELECT to export. */
 export function savedSelect(analysis: SavedAnalysis, values: Record<string, string | undefined>): string {
   const bound = bindSavedAnalysis(analysis, values);
-  return inlineParameters(foldParams(analysis, bound), bound);
+  return inlineParameters(foldParams(analysis.sql, bound), bound);
 }
 
 /**

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
-import { sqlLiteral } from './sql';
 
 /**
  * Saved analyses: plain SQL files that run unchanged on DuckDB and Athena. Each declares its parameters in a
@@ -93,7 +92,7 @@ const MISSING_TABLE_HINTS: Record<string, string> = {
 export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Promise<QueryResult> {
   const bound = bindSavedAnalysis(analysis, values);
   try {
-    return await engine.query(foldParams(analysis, bound), bound);
+    return await engine.query(analysis.sql, bound);
   } catch (error) {
     // DuckDB: "Table with name song_credits does not exist"; Athena: "Table 'catalog.db.song_credits' does not exist".
     const message = error instanceof Error ? error.message : String(error);
@@ -123,18 +122,6 @@ export function bindSavedAnalysis(analysis: SavedAnalysis, values: Record<string
     }
     return type === 'INTEGER' && value !== null ? Number(value) : value;
   });
-}
-
-/**
- * A saved analysis' SQL with its values folded into every `p.<parameter>` (`p` is the `params` CTE in every saved
- * analysis; a test holds them to it): `p.chart` becomes `CAST('regional-us-weekly' AS VARCHAR)`. DuckDB prunes a
- * table's files only by values it knows when it plans the query, and a join with `params` is not one: without
- * this, an analysis of one chart read every chart's files. The file stays plain SQL that runs as it is on DuckDB
- * and Athena; its `?` placeholders are bound as before.
- */
-export function foldParams(analysis: SavedAnalysis, bound: readonly Parameter[]): string {
-  const declared = new Map(analysis.parameters.map((parameter, index) => [parameter.name, `CAST(${sqlLiteral(bound[index] ?? null)} AS ${parameter.type})`]));
-  return analysis.sql.replace(/\bp\.([a-z_][a-z0-9_]*)\b/g, (whole: string, name: string) => declared.get(name) ?? whole);
 }
 
 /** The tables (and views) a query reads: the names after FROM and JOIN that its own WITH does not define. */

@@ -88,13 +88,50 @@ export function splitStatements(script: string): string[] {
  * Hive partitions; the same values as literals do. The values are quoted by `sqlLiteral`, never spliced raw.
  */
 export function inlineParameters(sql: string, parameters: readonly (string | number | boolean | null)[]): string {
-  let out = '';
   let next = 0;
+  const out = rewriteCode(sql, (code) =>
+    code.replace(/\?/g, () => {
+      if (next >= parameters.length) throw new Error(`the statement has more '?' placeholders than the ${parameters.length} value(s) given`);
+      return sqlLiteral(parameters[next++]);
+    }),
+  );
+  if (next !== parameters.length) throw new Error(`${parameters.length} value(s) given for ${next} '?' placeholder(s)`);
+  return out;
+}
+
+/**
+ * A query's `params` CTE values folded into every `p.<name>` that reads them: with
+ * `WITH params AS (SELECT CAST(? AS VARCHAR) AS chart, …)` and the value `'regional-us-weekly'`, `p.chart` becomes
+ * `CAST('regional-us-weekly' AS VARCHAR)`. DuckDB prunes a table's files only by values it knows when it plans the
+ * query, and a join with `params` is not one: without this, a query of one chart read every chart's files (Athena
+ * likewise prunes partitions by literals). `p` is the `params` CTE in every query that has one (a test holds the
+ * SQL files to it). The `?` placeholders stay as they are, bound as before; a query without a `params` CTE, or
+ * without values, is returned unchanged.
+ */
+export function foldParams(sql: string, parameters: readonly (string | number | boolean | null)[]): string {
+  if (parameters.length === 0) return sql;
+  // Each placeholder marked with its position, so the CTE's `CAST(? AS type) AS name` says which value is which.
+  let next = 0;
+  const marked = rewriteCode(sql, (code) => code.replace(/\?/g, () => `\u0000${next++}\u0000`));
+  const cte = /\bWITH\s+params\s+AS\s*\(\s*SELECT\s+((?:CAST\(\u0000\d+\u0000\s+AS\s+\w+\)\s+AS\s+\w+\s*,?\s*)+)\)/i.exec(marked);
+  if (!cte) return sql;
+  const values = new Map<string, string>();
+  for (const [, index, type, name] of cte[1].matchAll(/CAST\(\u0000(\d+)\u0000\s+AS\s+(\w+)\)\s+AS\s+(\w+)/gi)) {
+    const value = parameters[Number(index)];
+    if (value !== undefined) values.set(name.toLowerCase(), `CAST(${sqlLiteral(value)} AS ${type})`);
+  }
+  return rewriteCode(sql, (code) => code.replace(/\bp\.([a-z_][a-z0-9_]*)\b/gi, (whole: string, name: string) => values.get(name.toLowerCase()) ?? whole));
+}
+
+/** `sql` with `rewrite` applied to its code: string literals, quoted identifiers and comments are kept as they are. */
+function rewriteCode(sql: string, rewrite: (code: string) => string): string {
+  let out = '';
+  let code = '';
   let i = 0;
   while (i < sql.length) {
     const char = sql[i];
     const two = sql.slice(i, i + 2);
-    let end = i + 1;
+    let end: number;
     if (char === "'" || char === '"') {
       end = sql.indexOf(char, i + 1);
       while (end !== -1 && sql[end + 1] === char) end = sql.indexOf(char, end + 2);
@@ -105,16 +142,14 @@ export function inlineParameters(sql: string, parameters: readonly (string | num
     } else if (two === '/*') {
       end = sql.indexOf('*/', i + 2);
       end = end === -1 ? sql.length : end + 2;
-    } else if (char === '?') {
-      if (next >= parameters.length) throw new Error(`the statement has more '?' placeholders than the ${parameters.length} value(s) given`);
-      out += sqlLiteral(parameters[next]);
-      next += 1;
+    } else {
+      code += char;
       i += 1;
       continue;
     }
-    out += sql.slice(i, end);
+    out += rewrite(code) + sql.slice(i, end);
+    code = '';
     i = end;
   }
-  if (next !== parameters.length) throw new Error(`${parameters.length} value(s) given for ${next} '?' placeholder(s)`);
-  return out;
+  return out + rewrite(code);
 }

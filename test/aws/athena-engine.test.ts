@@ -163,7 +163,7 @@ describe('AthenaEngine (mocked SDK)', () => {
     const analysis = savedAnalysis('week-top10');
     await runSavedAnalysis(engine, analysis, { chart: 'regional-us-weekly', from_week: '2023-01-05', to_week: '2023-12-28' });
     const input = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input;
-    expect(input.QueryString).to.equal(foldParams(analysis, ['regional-us-weekly', '2023-01-05', '2023-12-28']));
+    expect(input.QueryString).to.equal(foldParams(analysis.sql, ['regional-us-weekly', '2023-01-05', '2023-12-28']));
     expect(input.QueryString).to.include("e.chart = CAST('regional-us-weekly' AS VARCHAR)");
     expect(input.ExecutionParameters).to.deep.equal(["'regional-us-weekly'", "'2023-01-05'", "'2023-12-28'"]);
   });

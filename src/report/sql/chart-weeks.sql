@@ -8,6 +8,7 @@ weeks AS (
   SELECT CAST(e.week AS DATE) AS week_date, max(e.rank) AS deepest_rank
   FROM chart_entries AS e, params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
   GROUP BY 1
 ),
 depths AS (

@@ -6,6 +6,7 @@ last_week AS (
   SELECT max(CAST(e.week AS DATE)) AS week
   FROM chart_entries AS e, params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 )
 SELECT
   CAST(l.week AS VARCHAR) AS week, e.rank, s.song_id, e.track_id, e.track_name, e.artist_names, e.streams, e.previous_rank,
@@ -15,4 +16,5 @@ JOIN songs AS s ON s.track_id = e.track_id
 CROSS JOIN params AS p
 CROSS JOIN last_week AS l
 WHERE e.chart = p.chart AND CAST(e.week AS DATE) = l.week AND e.rank <= 20
+  AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 ORDER BY e.rank

@@ -11,5 +11,6 @@ FROM chart_entries AS e
 JOIN songs AS s ON s.track_id = e.track_id
 CROSS JOIN params AS p
 WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 GROUP BY s.song_id, CAST(e.week AS DATE)
 ORDER BY s.song_id, CAST(e.week AS DATE)

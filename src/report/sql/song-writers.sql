@@ -10,6 +10,8 @@ song_isrcs AS (
   JOIN tracks AS t ON t.track_id = e.track_id AND t.chart = e.chart AND t.week = e.week
   CROSS JOIN params AS p
   WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week AND t.isrc IS NOT NULL
+    -- each table's own partitions: only the chart's files of the range's years are read
+    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week) AND t.chart = p.chart AND CAST(t.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
 )
 SELECT i.song_id, c.person_name, string_agg(DISTINCT c.role, ', ' ORDER BY c.role) AS roles
 FROM song_isrcs AS i
