@@ -230,14 +230,22 @@ export const commands: Record<string, Command> = {
   ...creditsCommands,
 };
 
-/** The saved analyses' range defaults to the lake's whole span of the (single or biggest) chart. */
+/**
+ * The saved analyses' range defaults to the whole span of the chart named (else the lake's single or biggest
+ * chart): only that chart's rows are read, and none when the chart and both weeks are given.
+ */
 export async function defaultRange(engine: QueryEngine, values: Values): Promise<Record<string, string>> {
-  const span = await engine.query(
-    `SELECT chart, CAST(min(week) AS VARCHAR) AS first_week, CAST(max(week) AS VARCHAR) AS last_week FROM chart_entries GROUP BY chart ORDER BY count(*) DESC LIMIT 1`,
-  );
+  const given = stringOf(values, 'chart');
+  const complete = given !== undefined && stringOf(values, 'from') !== undefined && stringOf(values, 'to') !== undefined;
+  const span = complete
+    ? { rows: [] }
+    : await engine.query(
+        `SELECT chart, CAST(min(week) AS VARCHAR) AS first_week, CAST(max(week) AS VARCHAR) AS last_week FROM chart_entries${given === undefined ? '' : ' WHERE chart = ?'} GROUP BY chart ORDER BY count(*) DESC LIMIT 1`,
+        given === undefined ? [] : [given],
+      );
   const row = span.rows[0] ?? {};
   return {
-    chart: stringOf(values, 'chart') ?? (row.chart as string | undefined) ?? 'regional-global-weekly',
+    chart: given ?? (row.chart as string | undefined) ?? 'regional-global-weekly',
     from_week: stringOf(values, 'from') ?? (row.first_week as string | undefined) ?? '1970-01-01',
     to_week: stringOf(values, 'to') ?? (row.last_week as string | undefined) ?? '9999-12-31',
   };
