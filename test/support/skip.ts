@@ -13,9 +13,12 @@ const NO_REASON = 'no reason given (it.skip, or this.skip() without skipBecause)
  * its whole suite. Say what is missing and how to get it, e.g. "../shared is missing — it comes beside the checkout".
  */
 export function skipBecause(context: Mocha.Context, reason: string): never {
-  const runnable = context.currentTest ?? context.test;
+  // In a hook `test` is the hook; mocha also sets `currentTest` in a before-all hook (to the suite's first test),
+  // so the hook's kind decides: before all skips the suite, before each the current test.
+  const runnable = context.test;
   const isHook = (runnable as { type?: string } | undefined)?.type === 'hook';
-  const target: Skippable | undefined = isHook ? runnable?.parent : runnable;
+  const beforeAll = isHook && /^"before all" hook/.test(runnable?.title ?? '');
+  const target: Skippable | undefined = beforeAll ? runnable?.parent : isHook ? context.currentTest : runnable;
   if (target) reasons.set(target, reason);
   return context.skip();
 }
