@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../src/log';
 import { LocalPipeline } from '../src/pipeline';
 import { listSavedAnalyses, loadSql, MissingTableError, runSavedAnalysis, splitStatements } from '../src/query';
 import { FsStore } from '../src/store';
+import { FULL_SONG_STEPS } from '../src/transform';
 import { duckdbOnlyImport, type LimitLayout } from './limit';
 import { usualImport } from './usual';
 
@@ -186,21 +187,23 @@ export async function queries({ lake, chart, from, to, runs }: QueryArgs): Promi
 }
 
 /**
- * The lake-wide `songs` rebuild, statement by statement (src/transform/sql/songs.sql over the lake's committed
- * views, as the transform runs it): which statement its time goes to.
+ * The lake-wide `songs` build over every committed week, statement by statement (src/transform/sql/songs-*.sql over
+ * the lake's committed views, as the transform runs it when it cannot add weeks to the state): where its time goes.
  */
 export async function songsProfile({ lake }: { lake: string }): Promise<StepResult> {
   const engine = await openLakeEngine(new FsStore(lake));
   try {
     const statements: { statement: string; ms: number }[] = [];
     const started = performance.now();
-    for (const statement of splitStatements(loadSql(path.join(__dirname, '..', 'src', 'transform', 'sql'), 'songs'))) {
-      // A `;` ending a comment line splits the header too: those pieces are comments only, nothing to time.
-      const code = statement.split('\n').filter((line) => !line.trim().startsWith('--'));
-      if (code.length === 0) continue;
-      const begun = performance.now();
-      await engine.connection.run(statement);
-      statements.push({ statement: code[0].trim().slice(0, 80), ms: performance.now() - begun });
+    for (const step of FULL_SONG_STEPS) {
+      for (const statement of splitStatements(loadSql(path.join(__dirname, '..', 'src', 'transform', 'sql'), step))) {
+        // A `;` ending a comment line splits the header too: those pieces are comments only, nothing to time.
+        const code = statement.split('\n').filter((line) => !line.trim().startsWith('--'));
+        if (code.length === 0) continue;
+        const begun = performance.now();
+        await engine.connection.run(statement);
+        statements.push({ statement: `${step}: ${code[0].trim().slice(0, 80)}`, ms: performance.now() - begun });
+      }
     }
     const [{ n }] = (await engine.query('SELECT count(*) AS n FROM temp.songs')).rows as { n: number }[];
     return { ms: performance.now() - started, rows: Number(n), maxRssMb: peakRssMb(), detail: { statements } };

@@ -11,8 +11,8 @@ export const CRAWLER_CONFIGURATION = {
   CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
 };
 
-/** Lineage records are JSON beside the tables, not a table. Relative to the crawler's `transformed/` path. */
-export const CRAWLER_EXCLUSIONS = ['_lineage/**'];
+/** Lineage records and song identity's state lie beside the tables and are not tables. Relative to `transformed/`. */
+export const CRAWLER_EXCLUSIONS = ['_lineage/**', '_song_identity/**'];
 
 /** S3 allows one prefix and one suffix per notification rule: JSON envelopes and CSV exports are two rules on raw/. */
 export const RAW_SUFFIXES = ['.json', '.csv'];

@@ -1,4 +1,4 @@
-import { lakeLockKey, parseTableFileKey, TRANSFORMED_PREFIX, withLocks, type ObjectInfo, type ObjectStore } from '../store';
+import { isCatalogTable, lakeLockKey, parseTableFileKey, TRANSFORMED_PREFIX, withLocks, type ObjectInfo, type ObjectStore } from '../store';
 import type { DuckDb } from '../query/duckdb';
 import { localLakeRoot, readWhole } from '../query/lake-files';
 import { readSchemas } from './footers';
@@ -36,7 +36,7 @@ async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date): Promise
   const files = new Map<string, ObjectInfo[]>();
   for (const object of await store.list(TRANSFORMED_PREFIX)) {
     const parts = parseTableFileKey(object.key);
-    if (!parts || !parts.file.endsWith('.parquet')) continue;
+    if (!parts || !parts.file.endsWith('.parquet') || !isCatalogTable(parts.table)) continue;
     files.set(parts.table, [...(files.get(parts.table) ?? []), object]);
   }
   // Footers only for files new or changed since the last crawl.

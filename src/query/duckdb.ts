@@ -55,6 +55,10 @@ export class DuckDb {
       // Parquet and JSON are built into @duckdb/node-api; never try to download an extension at run time.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // The lake's files are replaced in place (a new file renamed over the old). DuckDB's cache of file contents
+      // served a replaced file's old footer when the new one had the same size and was written moments later
+      // (test/transform/songs-increment.test.ts met it); the OS page cache serves local reads as fast.
+      enable_external_file_cache: 'false',
     };
     if (options.threads) config.threads = String(options.threads);
     config.memory_limit = options.memoryLimit ?? memoryLimitFromEnv() ?? DEFAULT_MEMORY_LIMIT;

@@ -3,8 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDb, DuckDbConnection } from '../query/duckdb';
-import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, TEMP_PATH_FIX, type SqlValue } from '../query/sql';
-import { readWhole } from '../query/lake-files';
+import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, type SqlValue } from '../query/sql';
 import {
   decodeEventKey,
   FsStore,
@@ -14,7 +13,6 @@ import {
   lineageKey,
   MUSICBRAINZ_PREFIX,
   parseMusicBrainzKey,
-  parseTableFileKey,
   processIsAlive,
   parseRawKey,
   putAll,
@@ -23,7 +21,6 @@ import {
   rawWeekPrefix,
   RAW_KINDS,
   tableFileKey,
-  TRANSFORMED_PREFIX,
   withLocks,
   yearLockKey,
   yearOfWeek,
@@ -41,7 +38,8 @@ import { CODE_VERSION } from '../config/version';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { CHART_TABLES, FILE_ORDER, LINEAGE_TABLE, type TableName } from './tables';
-import { buildSongs } from './songs';
+import { rebuildSongs } from './songs';
+import { DEFAULT_LOCK_WAIT_MS, localCopy, makeWorkDir, WORK_PREFIX, type TransformContext } from './context';
 import { toTransformedWeek, type LineageRow } from './lineage';
 import { splitArtistLists } from './artists';
 import { buildSongCredits, copyCreditTable } from './song-credits';
@@ -63,10 +61,6 @@ const RAW_OBJECTS_PER_PASS = 1000;
 const ENVELOPES_PER_PASS = 8;
 /** Per-week listings up to this many weeks of a chart; past it, one listing of the whole chart. */
 const WEEK_LISTINGS_PER_CHART = 8;
-/** A transform waits this long for another writer of the same chart-year (well under a Lambda's timeout). */
-const DEFAULT_LOCK_WAIT_MS = 4 * 60_000;
-/** Work folders are `chartlake-transform-<pid>-<random>`: the pid tells whether their process is gone. */
-const WORK_PREFIX = 'chartlake-transform-';
 
 /**
  * A full scratch folder, said in the user's terms: which file could not be written, where, and what to do (Node
@@ -77,23 +71,6 @@ function scratchFullError(error: unknown, workDir: string): unknown {
   if ((error as NodeJS.ErrnoException)?.code !== 'ENOSPC' && !/No space left on device/i.test(message)) return error;
   const file = (error as NodeJS.ErrnoException).path ?? /"([^"]+)"/.exec(message)?.[1] ?? /'([^']+)'/.exec(message)?.[1];
   return new Error(`no space left in the scratch folder ${workDir}${file ? `: could not write ${file}` : ''}; free space there or set TMPDIR to a folder with room`);
-}
-
-/** A fresh work folder of this process below `workDir`, whose paths DuckDB reads and writes literally. */
-async function makeWorkDir(workDir: string): Promise<string> {
-  literalFilePath(workDir, 'the scratch folder', TEMP_PATH_FIX);
-  return fs.mkdtemp(path.join(workDir, `${WORK_PREFIX}${process.pid}-`));
-}
-
-export interface TransformContext {
-  store: ObjectStore;
-  duck: DuckDb;
-  /** Scratch folder (on Lambda, below /tmp). */
-  workDir?: string;
-  log?: Logger;
-  now?: () => Date;
-  /** The chart-year locks (stale timeout, how long to wait for another writer). */
-  lock?: WeekLockOptions;
 }
 
 export interface WeekWarning {
@@ -207,67 +184,6 @@ export async function rebuildSongCredits(context: TransformContext): Promise<str
       const entries = tables.map((table): PutEntry => ({ key: lakeTableKey(table), file: path.join(work, `${table}.parquet`) }));
       await putAll(context.store, entries);
       return entries.map((entry) => entry.key);
-    } finally {
-      await fs.rm(work, { recursive: true, force: true });
-    }
-  }, { waitMs: DEFAULT_LOCK_WAIT_MS, ...context.lock });
-}
-
-/**
- * Whether the lake-wide `songs` table is older than a lineage file (a week committed after it was built, by a run
- * that deferred or did not reach the rebuild: killed, or a bulk import in progress).
- */
-export async function songsAreStale(store: ObjectStore): Promise<boolean> {
-  const lineage = await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
-  if (lineage.length === 0) return false;
-  const songs = await store.head(lakeTableKey('songs'));
-  return !songs || lineage.some((object) => object.lastModified > songs.lastModified);
-}
-
-/** The tables song identity (sql/songs.sql) reads, and the lineage that says which of their rows are committed. */
-const SONG_SOURCES: readonly string[] = [LINEAGE_TABLE, 'chart_entries', 'tracks', 'track_artists'];
-
-/**
- * Rebuilds the lake-wide `songs` table (track id → song id, sql/songs.sql) from every committed week of the lake,
- * under the lake's `songs` lock: identity links span charts and years, so it is derived from all of them.
- */
-export async function rebuildSongs(context: TransformContext): Promise<string> {
-  const workDir = context.workDir ?? os.tmpdir();
-  const lock = { key: lakeLockKey('songs'), subject: { chart: 'lake', week: 'songs' } };
-  return withLocks(context.store, [lock], 'songs', async () => {
-    const started = Date.now();
-    const work = await makeWorkDir(workDir);
-    try {
-      const out = path.join(work, 'songs.parquet');
-      let files = 0;
-      await context.duck.withConnection(async (connection) => {
-        // Views of the committed rows over the lake's files; the rules read each once (songs.sql). Read whole, though
-        // other runs rewrite chart-years meanwhile under their own locks: a folder lake is read in place, and the
-        // whole build runs again over a snapshot when a file changed (every statement of songs.sql is repeatable).
-        const build = async (root?: string) => {
-          const filesOf = new Map<string, string[]>();
-          for (const object of await (root ? new FsStore(root) : context.store).list(TRANSFORMED_PREFIX)) {
-            const parts = parseTableFileKey(object.key);
-            if (!parts || parts.chart === undefined || !SONG_SOURCES.includes(parts.table)) continue;
-            const file = root ? path.join(root, ...object.key.split('/')) : await localCopy(context.store, object.key, work);
-            if (file) filesOf.set(parts.table, [...(filesOf.get(parts.table) ?? []), file]);
-          }
-          files = [...filesOf.values()].flat().length;
-          const read = (table: string) => renderSql(`read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})`, { files: filesOf.get(table) ?? [] });
-          await connection.run(`CREATE OR REPLACE TEMP VIEW committed AS SELECT chart, week, run_id FROM ${read(LINEAGE_TABLE)}`);
-          for (const table of SONG_SOURCES.filter((name) => name !== LINEAGE_TABLE)) {
-            await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${read(table)} AS t SEMI JOIN committed USING (chart, week, run_id)`);
-          }
-          await buildSongs(connection);
-        };
-        await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, build) : build());
-        await connection.run(renderSql(`COPY (SELECT * FROM songs ORDER BY song_id, track_id) TO {{file}} (FORMAT parquet, COMPRESSION zstd)`, { file: out }));
-      });
-      const key = lakeTableKey('songs');
-      await putAll(context.store, [{ key, file: out }]);
-      // It reads every committed week on each transform: its cost grows with the lake (npm run bench reports it).
-      (context.log ?? silentLogger).log('info', 'songs rebuilt', { files, ms: Date.now() - started });
-      return key;
     } finally {
       await fs.rm(work, { recursive: true, force: true });
     }
@@ -570,20 +486,6 @@ async function writeChartYears(connection: DuckDbConnection, store: ObjectStore,
       );
     }
   }
-}
-
-/** The local path of a lake object (a folder lake's own file, else a copy in `work`), or undefined when there is none. */
-async function localCopy(store: ObjectStore, key: string, work: string): Promise<string | undefined> {
-  if (store instanceof FsStore) {
-    const file = store.pathOf(key);
-    return (await fs.stat(file).catch(() => undefined)) ? file : undefined;
-  }
-  const bytes = await store.get(key);
-  if (!bytes) return undefined;
-  const file = path.join(work, 'current', ...key.split('/'));
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, bytes);
-  return file;
 }
 
 function outFile(out: string, table: string, chartYear: ChartYear): string {

@@ -1,5 +1,6 @@
-export { handleTransform, transformRawObjects, rebuildSongCredits, rebuildSongs, songsAreStale } from './handler';
-export type { TransformContext, TransformedWeek, TransformResult, TransformOptions, WeekWarning } from './handler';
+export { handleTransform, transformRawObjects, rebuildSongCredits } from './handler';
+export type { TransformContext } from './context';
+export type { TransformedWeek, TransformResult, TransformOptions, WeekWarning } from './handler';
 export { RawObjectRejected } from './errors';
 export type { CheckFailure } from './errors';
 export { TABLES, CHART_TABLES, LINEAGE_TABLE } from './tables';
@@ -7,7 +8,7 @@ export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
 export { readLineage } from './lineage';
 export type { LineageRecord } from './lineage';
-export { buildSongs, type SongRow, type SongLink } from './songs';
+export { buildSongs, FULL_SONG_STEPS, rebuildSongs, rebuildSongsWith, songsAreStale, type SongRow, type SongLink, type SongsRebuild } from './songs';
 export { splitArtistLists } from './artists';
 export { buildSongCredits, copyCreditTable, SONG_CREDITS_COLUMNS, CREDIT_LOOKUPS_COLUMNS } from './song-credits';
 export type { CreditTable } from './song-credits';

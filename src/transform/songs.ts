@@ -1,10 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
-import { loadSql } from '../query/sql';
+import { readWhole } from '../query/lake-files';
+import { loadSql, renderSql } from '../query/sql';
+import {
+  FsStore,
+  lakeLockKey,
+  lakeTableKey,
+  LINEAGE_TABLE,
+  parseTableFileKey,
+  putAll,
+  songIdentityKey,
+  TRANSFORMED_PREFIX,
+  withLocks,
+  yearOfWeek,
+  type ObjectStore,
+  type PutEntry,
+  type SongIdentityPart,
+} from '../store';
+import { silentLogger } from '../log';
+import { DEFAULT_LOCK_WAIT_MS, localCopy, makeWorkDir, type TransformContext } from './context';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 
-/** Why a track id belongs to its song (see sql/songs.sql). */
+/** Why a track id belongs to its song (see sql/songs-links.sql). */
 export type SongLink = 'self' | 'chart_continuity' | 'isrc' | 'title_artists';
 
 /** One row of `songs`: grain track_id. */
@@ -19,10 +40,199 @@ export interface SongRow {
   linked_to: string;
 }
 
+const run = async (connection: DuckDbConnection, steps: readonly string[]) => {
+  for (const step of steps) await connection.runScript(loadSql(SQL_DIR, step));
+};
+
 /**
  * Builds the temporary table `songs` (track_id → song_id) on this connection from the relations `chart_entries`,
- * `tracks` and `track_artists` it sees: the lake's views, or a transform batch's tables. The work is DuckDB's.
+ * `tracks` and `track_artists` it sees: the lake's views, or a transform batch's tables. The work is DuckDB's. It
+ * leaves the state an increment starts from in `next_ids` and `next_links`.
  */
 export async function buildSongs(connection: DuckDbConnection): Promise<void> {
-  await connection.runScript(loadSql(SQL_DIR, 'songs'));
+  await run(connection, FULL_SONG_STEPS);
+}
+
+/** The SQL files (sql/<name>.sql) a build over the whole lake runs, in order (`npm run bench` times each statement). */
+export const FULL_SONG_STEPS = ['songs-keys', 'songs-links', 'songs-macros', 'songs-groups', 'songs-final'] as const;
+
+/** Why an increment could not be decided from the state alone: the whole lake is read instead. */
+export interface SongFallback {
+  reason: string;
+  /** One track id concerned, and how many. */
+  track_id: string;
+  ids: number;
+}
+
+/**
+ * Adds the weeks of `added_weeks` to the state (`state_ids`, `state_links`, `state_songs`), from the relations
+ * `chart_entries`, `tracks` and `track_artists` holding those weeks and the week before each. Builds `songs`,
+ * `next_ids` and `next_links` equal to what `buildSongs` builds over the whole lake, or returns why it cannot.
+ */
+export async function addSongWeeks(connection: DuckDbConnection): Promise<SongFallback[]> {
+  await run(connection, ['songs-keys', 'songs-add-keys', 'songs-links', 'songs-add-groups']);
+  const fallbacks = await connection.all<SongFallback & Record<string, unknown>>(
+    'SELECT reason, min(track_id) AS track_id, count(DISTINCT track_id) AS ids FROM song_fallback GROUP BY reason ORDER BY reason',
+  );
+  if (fallbacks.length > 0) return fallbacks;
+  // The macro reads song_ids and song_links as they are when it is made: the touched groups' here.
+  await run(connection, ['songs-macros', 'songs-final', 'songs-add-merge']);
+  return [];
+}
+
+/**
+ * Whether the lake-wide `songs` table is older than a lineage file (a week committed after it was built, by a run
+ * that deferred or did not reach the rebuild: killed, or a bulk import in progress).
+ */
+export async function songsAreStale(store: ObjectStore): Promise<boolean> {
+  const lineage = await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
+  if (lineage.length === 0) return false;
+  const songs = await store.head(lakeTableKey('songs'));
+  return !songs || lineage.some((object) => object.lastModified > songs.lastModified);
+}
+
+/** The tables song identity reads, and the lineage that says which of their rows are committed. */
+const SONG_SOURCES: readonly string[] = [LINEAGE_TABLE, 'chart_entries', 'tracks', 'track_artists'];
+const STATE_PARTS: readonly SongIdentityPart[] = ['ids', 'links', 'weeks'];
+
+/** How `rebuildSongs` went: from the state (`added` weeks read), or over every committed week, and why. */
+export interface SongsRebuild {
+  key: string;
+  mode: 'increment' | 'full';
+  /** Chart weeks read besides the state: the added ones and the week before each (increment), or all (full). */
+  weeks: number;
+  /** Why the state could not be used (full), in the user's terms. */
+  reasons: string[];
+}
+
+/**
+ * Rebuilds the lake-wide `songs` table (track id → song id) under the lake's `songs` lock. Identity links span
+ * charts and years, so `songs` is a function of every committed week; it is kept as a state beside the tables
+ * (`_song_identity`: every id's keys and group, every candidate link, the weeks it was built from). When the lake
+ * holds the state's weeks unchanged plus weeks after each chart's last one (a weekly run, a catch-up), only those
+ * are read; anything else (a week replaced or removed, an older week imported, a case the state cannot decide) reads
+ * every committed week. Both give the same tables (test/transform/songs-increment.test.ts).
+ */
+export async function rebuildSongs(context: TransformContext): Promise<string> {
+  return (await rebuildSongsWith(context)).key;
+}
+
+export async function rebuildSongsWith(context: TransformContext): Promise<SongsRebuild> {
+  const workDir = context.workDir ?? os.tmpdir();
+  const lock = { key: lakeLockKey('songs'), subject: { chart: 'lake', week: 'songs' } };
+  return withLocks(context.store, [lock], 'songs', async () => {
+    const started = Date.now();
+    const work = await makeWorkDir(workDir);
+    try {
+      const out = (name: string) => path.join(work, `${name}.parquet`);
+      // Each attempt on a connection of its own: the increment and the full build name their relations alike.
+      const attempt = async (root?: string): Promise<Omit<SongsRebuild, 'key'>> => {
+        const source = new LakeSource(root ? new FsStore(root) : context.store, work);
+        await source.list();
+        const increment = await context.duck.withConnection(async (connection) => {
+          await readCommitted(connection, source);
+          const outcome = await fromState(connection, context.store, source, work);
+          if (outcome.mode === 'increment') await writeSongTables(connection, out);
+          return outcome;
+        });
+        if (increment.mode === 'increment') return increment;
+        return context.duck.withConnection(async (connection) => {
+          await readCommitted(connection, source);
+          await createSourceViews(connection, source);
+          await buildSongs(connection);
+          await writeSongTables(connection, out);
+          return { ...increment, weeks: Number((await connection.all('SELECT count(*) AS n FROM committed'))[0].n) };
+        });
+      };
+      // Read whole, though other runs rewrite chart-years meanwhile under their own locks: a folder lake is read in
+      // place, and everything runs again over a snapshot when a file changed (every statement is repeatable).
+      const outcome = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt) : attempt());
+      // songs first, the state after it (one flush, renamed in this order): a state whose parts carry different
+      // stamps is not used, and a state older than songs gives the same songs again.
+      const key = lakeTableKey('songs');
+      await putAll(context.store, [{ key, file: out('songs') }, ...STATE_PARTS.map((part): PutEntry => ({ key: songIdentityKey(part), file: out(part) }))]);
+      (context.log ?? silentLogger).log('info', 'songs rebuilt', { ...outcome, ms: Date.now() - started });
+      return { key, ...outcome };
+    } finally {
+      await fs.rm(work, { recursive: true, force: true });
+    }
+  }, { waitMs: DEFAULT_LOCK_WAIT_MS, ...context.lock });
+}
+
+async function readCommitted(connection: DuckDbConnection, source: LakeSource): Promise<void> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE committed AS SELECT chart, week, run_id FROM ${await source.read(LINEAGE_TABLE)}`);
+}
+
+/**
+ * Writes `songs` and the state (`next_ids`, `next_links`, the `committed` weeks) to `out(name)`, the state's parts
+ * stamped alike (Parquet key-value metadata) so a state written in part is told from a whole one.
+ */
+async function writeSongTables(connection: DuckDbConnection, out: (name: string) => string): Promise<void> {
+  const stamp = randomBytes(8).toString('hex');
+  await connection.run(renderSql('COPY (SELECT * FROM songs) TO {{file}} (FORMAT parquet, COMPRESSION zstd)', { file: out('songs') }));
+  const state: Record<SongIdentityPart, string> = { ids: 'next_ids', links: 'next_links', weeks: 'committed' };
+  for (const part of STATE_PARTS) {
+    await connection.run(renderSql(`COPY (SELECT * FROM ${state[part]}) TO {{file}} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {song_identity: {{stamp}}})`, { stamp, file: out(part) }));
+  }
+}
+
+/** The transformed files song identity reads, by table and chart-year; local paths on demand (copies from S3). */
+class LakeSource {
+  private readonly keys = new Map<string, { key: string; chartYear: string }[]>();
+
+  constructor(readonly store: ObjectStore, private readonly work: string) {}
+
+  async list(): Promise<void> {
+    for (const object of await this.store.list(TRANSFORMED_PREFIX)) {
+      const parts = parseTableFileKey(object.key);
+      if (!parts || parts.chart === undefined || !SONG_SOURCES.includes(parts.table)) continue;
+      this.keys.set(parts.table, [...(this.keys.get(parts.table) ?? []), { key: object.key, chartYear: `${parts.chart}/${parts.year}` }]);
+    }
+  }
+
+  /** A `read_parquet` of the table's files, of the chart-years named or all. */
+  async read(table: string, chartYears?: ReadonlySet<string>): Promise<string> {
+    const files: string[] = [];
+    for (const { key, chartYear } of this.keys.get(table) ?? []) {
+      if (chartYears && !chartYears.has(chartYear)) continue;
+      const file = await localCopy(this.store, key, this.work);
+      if (file) files.push(file);
+    }
+    return renderSql(`read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})`, { files });
+  }
+}
+
+/** Views `chart_entries`, `tracks`, `track_artists` of the committed rows (of `loaded_weeks` only when given). */
+async function createSourceViews(connection: DuckDbConnection, source: LakeSource, chartYears?: ReadonlySet<string>): Promise<void> {
+  for (const table of SONG_SOURCES.filter((name) => name !== LINEAGE_TABLE)) {
+    const weeks = chartYears ? ' SEMI JOIN loaded_weeks AS w ON w.chart = t.chart AND w.week = CAST(t.week AS DATE)' : '';
+    await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${await source.read(table, chartYears)} AS t SEMI JOIN committed USING (chart, week, run_id)${weeks}`);
+  }
+}
+
+/**
+ * The increment: the state read, the weeks added since checked to come after each chart's last one, and
+ * `addSongWeeks` over them. `mode: 'full'` with the reasons when the state is missing or cannot be used.
+ */
+async function fromState(connection: DuckDbConnection, store: ObjectStore, source: LakeSource, work: string): Promise<Omit<SongsRebuild, 'key'>> {
+  const full = (...reasons: string[]): Omit<SongsRebuild, 'key'> => ({ mode: 'full', weeks: 0, reasons });
+  const files: Partial<Record<SongIdentityPart | 'songs', string>> = {};
+  for (const part of STATE_PARTS) files[part] = await localCopy(store, songIdentityKey(part), work);
+  files.songs = await localCopy(store, lakeTableKey('songs'), work);
+  if (STATE_PARTS.some((part) => !files[part]) || !files.songs) return full('no state of song identity yet');
+  await connection.run(renderSql(loadSql(SQL_DIR, 'songs-state'), { ids: files.ids!, links: files.links!, weeks: files.weeks!, songs: files.songs }));
+  const [check] = await connection.all<{ stamps: number; parts: number; gone: number; older: number; added: number }>(loadSql(SQL_DIR, 'songs-state-check'));
+  if (check.stamps !== 1 || check.parts !== STATE_PARTS.length) return full('the state of song identity was written in part');
+  if (check.gone > 0) return full(`${check.gone} chart week(s) were rebuilt or removed since songs was built`);
+  if (check.older > 0) return full(`${check.older} added chart week(s) are older than their chart's newest`);
+  if (check.added === 0) {
+    await run(connection, ['songs-unchanged']);
+    return { mode: 'increment', weeks: 0, reasons: [] };
+  }
+  const loaded = await connection.all<{ chart: string; week: string }>('SELECT chart, CAST(week AS VARCHAR) AS week FROM loaded_weeks');
+  const chartYears = new Set(loaded.map(({ chart, week }) => `${chart}/${yearOfWeek(week)}`));
+  await createSourceViews(connection, source, chartYears);
+  const fallbacks = await addSongWeeks(connection);
+  if (fallbacks.length > 0) return full(...fallbacks.map((f) => `${f.reason} (${f.track_id}${f.ids > 1 ? ` and ${f.ids - 1} more` : ''})`));
+  return { mode: 'increment', weeks: loaded.length, reasons: [] };
 }

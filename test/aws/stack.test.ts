@@ -170,7 +170,7 @@ describe('the Pulumi program (index.ts) under mocks', () => {
     expect(database.name).to.equal('chartlake_unit');
     const crawler = named(stack, 'aws:glue/crawler:Crawler', '-crawler').inputs;
     expect(crawler.databaseName).to.equal('chartlake_unit');
-    expect(crawler.s3Targets).to.deep.equal([{ path: 's3://chartlake-unit-lake/transformed/', exclusions: ['_lineage/**'] }]);
+    expect(crawler.s3Targets).to.deep.equal([{ path: 's3://chartlake-unit-lake/transformed/', exclusions: ['_lineage/**', '_song_identity/**'] }]);
     expect(crawler.schemaChangePolicy).to.deep.equal({ updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'LOG' });
     expect(JSON.parse(crawler.configuration as string)).to.deep.include({ Grouping: { TableLevelConfiguration: 3 } });
     expect(crawler.role).to.equal('arn:aws:iam::123456789012:role/chartlake-unit-crawler');

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
 import { DuckDb } from '../../src/query';
-import { FsStore, quarantineKey, rawCsvKey, TRANSFORMED_PREFIX } from '../../src/store';
+import { FsStore, quarantineKey, rawCsvKey, songIdentityKey, TRANSFORMED_PREFIX } from '../../src/store';
 import { importChartsCsv } from '../../src/extract/import-csv';
 import { readLineage, RawObjectRejected, transformRawObjects } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
@@ -52,13 +52,15 @@ describe('one transform: a batch of many raw objects equals one event at a time'
     expect(new Set(batch.chart_entries.map((row) => (row as { week: string }).week)).size).to.equal(52);
   });
 
-  it('keeps one file per table and chart-year, whatever the number of weeks (6 files for a year, and the lake-wide songs)', async () => {
+  it('keeps one file per table and chart-year, whatever the number of weeks (6 files for a year, the lake-wide songs and its state)', async () => {
     for (const dir of [oneByOneDir, batchDir]) {
       const files = (await new FsStore(dir).list(TRANSFORMED_PREFIX)).map((object) => object.key).filter((key) => key.endsWith('.parquet'));
       expect(files.sort()).to.deep.equal(
         [
           ...['_lineage', 'albums', 'artists', 'chart_entries', 'track_artists', 'tracks'].map((table) => `transformed/${table}/chart=${CHART}/year=2023/part-0.parquet`),
           'transformed/songs/part-0.parquet',
+          // song identity's state, beside the tables (not a table)
+          ...(['ids', 'links', 'weeks'] as const).map(songIdentityKey),
         ].sort(),
       );
     }

@@ -1,0 +1,36 @@
+-- Song identity, increment step 2 (after songs-keys.sql over the added weeks and the week before each): the keys of
+-- the ids never seen before, a reason to rebuild the whole lake whenever the added weeks would change what the state
+-- holds about an id seen before, and then song_ids over every id (the state's and the new), for songs-links.sql.
+-- Inputs: song_entries and song_ids of the loaded weeks, added_weeks (chart, week), state_ids, and the chart_entries
+-- view of the loaded weeks.
+
+CREATE OR REPLACE TEMP TABLE added_entries AS
+SELECT e.* FROM song_entries AS e SEMI JOIN added_weeks AS w ON w.chart = e.chart AND w.week = e.week;
+
+CREATE OR REPLACE TEMP TABLE delta_ids AS
+SELECT * FROM song_ids WHERE track_id IN (SELECT track_id FROM added_entries) AND track_id NOT IN (SELECT track_id FROM state_ids);
+
+CREATE OR REPLACE TEMP TABLE song_fallback AS
+SELECT 'an id seen before charts under another title or artists' AS reason, e.track_id AS track_id
+FROM chart_entries AS e
+JOIN added_weeks AS w ON w.chart = e.chart AND w.week = CAST(e.week AS DATE)
+JOIN state_ids AS s ON s.track_id = e.track_id
+WHERE (e.track_name IS DISTINCT FROM s.track_name OR e.artist_names IS DISTINCT FROM s.artist_names)
+UNION ALL
+SELECT 'an id seen before charts earlier than it first did', p.track_id
+FROM song_ids AS p
+JOIN state_ids AS s USING (track_id)
+WHERE p.first_week < s.first_week OR (p.first_week = s.first_week AND p.first_rank < s.first_rank)
+UNION ALL
+SELECT 'an id seen before has other credited artists or ISRC', p.track_id
+FROM song_ids AS p
+JOIN state_ids AS s USING (track_id)
+WHERE (p.credits IS NOT NULL AND (s.credits IS NULL OR NOT list_has_all(s.credits, p.credits)))
+   OR (p.isrc IS NOT NULL AND (s.isrc IS NULL OR p.isrc < s.isrc));
+
+-- A view, not a copy: every pass over the lake's ids costs ~100 ms on a large lake.
+DROP TABLE song_ids;
+CREATE TEMP VIEW song_ids AS
+SELECT * EXCLUDE (grp, conflict) FROM state_ids
+UNION ALL BY NAME
+SELECT * FROM delta_ids;

@@ -1,0 +1,51 @@
+-- Song identity, step 1 (songs.ts runs the steps): the chart rows and every id's keys, over the relations
+-- chart_entries, tracks and track_artists (the lake's committed rows, or only the weeks an increment adds).
+
+-- The chart rows the rules read, read once (the chart_entries view reads the lake's files at each mention) without
+-- their names (song_ids reads those), each with the id's weeks on this chart before and after it (a chart week has each id once: the gates refuse another),
+-- so the rules need no join of all rows with all rows.
+CREATE OR REPLACE TEMP TABLE song_entries AS
+SELECT *,
+  CAST(week - INTERVAL 7 DAY AS DATE) AS prev_week,
+  lag(week) OVER by_id AS id_last_week,
+  lead(week) OVER by_id AS id_next_week
+FROM (
+  SELECT chart, CAST(week AS DATE) AS week, rank, track_id, previous_rank, weeks_on_chart
+  FROM chart_entries
+  WHERE track_id IS NOT NULL
+)
+WINDOW by_id AS (PARTITION BY chart, track_id ORDER BY week);
+
+CREATE OR REPLACE TEMP TABLE song_ids AS
+WITH credits AS (
+  SELECT track_id, list_sort(list(DISTINCT lower(trim(artist_name)))) AS artists
+  FROM track_artists
+  WHERE artist_name IS NOT NULL
+  GROUP BY track_id
+),
+isrcs AS (
+  SELECT track_id, min(upper(isrc)) AS isrc FROM tracks WHERE isrc IS NOT NULL GROUP BY track_id
+),
+ids AS (
+  SELECT
+    track_id,
+    min(week) AS first_week,
+    arg_min(rank, (week, rank)) AS first_rank,
+    arg_max(track_name, (week, -rank)) AS track_name,
+    arg_max(artist_names, (week, -rank)) AS artist_names
+  -- the names straight from the chart rows: song_entries leaves them out (its window would carry them)
+  FROM (SELECT track_id, CAST(week AS DATE) AS week, rank, track_name, artist_names FROM chart_entries WHERE track_id IS NOT NULL)
+  GROUP BY track_id
+)
+SELECT
+  i.*,
+  -- The credited artists as track_artists lists them (NULL without rows): an increment compares it with the state's.
+  c.artists AS credits,
+  trim(regexp_replace(replace(lower(i.track_name), '’', ''''), '\s+', ' ', 'g')) AS title_key,
+  trim(regexp_replace(regexp_replace(replace(lower(i.track_name), '’', ''''), '\s*[\(\[][^\)\]]*[\)\]]', '', 'g'), '\s+', ' ', 'g')) AS loose_title_key,
+  -- Without track_artists rows, the chart's own artist string (split at ", ") stands in.
+  coalesce(c.artists, list_sort(list_distinct(list_transform(string_split(i.artist_names, ', '), name -> lower(trim(name)))))) AS artists,
+  s.isrc
+FROM ids AS i
+LEFT JOIN credits AS c USING (track_id)
+LEFT JOIN isrcs AS s USING (track_id);

@@ -1,0 +1,4 @@
+-- Song identity when the lake committed no week since the state: the state as it is.
+CREATE TEMP VIEW songs AS SELECT * FROM state_songs;
+CREATE TEMP VIEW next_ids AS SELECT * FROM state_ids;
+CREATE TEMP VIEW next_links AS SELECT * FROM state_links;
