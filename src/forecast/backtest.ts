@@ -1,8 +1,9 @@
 import { lastFourAverage, persistence } from './baselines';
-import { ChartHistory, targetWeekOf, trainingExamples } from './dataset';
+import { ChartHistory, targetWeekOf } from './dataset';
 import type { FeatureRow } from './features';
 import { score, type HorizonScore, type Scored } from './metrics';
-import { DEFAULT_SETTINGS, fitTrendModel, predict, type ModelSettings } from './model';
+import { DEFAULT_SETTINGS, predict, type ModelSettings } from './model';
+import { RollingTrainer } from './rolling';
 
 /** What one fold trained on, reported to `onFold` so a test can prove no fold saw its target week or later. */
 export interface FoldInfo {
@@ -46,20 +47,22 @@ export function runBacktest(chart: string, rows: readonly FeatureRow[], options:
   const scored: Scored[] = [];
   for (const horizon of options.horizons ?? DEFAULT_HORIZONS) {
     const forHorizon: Scored[] = [];
+    // The folds' training sets grow week by week: one trainer carries them (see rolling.ts), not a refit per fold.
+    const trainer = new RollingTrainer(history, horizon, settings);
     for (const origin of history.weeks) {
       const targetWeek = targetWeekOf(origin, horizon);
       if (!history.has(targetWeek) || (options.fromOrigin !== undefined && origin < options.fromOrigin)) continue;
-      const examples = trainingExamples(history, horizon, origin);
-      if (new Set(examples.map((example) => example.targetWeek)).size < settings.minTrainingWeeks) continue;
+      trainer.advance(origin);
+      if (trainer.trainingWeeks < settings.minTrainingWeeks) continue;
       options.onFold?.({
         horizon,
         origin,
         targetWeek,
-        trainingRows: examples.length,
-        maxFeatureWeek: examples.reduce((max, example) => (example.row.week > max ? example.row.week : max), ''),
-        maxLabelWeek: examples.reduce((max, example) => (example.targetWeek > max ? example.targetWeek : max), ''),
+        trainingRows: trainer.trainingRows,
+        maxFeatureWeek: trainer.maxFeatureWeek,
+        maxLabelWeek: trainer.maxLabelWeek,
       });
-      const model = fitTrendModel(examples, horizon, settings);
+      const model = trainer.fit();
       for (const row of history.week(origin)) {
         forHorizon.push({
           horizon,

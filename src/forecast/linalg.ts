@@ -2,7 +2,12 @@
 
 /** Solves A·x = b for a symmetric positive-definite A (Cholesky); a tiny ridge keeps near-singular A solvable. */
 export function solveSpd(a: number[][], b: number[]): number[] {
-  const n = b.length;
+  return solveCholesky(cholesky(a), b);
+}
+
+/** The lower-triangular L with L·Lᵀ = A (A symmetric positive-definite; a pivot below 1e-12 is raised to it). */
+export function cholesky(a: number[][]): number[][] {
+  const n = a.length;
   const l = a.map(() => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -12,6 +17,12 @@ export function solveSpd(a: number[][], b: number[]): number[] {
       else l[i][j] = sum / l[j][j];
     }
   }
+  return l;
+}
+
+/** Solves L·Lᵀ·x = b for the factor `cholesky` returned: one factorisation, many right-hand sides. */
+export function solveCholesky(l: number[][], b: ArrayLike<number>): number[] {
+  const n = b.length;
   const y = new Array<number>(n).fill(0);
   for (let i = 0; i < n; i++) {
     let sum = b[i];

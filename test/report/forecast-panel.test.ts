@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
 import { crawl, openLakeEngine } from '../../src/catalog';
 import { runBacktest, runForecast, writeForecasts } from '../../src/forecast';
 import type { DuckDbEngine } from '../../src/query';
 import { buildReport } from '../../src/report';
+import { renderSql } from '../../src/query/sql';
 import { removeDir, tempDir } from '../support/lake';
 import { CHART, syntheticLake, type TestLake } from '../forecast/support';
 import { weekOf } from '../forecast/synthetic-charts';
@@ -14,6 +16,7 @@ describe('the report’s forecast panel shows its backtest against persistence a
   let lake: TestLake;
   let engine: DuckDbEngine;
   let marked: Set<string>;
+  let forecastKey: string;
 
   before(async () => {
     dir = tempDir('report-forecast');
@@ -24,7 +27,7 @@ describe('the report’s forecast panel shows its backtest against persistence a
     // finds its songs).
     const rows = written.forecast.rows.map((row) => ({ ...row, seasonal: row.rank === 1 || row.rank === 3 || (row.rank >= 11 && row.rank <= 30) }));
     marked = new Set(rows.filter((row) => row.seasonal).map((row) => row.track_id));
-    await writeForecasts(lake.store, lake.pipeline.duck, { chart: CHART, week: weekOf(WEEKS - 1) }, rows);
+    forecastKey = await writeForecasts(lake.store, lake.pipeline.duck, { chart: CHART, week: weekOf(WEEKS - 1) }, rows);
     await crawl(lake.store, lake.pipeline.duck);
     engine = await openLakeEngine(lake.store, { duck: lake.pipeline.duck });
   });
@@ -60,5 +63,28 @@ describe('the report’s forecast panel shows its backtest against persistence a
     }
     expect(tagged, 'some listed songs are marked (those knocking on the top 10)').to.be.greaterThan(0);
     expect(panel).to.include('chartlake forecast marks it so');
+  });
+
+  it('shows the panel from forecasts files written before the seasonal column (no seasonal tag), not an error', async () => {
+    // The file as the first forecasts version wrote it: every column but seasonal. Last: it replaces the suite's file.
+    const file = lake.store.pathOf(forecastKey);
+    await lake.pipeline.duck.withConnection((connection) =>
+      connection.run(renderSql(`COPY (SELECT * EXCLUDE (seasonal) FROM read_parquet({{file}}, hive_partitioning = false)) TO {{out}} (FORMAT parquet)`, { file, out: `${file}.v1` })),
+    );
+    await fs.rename(`${file}.v1`, file);
+    await crawl(lake.store, lake.pipeline.duck);
+    const v1 = await openLakeEngine(lake.store, { duck: lake.pipeline.duck });
+    try {
+      const described = await v1.query('SELECT column_name FROM (DESCRIBE forecasts)');
+      expect(described.rows.map((row) => row.column_name)).to.not.include('seasonal');
+      const report = await buildReport(v1, { top: 5 });
+      const forecast = report.data.forecast!;
+      expect(forecast.error).to.equal(undefined);
+      expect(forecast.rows.length).to.be.greaterThan(0);
+      expect(forecast.rows.every((row) => row.seasonal === false)).to.equal(true);
+      expect(report.html).to.not.include('could not be read');
+    } finally {
+      await v1.close();
+    }
   });
 });

@@ -2,14 +2,21 @@
 WITH params AS (
   SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
 ),
+-- Files written before the seasonal column (v1) have none: BY NAME gives them NULL there, so a lake whose only
+-- forecasts are that old still shows its panel.
+forecast AS (
+  SELECT * FROM forecasts
+  UNION ALL BY NAME
+  SELECT CAST(NULL AS BOOLEAN) AS seasonal WHERE false
+),
 origin AS (
   SELECT max(CAST(f.week AS DATE)) AS week
-  FROM forecasts AS f, params AS p
+  FROM forecast AS f, params AS p
   WHERE f.chart = p.chart AND CAST(f.week AS DATE) BETWEEN p.from_week AND p.to_week
 ),
 horizon AS (
   SELECT min(f.horizon) AS horizon
-  FROM forecasts AS f, params AS p, origin AS o
+  FROM forecast AS f, params AS p, origin AS o
   WHERE f.chart = p.chart AND CAST(f.week AS DATE) = o.week
 )
 SELECT
@@ -18,7 +25,7 @@ SELECT
   CAST(f.p_stay AS DOUBLE) AS p_stay, CAST(f.p_top10 AS DOUBLE) AS p_top10, f.model,
   -- the forecast's own mark: the song's chart a year earlier drove the prediction (NULL in files of v1)
   coalesce(f.seasonal, false) AS seasonal
-FROM forecasts AS f
+FROM forecast AS f
 LEFT JOIN songs AS s ON s.track_id = f.track_id
 CROSS JOIN params AS p
 CROSS JOIN origin AS o
