@@ -39,29 +39,3 @@ export class ChartHistory {
     return this.byKey.get(`${week}|${songId}`);
   }
 }
-
-/** A training or evaluation example: a song at its origin week and, h weeks later, where it was (or null: off the chart). */
-export interface Example {
-  row: FeatureRow;
-  targetWeek: string;
-  target: FeatureRow | null;
-}
-
-/**
- * Training examples for `horizon` whose target week is at most `throughWeek`: everything the model may learn from
- * when it forecasts from origin `throughWeek`. Only origins with their whole 4-week lag window inside the lake are
- * used, so "off the chart" in a lag always means off the chart, never "before the lake began".
- */
-export function trainingExamples(history: ChartHistory, horizon: number, throughWeek: string): Example[] {
-  const examples: Example[] = [];
-  for (const week of history.weeks) {
-    const targetWeek = targetWeekOf(week, horizon);
-    if (targetWeek > throughWeek) break;
-    if (!history.has(targetWeek)) continue;
-    for (const row of history.week(week)) {
-      if (row.history_weeks < 4) continue;
-      examples.push({ row, targetWeek, target: history.find(targetWeek, row.song_id) ?? null });
-    }
-  }
-  return examples;
-}

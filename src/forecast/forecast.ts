@@ -1,6 +1,7 @@
-import { ChartHistory, targetWeekOf, trainingExamples } from './dataset';
+import { ChartHistory, targetWeekOf } from './dataset';
 import type { FeatureRow } from './features';
-import { DEFAULT_SETTINGS, fitTrendModel, MODEL_NAME, predict, type ModelSettings, type TrendModel } from './model';
+import { DEFAULT_SETTINGS, MODEL_NAME, predict, type ModelSettings, type TrendModel } from './model';
+import { RollingTrainer } from './rolling';
 import type { ForecastRow } from './types';
 
 export interface ChartForecast {
@@ -22,7 +23,10 @@ export function forecastWeek(chart: string, rows: readonly FeatureRow[], week: s
   const history = new ChartHistory(rows);
   const songs = history.week(week);
   if (songs.length === 0) throw new Error(`the lake has no ${chart} chart for week ${week}`);
-  const model = fitTrendModel(trainingExamples(history, horizon, week), horizon, settings);
+  // The trainer the backtest's folds use, taken to this week at once: the backtest scores this very fit.
+  const trainer = new RollingTrainer(history, horizon, settings);
+  trainer.advance(week);
+  const model = trainer.fit();
   const targetWeek = targetWeekOf(week, horizon);
   const forecasts = songs.map((row): ForecastRow => {
     const prediction = predict(model, row);

@@ -5,7 +5,7 @@ export type { FeatureRow } from './features';
 export { loadFeatures, featuresSql } from './features';
 export { FEATURE_NAMES, featureVector } from './design';
 export type { ModelSettings, Prediction, TrendModel } from './model';
-export { DEFAULT_SETTINGS, MODEL_NAME, NotEnoughHistory, fitTrendModel, predict } from './model';
+export { DEFAULT_SETTINGS, MODEL_NAME, NotEnoughHistory, predict } from './model';
 export { persistence, lastFourAverage } from './baselines';
 export type { BacktestOptions, BacktestResult, FoldInfo } from './backtest';
 export { DEFAULT_HORIZONS, runBacktest } from './backtest';

@@ -1,7 +1,6 @@
-import { FEATURE_NAMES, featureVector, knowsChristmas } from './design';
-import type { Example } from './dataset';
+import { FEATURE_NAMES, featureVector } from './design';
 import type { FeatureRow } from './features';
-import { fitLogistic, fitRidge, linearScore, sigmoid, type LinearModel } from './regression';
+import { linearScore, sigmoid, type LinearModel } from './regression';
 
 export const MODEL_NAME = 'ridge+logistic-v2';
 
@@ -57,49 +56,8 @@ export interface TrendModel {
   top10: LinearModel;
 }
 
-/** Feature vectors by horizon, calendar and row: a backtest refits on the same rows week after week. */
-const vectors = new Map<string, WeakMap<FeatureRow, number[]>>();
-function cachedVector(row: FeatureRow, horizon: number, calendar: boolean): number[] {
-  let byRow = vectors.get(`${horizon}|${calendar}`);
-  if (!byRow) vectors.set(`${horizon}|${calendar}`, (byRow = new WeakMap()));
-  let vector = byRow.get(row);
-  if (!vector) {
-    vector = featureVector(row, horizon, { calendar });
-    byRow.set(row, vector);
-  }
-  return vector;
-}
-
+/** Fewer training weeks than `ModelSettings.minTrainingWeeks`: nothing to fit yet. */
 export class NotEnoughHistory extends Error {}
-
-export function fitTrendModel(examples: readonly Example[], horizon: number, settings: ModelSettings = DEFAULT_SETTINGS): TrendModel {
-  const targetWeeks = [...new Set(examples.map((example) => example.targetWeek))].sort();
-  if (targetWeeks.length < settings.minTrainingWeeks) {
-    throw new NotEnoughHistory(`a ${horizon}-week forecast needs ${settings.minTrainingWeeks} weeks of examples with 4 weeks of history before them; the lake has ${targetWeeks.length}`);
-  }
-  const calendar = knowsChristmas(targetWeeks);
-  const xs = examples.map((example) => cachedVector(example.row, horizon, calendar));
-  const stayed = examples.map((example, index) => ({ example, x: xs[index] })).filter(({ example }) => example.target !== null);
-  const withStreams = stayed.filter(({ example }) => example.row.streams && example.target?.streams);
-  const rank = fitRidge(FEATURE_NAMES, stayed.map(({ x }) => x), stayed.map(({ example }) => Math.log(example.target!.rank / example.row.rank)), settings.ridgeLambda);
-  const streams = withStreams.length >= 20
-    ? fitRidge(FEATURE_NAMES, withStreams.map(({ x }) => x), withStreams.map(({ example }) => Math.log(example.target!.streams! / example.row.streams!)), settings.ridgeLambda)
-    : null;
-  const stay = fitLogistic(FEATURE_NAMES, xs, examples.map((example) => (example.target ? 1 : 0)), settings.logisticLambda);
-  const top10 = fitLogistic(FEATURE_NAMES, xs, examples.map((example) => (example.target && example.target.rank <= 10 ? 1 : 0)), settings.logisticLambda);
-  return {
-    horizon,
-    trainedFrom: targetWeeks[0],
-    trainedThrough: targetWeeks[targetWeeks.length - 1],
-    trainingRows: examples.length,
-    trainingWeeks: targetWeeks.length,
-    calendar,
-    rank,
-    streams,
-    stay,
-    top10,
-  };
-}
 
 export function predict(model: TrendModel, row: FeatureRow): Prediction {
   const x = featureVector(row, model.horizon, { calendar: model.calendar });

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { runBacktest, fitTrendModel, predict, type BacktestResult, type FeatureRow, type FoldInfo, type Scored } from '../../src/forecast';
-import { ChartHistory, targetWeekOf, trainingExamples } from '../../src/forecast/dataset';
+import { runBacktest, predict, type BacktestResult, type FeatureRow, type FoldInfo, type Scored } from '../../src/forecast';
+import { ChartHistory, targetWeekOf } from '../../src/forecast/dataset';
+import { fitTrendModel, trainingExamples } from './reference-fit';
 import { removeDir, tempDir } from '../support/lake';
 import { DEMO_CHART, TWO_YEARS, writeDemoCharts } from './demo-charts';
 import { CHART, importLake, syntheticLake, type TestLake } from './support';

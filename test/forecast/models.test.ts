@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { fitLogistic, fitRidge, linearScore, sigmoid } from '../../src/forecast/regression';
+import { linearScore, sigmoid } from '../../src/forecast/regression';
+import { fitLogistic, fitRidge } from './reference-fit';
 import { lastFourAverage, persistence } from '../../src/forecast';
 import { christmasProximity, knowsChristmas } from '../../src/forecast/design';
 import { targetWeekOf } from '../../src/forecast/dataset';

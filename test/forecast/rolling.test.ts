@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { fitTrendModel, lastFourAverage, persistence, predict, runBacktest, type FeatureRow, type Scored, type TrendModel } from '../../src/forecast';
-import { ChartHistory, targetWeekOf, trainingExamples } from '../../src/forecast/dataset';
+import { lastFourAverage, persistence, predict, runBacktest, type FeatureRow, type Scored, type TrendModel } from '../../src/forecast';
+import { ChartHistory, targetWeekOf } from '../../src/forecast/dataset';
+import { fitTrendModel, trainingExamples } from './reference-fit';
 import { knowsChristmas } from '../../src/forecast/design';
 import { RollingTrainer } from '../../src/forecast/rolling';
 import { removeDir, tempDir } from '../support/lake';
