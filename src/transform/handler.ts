@@ -156,7 +156,7 @@ export async function transformRawObjects(rawKeys: readonly string[], context: T
     result.refused.push(...done.refused);
     result.files.push(...done.files);
   }
-  if (result.weeks.length > 0 && options.songs !== false) result.files.push(await rebuildSongs(context));
+  if (result.weeks.length > 0 && options.songs !== false) result.files.push((await rebuildSongs(context)).key);
   return result;
 }
 

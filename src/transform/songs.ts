@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
@@ -12,7 +12,9 @@ import {
   LINEAGE_TABLE,
   parseTableFileKey,
   putAll,
+  SONG_IDENTITY_TABLE,
   songIdentityKey,
+  tableFileKey,
   TRANSFORMED_PREFIX,
   withLocks,
   yearOfWeek,
@@ -94,6 +96,20 @@ export async function songsAreStale(store: ObjectStore): Promise<boolean> {
 /** The tables song identity reads, and the lineage that says which of their rows are committed. */
 const SONG_SOURCES: readonly string[] = [LINEAGE_TABLE, 'chart_entries', 'tracks', 'track_artists'];
 const STATE_PARTS: readonly SongIdentityPart[] = ['ids', 'links', 'weeks'];
+/**
+ * The rules the state was built by: a digest of every songs SQL file. Its stamps begin with it, so a state built by
+ * other rules or in another layout (another chartlake version) is rebuilt, never added to.
+ */
+let rulesDigest: string | undefined;
+function stateFormat(): string {
+  rulesDigest ??= createHash('sha256')
+    .update(readdirSync(SQL_DIR).filter((name) => /^songs-.*\.sql$/.test(name)).sort().map((name) => loadSql(SQL_DIR, name.slice(0, -4))).join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  return rulesDigest;
+}
+/** What a rebuild reads: the source tables, the state, songs. */
+const SONG_READS = [...SONG_SOURCES, SONG_IDENTITY_TABLE, 'songs'].map((table) => `${TRANSFORMED_PREFIX}${table}/`);
 
 /** How `rebuildSongs` went: from the state (`added` weeks read), or over every committed week, and why. */
 export interface SongsRebuild {
@@ -113,11 +129,7 @@ export interface SongsRebuild {
  * are read; anything else (a week replaced or removed, an older week imported, a case the state cannot decide) reads
  * every committed week. Both give the same tables (test/transform/songs-increment.test.ts).
  */
-export async function rebuildSongs(context: TransformContext): Promise<string> {
-  return (await rebuildSongsWith(context)).key;
-}
-
-export async function rebuildSongsWith(context: TransformContext): Promise<SongsRebuild> {
+export async function rebuildSongs(context: TransformContext): Promise<SongsRebuild> {
   const workDir = context.workDir ?? os.tmpdir();
   const lock = { key: lakeLockKey('songs'), subject: { chart: 'lake', week: 'songs' } };
   return withLocks(context.store, [lock], 'songs', async () => {
@@ -128,7 +140,6 @@ export async function rebuildSongsWith(context: TransformContext): Promise<Songs
       // Each attempt on a connection of its own: the increment and the full build name their relations alike.
       const attempt = async (root?: string): Promise<Omit<SongsRebuild, 'key'>> => {
         const source = new LakeSource(root ? new FsStore(root) : context.store, work);
-        await source.list();
         const increment = await context.duck.withConnection(async (connection) => {
           await readCommitted(connection, source);
           const outcome = await fromState(connection, context.store, source, work);
@@ -146,7 +157,7 @@ export async function rebuildSongsWith(context: TransformContext): Promise<Songs
       };
       // Read whole, though other runs rewrite chart-years meanwhile under their own locks: a folder lake is read in
       // place, and everything runs again over a snapshot when a file changed (every statement is repeatable).
-      const outcome = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt) : attempt());
+      const outcome = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt, SONG_READS) : attempt());
       // songs first, the state after it (one flush, renamed in this order): a state whose parts carry different
       // stamps is not used, and a state older than songs gives the same songs again.
       const key = lakeTableKey('songs');
@@ -168,7 +179,7 @@ async function readCommitted(connection: DuckDbConnection, source: LakeSource): 
  * stamped alike (Parquet key-value metadata) so a state written in part is told from a whole one.
  */
 async function writeSongTables(connection: DuckDbConnection, out: (name: string) => string): Promise<void> {
-  const stamp = randomBytes(8).toString('hex');
+  const stamp = `${stateFormat()}:${randomBytes(8).toString('hex')}`;
   await connection.run(renderSql('COPY (SELECT * FROM songs) TO {{file}} (FORMAT parquet, COMPRESSION zstd)', { file: out('songs') }));
   const state: Record<SongIdentityPart, string> = { ids: 'next_ids', links: 'next_links', weeks: 'committed' };
   for (const part of STATE_PARTS) {
@@ -176,25 +187,17 @@ async function writeSongTables(connection: DuckDbConnection, out: (name: string)
   }
 }
 
-/** The transformed files song identity reads, by table and chart-year; local paths on demand (copies from S3). */
+/** The transformed files song identity reads; local paths on demand (copies from S3). */
 class LakeSource {
-  private readonly keys = new Map<string, { key: string; chartYear: string }[]>();
-
   constructor(readonly store: ObjectStore, private readonly work: string) {}
 
-  async list(): Promise<void> {
-    for (const object of await this.store.list(TRANSFORMED_PREFIX)) {
-      const parts = parseTableFileKey(object.key);
-      if (!parts || parts.chart === undefined || !SONG_SOURCES.includes(parts.table)) continue;
-      this.keys.set(parts.table, [...(this.keys.get(parts.table) ?? []), { key: object.key, chartYear: `${parts.chart}/${parts.year}` }]);
-    }
-  }
-
-  /** A `read_parquet` of the table's files, of the chart-years named or all. */
+  /** A `read_parquet` of the table's files: of the chart-years named (`chart/year`), or all (one listing). */
   async read(table: string, chartYears?: ReadonlySet<string>): Promise<string> {
+    const keys = chartYears
+      ? [...chartYears].map((chartYear) => tableFileKey(table, { chart: chartYear.split('/')[0], year: Number(chartYear.split('/')[1]) }))
+      : (await this.store.list(`${TRANSFORMED_PREFIX}${table}/`)).map((object) => object.key).filter((key) => parseTableFileKey(key)?.chart !== undefined);
     const files: string[] = [];
-    for (const { key, chartYear } of this.keys.get(table) ?? []) {
-      if (chartYears && !chartYears.has(chartYear)) continue;
+    for (const key of keys) {
       const file = await localCopy(this.store, key, this.work);
       if (file) files.push(file);
     }
@@ -221,8 +224,9 @@ async function fromState(connection: DuckDbConnection, store: ObjectStore, sourc
   files.songs = await localCopy(store, lakeTableKey('songs'), work);
   if (STATE_PARTS.some((part) => !files[part]) || !files.songs) return full('no state of song identity yet');
   await connection.run(renderSql(loadSql(SQL_DIR, 'songs-state'), { ids: files.ids!, links: files.links!, weeks: files.weeks!, songs: files.songs }));
-  const [check] = await connection.all<{ stamps: number; parts: number; gone: number; older: number; added: number }>(loadSql(SQL_DIR, 'songs-state-check'));
+  const [check] = await connection.all<{ stamps: number; stamp: string | null; parts: number; gone: number; older: number; added: number }>(loadSql(SQL_DIR, 'songs-state-check'));
   if (check.stamps !== 1 || check.parts !== STATE_PARTS.length) return full('the state of song identity was written in part');
+  if (!check.stamp?.startsWith(`${stateFormat()}:`)) return full('the state of song identity was built by other rules (another version of chartlake)');
   if (check.gone > 0) return full(`${check.gone} chart week(s) were rebuilt or removed since songs was built`);
   if (check.older > 0) return full(`${check.older} added chart week(s) are older than their chart's newest`);
   if (check.added === 0) {

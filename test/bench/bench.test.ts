@@ -24,7 +24,7 @@ describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no ti
   });
 
   it('profiles the songs rebuild statement by statement and times it in every batch', () => {
-    expect(report.songs.statements.map((item) => item.statement)).to.include.members(['CREATE OR REPLACE TEMP TABLE songs AS']);
+    expect(report.songs.statements.map((item) => item.statement)).to.include.members(['songs-final: CREATE OR REPLACE TEMP TABLE songs AS']);
     expect(report.songs.rows).to.be.greaterThan(0);
     expect(report.backfill.detail?.songsRuns).to.have.length(1);
     for (const item of report.increment) expect(item.songsMs).to.be.greaterThan(0);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { crawl } from '../../src/catalog';
 import { DuckDb } from '../../src/query';
 import { FsStore, rawCsvKey, songIdentityKey, type SongIdentityPart } from '../../src/store';
-import { parseChartsCsvName, rebuildSongsWith, transformRawObjects, type SongsRebuild, type TransformContext } from '../../src/transform';
+import { parseChartsCsvName, rebuildSongs, transformRawObjects, type SongsRebuild, type TransformContext } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
 import { Prng } from '../../src/demo/prng';
 import { randomChartWeeks, SongChartLake, type ChartWeekRows } from './song-charts';
@@ -26,7 +26,7 @@ async function songTables(duck: DuckDb, store: FsStore): Promise<Record<string, 
 /** The same tables built over every committed week: the state removed first. */
 async function fullTables(context: TransformContext & { store: FsStore }): Promise<{ rebuild: SongsRebuild; tables: Record<string, unknown[]> }> {
   for (const part of PARTS) await context.store.delete(songIdentityKey(part));
-  const rebuild = await rebuildSongsWith(context);
+  const rebuild = await rebuildSongs(context);
   return { rebuild, tables: await songTables(context.duck, context.store) };
 }
 
@@ -62,7 +62,7 @@ describe('song identity by increments equals song identity over the whole lake',
     const reasons: string[] = [];
     for (const file of files) {
       await importWeek(file);
-      const increment = await rebuildSongsWith(context);
+      const increment = await rebuildSongs(context);
       modes.push(increment.mode);
       reasons.push(...increment.reasons);
       const tables = await songTables(duck, context.store);
@@ -101,7 +101,7 @@ describe('song identity by increments equals song identity over the whole lake',
         }
         await lake.commit(batch);
         committed.push(...batch);
-        const increment = await rebuildSongsWith(context);
+        const increment = await rebuildSongs(context);
         const tables = await songTables(duck, context.store);
         const full = await fullTables(context);
         for (const name of Object.keys(tables)) expect(tables[name], `${name}, seed ${seed}, step ${steps} (${increment.mode})`).to.deep.equal(full.tables[name]);
@@ -127,24 +127,34 @@ describe('song identity by increments equals song identity over the whole lake',
     requireShared(this);
     const files = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort();
     for (const file of files.slice(1, 4)) await importWeek(file);
-    expect((await rebuildSongsWith(context)).mode).to.equal('full');
+    expect((await rebuildSongs(context)).mode).to.equal('full');
     await importWeek(files[4]);
-    expect((await rebuildSongsWith(context)).mode).to.equal('increment');
+    expect((await rebuildSongs(context)).mode).to.equal('increment');
 
     await importWeek(files[0]);
-    const older = await rebuildSongsWith(context);
+    const older = await rebuildSongs(context);
     expect(older).to.include({ mode: 'full' });
     expect(older.reasons.join()).to.match(/older than their chart's newest/);
 
     // Transforming a week again commits it under another run id.
     const { chart, week } = parseChartsCsvName(files[2]);
     await transformRawObjects([rawCsvKey({ chart, week }, files[2])], context, { songs: false });
-    const replaced = await rebuildSongsWith(context);
+    const replaced = await rebuildSongs(context);
     expect(replaced.mode).to.equal('full');
+
+    // A state built by other rules or in another layout (another version of chartlake wrote it) is not read.
+    await rebuildSongs(context);
+    for (const part of PARTS) {
+      const file = context.store.pathOf(songIdentityKey(part));
+      await duck.withConnection((connection) => connection.run(`COPY (SELECT * FROM '${file}') TO '${file}.v1' (FORMAT parquet, KV_METADATA {song_identity: 'v1:0123456789abcdef'})`));
+      renameSync(`${file}.v1`, file);
+    }
+    const otherVersion = await rebuildSongs(context);
+    expect(otherVersion).to.deep.include({ mode: 'full', reasons: ['the state of song identity was built by other rules (another version of chartlake)'] });
 
     const before = await songTables(duck, context.store);
     await context.store.put(songIdentityKey('links'), await stateOfAnotherBuild());
-    const partial = await rebuildSongsWith(context);
+    const partial = await rebuildSongs(context);
     expect(partial).to.deep.include({ mode: 'full', reasons: ['the state of song identity was written in part'] });
     expect(await songTables(duck, context.store)).to.deep.equal(before);
   });
@@ -153,7 +163,7 @@ describe('song identity by increments equals song identity over the whole lake',
     requireShared(this);
     const files = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort();
     await importWeek(files[0]);
-    await rebuildSongsWith(context);
+    await rebuildSongs(context);
     const catalog = await crawl(context.store, duck);
     expect(Object.keys(catalog.tables)).to.include('songs').and.not.include('_song_identity');
   });

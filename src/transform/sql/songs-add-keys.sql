@@ -25,7 +25,7 @@ UNION ALL
 SELECT 'an id seen before has other credited artists or ISRC', p.track_id
 FROM song_ids AS p
 JOIN state_ids AS s USING (track_id)
-WHERE (p.credits IS NOT NULL AND (s.credits IS NULL OR NOT list_has_all(s.credits, p.credits)))
+WHERE (p.credits IS NOT NULL AND (s.credits IS NULL OR NOT list_has_all(string_split(s.credits, chr(31)), string_split(p.credits, chr(31)))))
    OR (p.isrc IS NOT NULL AND (s.isrc IS NULL OR p.isrc < s.isrc));
 
 -- A view, not a copy: every pass over the lake's ids costs ~100 ms on a large lake.

@@ -39,12 +39,14 @@ ids AS (
 )
 SELECT
   i.*,
+  -- Lists of names are kept as one string (sorted, joined by the unit separator, chr(31)): the state holds one per
+  -- id, and a list column doubled the time to write and read it back.
   -- The credited artists as track_artists lists them (NULL without rows): an increment compares it with the state's.
-  c.artists AS credits,
+  array_to_string(c.artists, chr(31)) AS credits,
   trim(regexp_replace(replace(lower(i.track_name), '’', ''''), '\s+', ' ', 'g')) AS title_key,
   trim(regexp_replace(regexp_replace(replace(lower(i.track_name), '’', ''''), '\s*[\(\[][^\)\]]*[\)\]]', '', 'g'), '\s+', ' ', 'g')) AS loose_title_key,
   -- Without track_artists rows, the chart's own artist string (split at ", ") stands in.
-  coalesce(c.artists, list_sort(list_distinct(list_transform(string_split(i.artist_names, ', '), name -> lower(trim(name)))))) AS artists,
+  array_to_string(coalesce(c.artists, list_sort(list_distinct(list_transform(string_split(i.artist_names, ', '), name -> lower(trim(name)))))), chr(31)) AS artists,
   s.isrc
 FROM ids AS i
 LEFT JOIN credits AS c USING (track_id)

@@ -32,7 +32,7 @@ continuity AS (
   WHERE n.weeks_on_chart = o.weeks_on_chart + 1
     AND o.track_id <> n.track_id
     AND ni.loose_title_key = oi.loose_title_key
-    AND len(list_intersect(ni.artists, oi.artists)) > 0
+    AND len(list_intersect(string_split(ni.artists, chr(31)), string_split(oi.artists, chr(31)))) > 0
     -- the old id is not on the chart this week (its next week on it is another, or none)
     AND (o.id_next_week IS NULL OR o.id_next_week <> n.week)
 ),

@@ -2,6 +2,7 @@
 -- after its chart's newest in the state (an older week can hand a run over to ids the state already placed).
 SELECT
   (SELECT count(DISTINCT stamp) FROM state_stamps) AS stamps,
+  (SELECT min(stamp) FROM state_stamps) AS stamp,
   (SELECT count(DISTINCT file_name) FROM state_stamps) AS parts,
   (SELECT count(*) FROM (SELECT chart, week, run_id FROM state_weeks EXCEPT SELECT chart, CAST(week AS DATE), run_id FROM committed)) AS gone,
   (SELECT count(*) FROM added_weeks AS a
