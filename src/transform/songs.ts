@@ -7,6 +7,7 @@ import { readWhole } from '../query/lake-files';
 import { loadSql, renderSql } from '../query/sql';
 import {
   FsStore,
+  inPool,
   lakeLockKey,
   lakeTableKey,
   LINEAGE_TABLE,
@@ -187,6 +188,8 @@ async function writeSongTables(connection: DuckDbConnection, out: (name: string)
   }
 }
 
+const COPY_CONCURRENCY = 16;
+
 /** The transformed files song identity reads; local paths on demand (copies from S3). */
 class LakeSource {
   constructor(readonly store: ObjectStore, private readonly work: string) {}
@@ -196,11 +199,13 @@ class LakeSource {
     const keys = chartYears
       ? [...chartYears].map((chartYear) => tableFileKey(table, { chart: chartYear.split('/')[0], year: Number(chartYear.split('/')[1]) }))
       : (await this.store.list(`${TRANSFORMED_PREFIX}${table}/`)).map((object) => object.key).filter((key) => parseTableFileKey(key)?.chart !== undefined);
-    const files: string[] = [];
-    for (const key of keys) {
+    // Copies from S3 several at a time (a lake's lineage alone is a file per chart and year).
+    const local = new Map<string, string>();
+    await inPool(keys, COPY_CONCURRENCY, async (key) => {
       const file = await localCopy(this.store, key, this.work);
-      if (file) files.push(file);
-    }
+      if (file) local.set(key, file);
+    });
+    const files = keys.flatMap((key) => local.get(key) ?? []);
     return renderSql(`read_parquet({{files}}, hive_partitioning = true, union_by_name = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})`, { files });
   }
 }

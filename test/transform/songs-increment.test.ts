@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crawl } from '../../src/catalog';
 import { DuckDb } from '../../src/query';
-import { FsStore, rawCsvKey, songIdentityKey, type SongIdentityPart } from '../../src/store';
+import { FsStore, rawCsvKey, S3Store, songIdentityKey, type SongIdentityPart } from '../../src/store';
+import { startS3rver } from '../aws/s3rver';
 import { parseChartsCsvName, rebuildSongs, transformRawObjects, type SongsRebuild, type TransformContext } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
 import { Prng } from '../../src/demo/prng';
@@ -157,6 +158,36 @@ describe('song identity by increments equals song identity over the whole lake',
     const partial = await rebuildSongs(context);
     expect(partial).to.deep.include({ mode: 'full', reasons: ['the state of song identity was written in part'] });
     expect(await songTables(duck, context.store)).to.deep.equal(before);
+  });
+
+  it('on an S3 lake (s3rver): the state lies in the bucket, a weekly run reads it, and gives what a full rebuild gives', async function () {
+    requireShared(this);
+    const s3 = await startS3rver();
+    try {
+      await s3.createBucket('songs-lake');
+      const lake: TransformContext = { store: new S3Store({ bucket: 'songs-lake', client: s3.client }), duck, workDir: tempDir('songs-s3-work') };
+      const songsRows = async () => {
+        const file = path.join(lake.workDir!, 'songs-copy.parquet');
+        writeFileSync(file, (await lake.store.get('transformed/songs/part-0.parquet'))!);
+        return rowsOf(duck, file);
+      };
+      const modes: string[] = [];
+      for (const file of readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort().slice(0, 4)) {
+        const { chart, week } = parseChartsCsvName(file);
+        const key = rawCsvKey({ chart, week }, file);
+        await lake.store.put(key, readFileSync(path.join(US_2023, file)));
+        await transformRawObjects([key], lake, { songs: false });
+        modes.push((await rebuildSongs(lake)).mode);
+      }
+      expect(modes).to.deep.equal(['full', 'increment', 'increment', 'increment']);
+      const incremental = await songsRows();
+      for (const part of PARTS) await lake.store.delete(songIdentityKey(part));
+      expect((await rebuildSongs(lake)).mode).to.equal('full');
+      expect(await songsRows()).to.deep.equal(incremental);
+      removeDir(lake.workDir!);
+    } finally {
+      await s3.close();
+    }
   });
 
   it('keeps its state out of the catalog: _song_identity is not a table', async function () {
