@@ -2,7 +2,7 @@ import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { FsStore, LINEAGE_TABLE, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { FsStore, isCatalogTable, LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { LAKE_PATH_FIX, literalFilePath } from './sql';
 
 /**
@@ -15,7 +15,11 @@ export async function localLakeRoot(store: ObjectStore, cacheDir?: string): Prom
   if (store instanceof FsStore) return literalFilePath(store.root, 'the lake path', LAKE_PATH_FIX);
   const root = cacheDir ?? path.join(os.homedir(), '.cache', 'chartlake', createHash('sha256').update(store.location).digest('hex').slice(0, 16));
   literalFilePath(root, 'the local copy of the lake', 'set HOME to a folder whose path has none of them');
-  const objects = await store.list(TRANSFORMED_PREFIX);
+  // Only the tables (and lineage): what a reader reads, not the lake's own records such as song identity's state.
+  const objects = (await store.list(TRANSFORMED_PREFIX)).filter((object) => {
+    const table = parseTableFileKey(object.key)?.table;
+    return table === undefined || isCatalogTable(table);
+  });
   // What each local copy was copied from (its ETag): S3 times have whole seconds, and a file rewritten within the
   // second at the same size (another run_id) would otherwise keep its stale copy and hide a committed week.
   const manifestFile = path.join(root, MIRROR_MANIFEST);

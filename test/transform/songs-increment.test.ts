@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crawl } from '../../src/catalog';
-import { DuckDb } from '../../src/query';
+import { DuckDb, localLakeRoot } from '../../src/query';
 import { FsStore, rawCsvKey, S3Store, songIdentityKey, type SongIdentityPart } from '../../src/store';
 import { startS3rver } from '../aws/s3rver';
 import { parseChartsCsvName, rebuildSongs, transformRawObjects, type SongsRebuild, type TransformContext } from '../../src/transform';
@@ -184,6 +184,10 @@ describe('song identity by increments equals song identity over the whole lake',
       for (const part of PARTS) await lake.store.delete(songIdentityKey(part));
       expect((await rebuildSongs(lake)).mode).to.equal('full');
       expect(await songsRows()).to.deep.equal(incremental);
+      // A local reader's copy of the bucket holds the tables, not the state it never reads.
+      const mirror = await localLakeRoot(lake.store, path.join(lake.workDir!, 'mirror'));
+      expect(existsSync(path.join(mirror, 'transformed', 'songs', 'part-0.parquet'))).to.equal(true);
+      expect(existsSync(path.join(mirror, 'transformed', '_song_identity'))).to.equal(false);
       removeDir(lake.workDir!);
     } finally {
       await s3.close();
