@@ -2,6 +2,7 @@ import { ChartHistory, targetWeekOf } from './dataset';
 import type { FeatureRow } from './features';
 import { DEFAULT_SETTINGS, MODEL_NAME, predict, type ModelSettings, type TrendModel } from './model';
 import { RollingTrainer } from './rolling';
+import { runBacktest } from './backtest';
 import type { ForecastRow } from './types';
 
 export interface ChartForecast {
@@ -28,6 +29,19 @@ export function forecastWeek(chart: string, rows: readonly FeatureRow[], week: s
   trainer.advance(week);
   const model = trainer.fit();
   const targetWeek = targetWeekOf(week, horizon);
+  // How far to trust it: the same model's backtest at this horizon on the weeks known at the origin, kept on every
+  // row so a reader (the report's panel) need not run it again.
+  const skill = runBacktest(chart, rows.filter((row) => row.week <= week), { horizons: [horizon], settings }).horizons[0];
+  const measured = skill !== undefined && skill.folds > 0;
+  const backtest = {
+    backtest_folds: measured ? skill.folds : null,
+    backtest_first_target: measured ? skill.firstTarget : null,
+    backtest_last_target: measured ? skill.lastTarget : null,
+    model_rank_mae: measured ? skill.scores.model.rankMae : null,
+    persistence_rank_mae: measured ? skill.scores.persistence.rankMae : null,
+    model_brier_top10: measured ? skill.scores.model.brierTop10 : null,
+    persistence_brier_top10: measured ? skill.scores.persistence.brierTop10 : null,
+  };
   const forecasts = songs.map((row): ForecastRow => {
     const prediction = predict(model, row);
     return {
@@ -49,6 +63,7 @@ export function forecastWeek(chart: string, rows: readonly FeatureRow[], week: s
       trained_through: model.trainedThrough,
       training_rows: model.trainingRows,
       seasonal: prediction.seasonal ?? false,
+      ...backtest,
     };
   });
   return { chart, week, horizon, model, rows: forecasts, reachesBackAYear: songs[0].ya_known_0 };

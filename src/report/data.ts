@@ -63,7 +63,7 @@ async function loadForecast(engine: QueryEngine, range: ReportRange, params: Par
   try {
     const rows = (await engine.query(loadSql(SQL_DIR, 'forecast-next'), params)).rows as unknown as ForecastEntry[];
     if (rows.length === 0) return { rows };
-    return { rows, skill: await forecastSkill(engine, range.chart) };
+    return { rows, skill: await forecastSkill(engine, range.chart, rows[0].origin_week) };
   } catch (error) {
     // A forecasts table of another shape must not cost the user the rest of the page.
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -73,10 +73,13 @@ async function loadForecast(engine: QueryEngine, range: ReportRange, params: Par
 }
 
 /**
- * The forecast's backtest against persistence ("next week = this week"), from src/forecast's own rolling-origin
- * backtest over the chart's whole history, at the one-week horizon the panel shows. Empty when the lake is too short.
+ * The forecast's backtest against persistence ("next week = this week"), as `chartlake forecast` stored it on the
+ * shown forecast's rows; for forecasts files written before it did, src/forecast's own rolling-origin backtest over
+ * the chart's whole history, at the one-week horizon. Empty when the lake is too short.
  */
-async function forecastSkill(engine: QueryEngine, chart: string): Promise<ForecastSkill[]> {
+async function forecastSkill(engine: QueryEngine, chart: string, originWeek: string): Promise<ForecastSkill[]> {
+  const stored = (await engine.query(loadSql(SQL_DIR, 'forecast-skill'), [chart, originWeek])).rows as unknown as ForecastSkill[];
+  if (stored.length > 0) return stored;
   const result = runBacktest(chart, await loadFeatures(engine, chart), { horizons: [1] });
   return result.horizons
     .filter((horizon) => horizon.folds > 0)

@@ -60,4 +60,19 @@ describe('chartlake forecast writes the forecasts table', function () {
       expect(row.predicted_rank).to.be.closeTo(item.predictions.model.rank, 1e-9 * item.predictions.model.rank);
     }
   });
+
+  it('carries on every row the backtest at its horizon over the weeks known at the origin, not the later ones', () => {
+    const forecast = forecastWeek(CHART, lake.features, origin, 1);
+    const known = runBacktest(CHART, lake.features.filter((row) => row.week <= origin), { horizons: [1] }).horizons[0];
+    const all = runBacktest(CHART, lake.features, { horizons: [1] }).horizons[0];
+    expect(known.folds).to.be.greaterThan(0).and.lessThan(all.folds);
+    for (const row of forecast.rows) {
+      expect(row).to.include({
+        backtest_folds: known.folds, backtest_first_target: known.firstTarget, backtest_last_target: known.lastTarget,
+        model_rank_mae: known.scores.model.rankMae, persistence_rank_mae: known.scores.persistence.rankMae,
+        model_brier_top10: known.scores.model.brierTop10, persistence_brier_top10: known.scores.persistence.brierTop10,
+      });
+    }
+    expect(forecast.rows[0].backtest_last_target! <= origin).to.equal(true);
+  });
 });

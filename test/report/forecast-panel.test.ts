@@ -65,11 +65,40 @@ describe('the report’s forecast panel shows its backtest against persistence a
     expect(panel).to.include('chartlake forecast marks it so');
   });
 
-  it('shows the panel from forecasts files written before the seasonal column (no seasonal tag), not an error', async () => {
-    // The file as the first forecasts version wrote it: every column but seasonal. Last: it replaces the suite's file.
+  it('shows the backtest chartlake forecast stored with the forecast, without running it again', async () => {
+    // The stored figures, changed in the file: the panel shows what the file says.
     const file = lake.store.pathOf(forecastKey);
     await lake.pipeline.duck.withConnection((connection) =>
-      connection.run(renderSql(`COPY (SELECT * EXCLUDE (seasonal) FROM read_parquet({{file}}, hive_partitioning = false)) TO {{out}} (FORMAT parquet)`, { file, out: `${file}.v1` })),
+      connection.run(renderSql(`COPY (SELECT * REPLACE (12.345 AS model_rank_mae, 23.456 AS persistence_rank_mae) FROM read_parquet({{file}}, hive_partitioning = false)) TO {{out}} (FORMAT parquet)`, { file, out: `${file}.stored` })),
+    );
+    const original = await fs.readFile(file);
+    await fs.rename(`${file}.stored`, file);
+    try {
+      await crawl(lake.store, lake.pipeline.duck);
+      const stored = await openLakeEngine(lake.store, { duck: lake.pipeline.duck });
+      try {
+        const report = await buildReport(stored, { top: 5 });
+        const expected = runBacktest(CHART, lake.features, { horizons: [1] }).horizons[0];
+        expect(report.data.forecast!.skill).to.deep.equal([{
+          horizon: 1, folds: expected.folds, first_target: expected.firstTarget, last_target: expected.lastTarget, model_rank_mae: 12.345,
+          persistence_rank_mae: 23.456, model_brier_top10: expected.scores.model.brierTop10, persistence_brier_top10: expected.scores.persistence.brierTop10,
+        }]);
+        expect(report.html).to.include('12.35').and.include('23.46').and.include('beats persistence');
+      } finally {
+        await stored.close();
+      }
+    } finally {
+      await fs.writeFile(file, original);
+      await crawl(lake.store, lake.pipeline.duck);
+    }
+  });
+
+  it('shows the panel from forecasts files written before the seasonal and backtest columns (no seasonal tag; the backtest run for it), not an error', async () => {
+    // The file as the first forecasts version wrote it: every column but seasonal and the backtest's. Last: it
+    // replaces the suite's file.
+    const file = lake.store.pathOf(forecastKey);
+    await lake.pipeline.duck.withConnection((connection) =>
+      connection.run(renderSql(`COPY (SELECT * EXCLUDE (seasonal, backtest_folds, backtest_first_target, backtest_last_target, model_rank_mae, persistence_rank_mae, model_brier_top10, persistence_brier_top10) FROM read_parquet({{file}}, hive_partitioning = false)) TO {{out}} (FORMAT parquet)`, { file, out: `${file}.v1` })),
     );
     await fs.rename(`${file}.v1`, file);
     await crawl(lake.store, lake.pipeline.duck);
@@ -83,6 +112,8 @@ describe('the report’s forecast panel shows its backtest against persistence a
       expect(forecast.rows.length).to.be.greaterThan(0);
       expect(forecast.rows.every((row) => row.seasonal === false)).to.equal(true);
       expect(report.html).to.not.include('could not be read');
+      const expected = runBacktest(CHART, lake.features, { horizons: [1] }).horizons[0];
+      expect(forecast.skill![0]).to.include({ folds: expected.folds, model_rank_mae: expected.scores.model.rankMae });
     } finally {
       await v1.close();
     }

@@ -21,5 +21,14 @@ CREATE TEMP TABLE forecasts (
   trained_from DATE,                -- first and last target week of the training examples
   trained_through DATE,
   training_rows INTEGER NOT NULL,
-  seasonal BOOLEAN                  -- the year-ago features drove the prediction (NULL in files written before v2)
+  seasonal BOOLEAN,                 -- the year-ago features drove the prediction (NULL in files written before v2)
+  -- The model's backtest at this horizon over the chart's weeks up to `week`, the same on every row of a run (NULL
+  -- in files written before v3, or when the lake was too short for a fold): what the report's panel shows.
+  backtest_folds INTEGER,
+  backtest_first_target DATE,
+  backtest_last_target DATE,
+  model_rank_mae DOUBLE,            -- mean absolute rank error on songs that stayed, model and persistence
+  persistence_rank_mae DOUBLE,
+  model_brier_top10 DOUBLE,         -- Brier score of "in the top 10", model and persistence
+  persistence_brier_top10 DOUBLE
 );
