@@ -31,10 +31,12 @@ ids AS (
     track_id,
     min(week) AS first_week,
     arg_min(rank, (week, rank)) AS first_rank,
-    arg_max(track_name, (week, -rank)) AS track_name,
-    arg_max(artist_names, (week, -rank)) AS artist_names
+    -- the names of its newest week, best rank, then chart: one id at one rank of one week on two charts may be
+    -- named differently on each, and a tie would pick either (a random test met it)
+    arg_max(track_name, (week, -rank, chart)) AS track_name,
+    arg_max(artist_names, (week, -rank, chart)) AS artist_names
   -- the names straight from the chart rows: song_entries leaves them out (its window would carry them)
-  FROM (SELECT track_id, CAST(week AS DATE) AS week, rank, track_name, artist_names FROM chart_entries WHERE track_id IS NOT NULL)
+  FROM (SELECT track_id, chart, CAST(week AS DATE) AS week, rank, track_name, artist_names FROM chart_entries WHERE track_id IS NOT NULL)
   GROUP BY track_id
 )
 SELECT
