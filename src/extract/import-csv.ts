@@ -38,7 +38,7 @@ export async function importChartsCsv(store: ObjectStore, file: string, bytes: B
  * `regional-us-weekly-2023-03-02 (1).csv` are that week's `regional-us-weekly-2023-03-02.csv`): the same bytes
  * again change nothing; other bytes for a week the lake already has are refused, naming the object to delete to
  * replace it (two different downloads of one week cannot both be right, and raw objects are never modified).
- * A byte-identical copy of another week of the same chart is refused, naming both weeks.
+ * A copy of another week of the same chart (byte for byte, or re-saved: `csvContent`) is refused, naming both weeks.
  */
 export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: Buffer, earlier: readonly ImportedCsv[] = []): Promise<ImportedCsv> {
   const fileName = path.basename(file);
@@ -51,15 +51,15 @@ export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: 
   const problem = chartsCsvHeaderProblem(bytes);
   if (problem) throw new Error(`${file}: ${problem}`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const content = csvContent(bytes);
+  const contentSha256 = createHash('sha256').update(content).digest('hex');
   const rawKey = rawCsvKey(name, name.canonicalName);
   for (const object of await store.list(rawWeekPrefix('charts-csv', name))) {
     const existing = await store.get(object.key);
     if (!existing) continue;
-    if (existing.equals(bytes)) return { file, rawKey: object.key, chart: name.chart, week: name.week, stored: false, sha256, contentSha256: createHash('sha256').update(csvContent(bytes)).digest('hex') };
+    if (existing.equals(bytes)) return { file, rawKey: object.key, chart: name.chart, week: name.week, stored: false, sha256, contentSha256 };
     throw new Error(`${file}: the lake already holds a different CSV of ${name.chart} week ${name.week} (${object.key}); raw objects are never modified — delete that object first to replace it`);
   }
-  const content = csvContent(bytes);
-  const contentSha256 = createHash('sha256').update(content).digest('hex');
   const copyOf = earlier.find((entry) => entry.chart === name.chart && entry.week !== name.week && entry.contentSha256 === contentSha256)?.week ?? (await storedWeekWithContent(store, name.chart, name.week, content));
   if (copyOf !== undefined) {
     throw new Error(`${file}: its content is identical to week ${copyOf} of ${name.chart}, not a chart of week ${name.week} (a copy saved under another week's name?); not imported`);
@@ -67,7 +67,6 @@ export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: 
   return { file, rawKey, chart: name.chart, week: name.week, stored: true, sha256, contentSha256 };
 }
 
-/** The other week of `chart` whose stored CSV has exactly these bytes, if any (only objects of the same size are read). */
 /**
  * The other week of the chart whose stored CSV has this content (`csvContent`), if any. Only objects of a size the
  * content could have are read: the same bytes, plus at most a BOM, a CR a line and two final line ends.
