@@ -3,7 +3,7 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { loadSql, runSavedAnalysis, savedAnalysis, type Parameter, type QueryEngine } from '../query';
 import { loadFeatures, runBacktest } from '../forecast';
-import type { ChartSpan, ForecastEntry, ForecastSkill, ReportData, ReportRange } from './types';
+import type { ChartSpan, ForecastEntry, ForecastSkill, ReportData, ReportRange, StoredBacktest } from './types';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 
@@ -61,9 +61,9 @@ async function hasTable(engine: QueryEngine, name: string): Promise<boolean> {
 async function loadForecast(engine: QueryEngine, range: ReportRange, params: Parameter[], log: Logger): Promise<ReportData['forecast']> {
   if (!(await hasTable(engine, 'forecasts'))) return undefined;
   try {
-    const rows = (await engine.query(loadSql(SQL_DIR, 'forecast-next'), params)).rows as unknown as ForecastEntry[];
+    const rows = (await engine.query(loadSql(SQL_DIR, 'forecast-next'), params)).rows as unknown as (ForecastEntry & StoredBacktest)[];
     if (rows.length === 0) return { rows };
-    return { rows, skill: await forecastSkill(engine, range.chart, rows[0].origin_week) };
+    return { rows, skill: await forecastSkill(engine, range.chart, rows[0]) };
   } catch (error) {
     // A forecasts table of another shape must not cost the user the rest of the page.
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -77,9 +77,19 @@ async function loadForecast(engine: QueryEngine, range: ReportRange, params: Par
  * shown forecast's rows; for forecasts files written before it did, src/forecast's own rolling-origin backtest over
  * the chart's whole history, at the one-week horizon. Empty when the lake is too short.
  */
-async function forecastSkill(engine: QueryEngine, chart: string, originWeek: string): Promise<ForecastSkill[]> {
-  const stored = (await engine.query(loadSql(SQL_DIR, 'forecast-skill'), [chart, originWeek])).rows as unknown as ForecastSkill[];
-  if (stored.length > 0) return stored;
+async function forecastSkill(engine: QueryEngine, chart: string, stored: StoredBacktest): Promise<ForecastSkill[]> {
+  if (stored.backtest_folds !== null) {
+    return [{
+      horizon: stored.horizon,
+      folds: stored.backtest_folds,
+      first_target: stored.backtest_first_target ?? '',
+      last_target: stored.backtest_last_target ?? '',
+      model_rank_mae: stored.model_rank_mae ?? Number.NaN,
+      persistence_rank_mae: stored.persistence_rank_mae ?? Number.NaN,
+      model_brier_top10: stored.model_brier_top10 ?? Number.NaN,
+      persistence_brier_top10: stored.persistence_brier_top10 ?? Number.NaN,
+    }];
+  }
   const result = runBacktest(chart, await loadFeatures(engine, chart), { horizons: [1] });
   return result.horizons
     .filter((horizon) => horizon.folds > 0)

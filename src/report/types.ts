@@ -108,6 +108,18 @@ export interface ForecastEntry {
   seasonal: boolean;
 }
 
+/** The backtest `chartlake forecast` stored on every row of a forecast (null in files written before it did). */
+export interface StoredBacktest {
+  horizon: number;
+  backtest_folds: number | null;
+  backtest_first_target: string | null;
+  backtest_last_target: string | null;
+  model_rank_mae: number | null;
+  persistence_rank_mae: number | null;
+  model_brier_top10: number | null;
+  persistence_brier_top10: number | null;
+}
+
 /** Everything the page shows, read through the QueryEngine. */
 export interface ReportData {
   range: ReportRange;
@@ -131,8 +143,8 @@ export interface ReportData {
   songWriters: SongWriterRow[];
   songwriters: SongwriterRow[];
   /**
-   * Undefined when the lake has no forecasts table; `error` when it has one this report cannot read. `seasonal`
-   * holds the songs that were on the chart a year before the predicted week; `skill` the backtest per horizon.
+   * Undefined when the lake has no forecasts table; `error` when it has one this report cannot read; `skill` the
+   * backtest at the forecast's horizon.
    */
   forecast?: { rows: ForecastEntry[]; error?: string; skill?: ForecastSkill[] };
 }

@@ -2,12 +2,16 @@
 WITH params AS (
   SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
 ),
--- Files written before the seasonal column (v1) have none: BY NAME gives them NULL there, so a lake whose only
--- forecasts are that old still shows its panel.
+-- Files written before the seasonal column (v1) or the backtest's (v2) have none: BY NAME gives them NULL there, so
+-- a lake whose only forecasts are that old still shows its panel.
 forecast AS (
   SELECT * FROM forecasts
   UNION ALL BY NAME
-  SELECT CAST(NULL AS BOOLEAN) AS seasonal WHERE false
+  SELECT CAST(NULL AS BOOLEAN) AS seasonal, CAST(NULL AS INTEGER) AS backtest_folds,
+    CAST(NULL AS DATE) AS backtest_first_target, CAST(NULL AS DATE) AS backtest_last_target,
+    CAST(NULL AS DOUBLE) AS model_rank_mae, CAST(NULL AS DOUBLE) AS persistence_rank_mae,
+    CAST(NULL AS DOUBLE) AS model_brier_top10, CAST(NULL AS DOUBLE) AS persistence_brier_top10
+  WHERE false
 ),
 origin AS (
   SELECT max(CAST(f.week AS DATE)) AS week
@@ -24,7 +28,11 @@ SELECT
   f.artist_names, f.rank, CAST(f.predicted_rank AS DOUBLE) AS predicted_rank, CAST(f.predicted_streams AS DOUBLE) AS predicted_streams,
   CAST(f.p_stay AS DOUBLE) AS p_stay, CAST(f.p_top10 AS DOUBLE) AS p_top10, f.model,
   -- the forecast's own mark: the song's chart a year earlier drove the prediction (NULL in files of v1)
-  coalesce(f.seasonal, false) AS seasonal
+  coalesce(f.seasonal, false) AS seasonal,
+  -- the backtest `chartlake forecast` stored with the forecast, the same on every row (NULL in files of v1 and v2)
+  f.horizon, f.backtest_folds, CAST(f.backtest_first_target AS VARCHAR) AS backtest_first_target,
+  CAST(f.backtest_last_target AS VARCHAR) AS backtest_last_target, f.model_rank_mae, f.persistence_rank_mae,
+  f.model_brier_top10, f.persistence_brier_top10
 FROM forecast AS f
 LEFT JOIN songs AS s ON s.track_id = f.track_id
 CROSS JOIN params AS p
