@@ -120,8 +120,6 @@ class RollingLogistic {
   /** The residuals (y - p) of every row at the current coefficients, and at a candidate step. */
   private at = { residuals: new Float64Array(0) };
   private candidate = { residuals: new Float64Array(0) };
-  /** Steps taken and Hessians recomputed, over every fold (for the bench and the tests). */
-  readonly stats = { folds: 0, steps: 0, refreshes: 0 };
 
   constructor(private readonly lambda: number) {}
 
@@ -168,7 +166,6 @@ class RollingLogistic {
       this.hessian.fill(0);
       this.hessianRows = 0;
       this.addToHessian(u, ys, rows);
-      this.stats.refreshes++;
       fresh = true;
     };
     if (this.hessianRows === 0) refresh();
@@ -179,7 +176,6 @@ class RollingLogistic {
     const next = new Float64Array(STRIDE);
     for (let step = 0; step < MAX_STEPS; step++) {
       const delta = solveCholesky(factor, gradient);
-      this.stats.steps++;
       const length = lengthOf(delta);
       if (length < STEP_TOLERANCE) {
         for (let k = 0; k < size; k++) v[k] += delta[k];
@@ -228,7 +224,6 @@ class RollingLogistic {
       fresh = false;
     }
     this.v = v;
-    this.stats.folds++;
     const weights = new Array<number>(WIDTH).fill(0);
     let intercept = v[0];
     for (let j = 0; j < width; j++) {
@@ -369,11 +364,6 @@ export class RollingTrainer {
   /** Distinct target weeks among the examples. */
   get trainingWeeks(): number {
     return this.targetWeeks.length;
-  }
-
-  /** Steps and Hessians of both logistic fits, for the bench. */
-  get logisticStats(): { folds: number; steps: number; refreshes: number } {
-    return { folds: this.stay.stats.folds + this.top10.stats.folds, steps: this.stay.stats.steps + this.top10.stats.steps, refreshes: this.stay.stats.refreshes + this.top10.stats.refreshes };
   }
 
   /** Takes in every example whose target week is at most `throughWeek` (which only moves forward: a fold never unlearns). */
