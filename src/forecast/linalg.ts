@@ -37,9 +37,3 @@ export function solveCholesky(l: number[][], b: ArrayLike<number>): number[] {
   }
   return x;
 }
-
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
-}

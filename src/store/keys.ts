@@ -110,6 +110,13 @@ export interface ChartYear {
   year: number;
 }
 
+/** The chart-years the weeks fall in, each once, in the order first met. */
+export function chartYearsOf(weeks: readonly ChartWeek[]): ChartYear[] {
+  const seen = new Map<string, ChartYear>();
+  for (const { chart, week } of weeks) seen.set(`${chart}/${yearOfWeek(week)}`, { chart, year: yearOfWeek(week) });
+  return [...seen.values()];
+}
+
 function assertChartYear({ chart, year }: ChartYear): void {
   if (!CHART_ALIAS.test(chart)) throw new Error(`invalid chart alias ${JSON.stringify(chart)}`);
   if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new Error(`invalid chart year ${JSON.stringify(year)}`);

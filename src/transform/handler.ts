@@ -2,9 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DuckDb, DuckDbConnection } from '../query/duckdb';
+import type { DuckDbConnection } from '../query/duckdb';
 import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, type SqlValue } from '../query/sql';
 import {
+  chartYearsOf,
   decodeEventKey,
   FsStore,
   inPool,
@@ -29,11 +30,10 @@ import {
   type PutEntry,
   type RawKeyParts,
   type S3Event,
-  type WeekLockOptions,
 } from '../store';
 import { envelopeProblem, regionOfAlias, type RawEnvelope } from '../sources/envelope';
 import { ARTIST_NAMES_WITH_COMMAS } from '../sources/artist-names';
-import { silentLogger, type Logger } from '../log';
+import { silentLogger } from '../log';
 import { CODE_VERSION } from '../config/version';
 import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { RawObjectRejected, type CheckFailure } from './errors';
@@ -284,7 +284,7 @@ async function transformPass(pass: Pass, context: TransformContext, workDir: str
       await flatten(connection, inputs, failures, now());
       await connection.runScript(renderSql(loadSql(SQL_DIR, 'assemble'), { run_id: runId, code_version: CODE_VERSION, transformed_at: now().toISOString() }, 'assemble.sql'));
       const weeks = await connection.all<LineageRow>(`SELECT chart, CAST(week AS VARCHAR) AS week, run_id, source_key, source_kind, depth, enriched, raw_keys, chart_entries_rows, tracks_rows, track_artists_rows, albums_rows, artists_rows, warnings FROM _lineage`);
-      const chartYears = uniqueChartYears(weeks);
+      const chartYears = chartYearsOf(weeks);
       if (chartYears.length > 0) await writeChartYears(connection, context.store, chartYears, work, out);
       return { weeks, chartYears };
     });
@@ -490,13 +490,6 @@ async function writeChartYears(connection: DuckDbConnection, store: ObjectStore,
 
 function outFile(out: string, table: string, chartYear: ChartYear): string {
   return path.join(out, table, `chart=${chartYear.chart}`, `year=${chartYear.year}`, 'part-0.parquet');
-}
-
-
-function uniqueChartYears(weeks: LineageRow[]): ChartYear[] {
-  const seen = new Map<string, ChartYear>();
-  for (const week of weeks) seen.set(`${week.chart}/${yearOfWeek(week.week)}`, { chart: week.chart, year: yearOfWeek(week.week) });
-  return [...seen.values()];
 }
 
 

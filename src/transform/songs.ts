@@ -6,6 +6,7 @@ import type { DuckDbConnection } from '../query/duckdb';
 import { readWhole } from '../query/lake-files';
 import { loadSql, renderSql } from '../query/sql';
 import {
+  chartYearsOf,
   FsStore,
   inPool,
   lakeLockKey,
@@ -18,7 +19,7 @@ import {
   tableFileKey,
   TRANSFORMED_PREFIX,
   withLocks,
-  yearOfWeek,
+  type ChartYear,
   type ObjectStore,
   type PutEntry,
   type SongIdentityPart,
@@ -194,10 +195,10 @@ const COPY_CONCURRENCY = 16;
 class LakeSource {
   constructor(readonly store: ObjectStore, private readonly work: string) {}
 
-  /** A `read_parquet` of the table's files: of the chart-years named (`chart/year`), or all (one listing). */
-  async read(table: string, chartYears?: ReadonlySet<string>): Promise<string> {
+  /** A `read_parquet` of the table's files: of the chart-years named, or all (one listing). */
+  async read(table: string, chartYears?: readonly ChartYear[]): Promise<string> {
     const keys = chartYears
-      ? [...chartYears].map((chartYear) => tableFileKey(table, { chart: chartYear.split('/')[0], year: Number(chartYear.split('/')[1]) }))
+      ? chartYears.map((chartYear) => tableFileKey(table, chartYear))
       : (await this.store.list(`${TRANSFORMED_PREFIX}${table}/`)).map((object) => object.key).filter((key) => parseTableFileKey(key)?.chart !== undefined);
     // Copies from S3 several at a time (a lake's lineage alone is a file per chart and year).
     const local = new Map<string, string>();
@@ -211,7 +212,7 @@ class LakeSource {
 }
 
 /** Views `chart_entries`, `tracks`, `track_artists` of the committed rows (of `loaded_weeks` only when given). */
-async function createSourceViews(connection: DuckDbConnection, source: LakeSource, chartYears?: ReadonlySet<string>): Promise<void> {
+async function createSourceViews(connection: DuckDbConnection, source: LakeSource, chartYears?: readonly ChartYear[]): Promise<void> {
   for (const table of SONG_SOURCES.filter((name) => name !== LINEAGE_TABLE)) {
     const weeks = chartYears ? ' SEMI JOIN loaded_weeks AS w ON w.chart = t.chart AND w.week = CAST(t.week AS DATE)' : '';
     await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${await source.read(table, chartYears)} AS t SEMI JOIN committed USING (chart, week, run_id)${weeks}`);
@@ -239,8 +240,7 @@ async function fromState(connection: DuckDbConnection, store: ObjectStore, sourc
     return { mode: 'increment', weeks: 0, reasons: [] };
   }
   const loaded = await connection.all<{ chart: string; week: string }>('SELECT chart, CAST(week AS VARCHAR) AS week FROM loaded_weeks');
-  const chartYears = new Set(loaded.map(({ chart, week }) => `${chart}/${yearOfWeek(week)}`));
-  await createSourceViews(connection, source, chartYears);
+  await createSourceViews(connection, source, chartYearsOf(loaded));
   const fallbacks = await addSongWeeks(connection);
   if (fallbacks.length > 0) return full(...fallbacks.map((f) => `${f.reason} (${f.track_id}${f.ids > 1 ? ` and ${f.ids - 1} more` : ''})`));
   return { mode: 'increment', weeks: loaded.length, reasons: [] };

@@ -1,7 +1,7 @@
 import { targetWeekOf, type ChartHistory } from '../../src/forecast/dataset';
 import { FEATURE_NAMES, featureVector, knowsChristmas } from '../../src/forecast/design';
 import type { FeatureRow } from '../../src/forecast/features';
-import { dot, solveSpd } from '../../src/forecast/linalg';
+import { solveSpd } from '../../src/forecast/linalg';
 import { DEFAULT_SETTINGS, NotEnoughHistory, type ModelSettings, type TrendModel } from '../../src/forecast/model';
 import { sigmoid, type LinearModel } from '../../src/forecast/regression';
 
