@@ -1,7 +1,7 @@
 import { StatementType } from '@duckdb/node-api';
 import type { DuckDb, DuckDbConnection, QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
-import { foldParams, inlineParameters } from './sql';
+import { foldParams, inlineParameters, namesIn } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 import { lineageState, readWhole } from './lake-files';
 import { LINEAGE_TABLE, TRANSFORMED_PREFIX } from '../store';
@@ -78,7 +78,7 @@ export class DuckDbEngine implements QueryEngine {
         this.lineage = lineage;
       }
       return this.connection.table(sql);
-    }, tablesRead(sql, lake.tables));
+    }, tableFoldersNamed(sql, lake.tables));
   }
 
   async close(): Promise<void> {
@@ -91,8 +91,8 @@ export class DuckDbEngine implements QueryEngine {
  * The table folders a query reads: those whose view (or `<table>_latest`, or `_runs` for the lineage) its SQL names;
  * the whole transformed zone when it names none (a catalog query binds every view).
  */
-function tablesRead(sql: string, tables: readonly string[] = []): string[] | undefined {
-  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+function tableFoldersNamed(sql: string, tables: readonly string[] = []): string[] | undefined {
+  const words = namesIn(sql);
   const named = tables.filter((table) => words.has(table) || words.has(`${table}_latest`) || (table === LINEAGE_TABLE && words.has('_runs')));
   return named.length > 0 ? named.map((table) => `${TRANSFORMED_PREFIX}${table}/`) : undefined;
 }

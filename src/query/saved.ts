@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { QueryResult } from './duckdb';
 import type { Parameter, QueryEngine } from './engine';
+import { namesIn } from './sql';
 
 /**
  * Saved analyses: plain SQL files that run unchanged on DuckDB and Athena. Each declares its parameters in a
@@ -98,8 +99,8 @@ export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnaly
     const message = error instanceof Error ? error.message : String(error);
     // The name the engine says is missing (DuckDB's message may go on with "Did you mean ...?" naming another table).
     const named = /with name (\w+) does not exist|'(?:[\w-]+\.)*(\w+)' does not exist/i.exec(message);
-    const missing = named ? tablesRead(analysis.sql).find((table) => table === (named[1] ?? named[2]).toLowerCase()) : undefined;
-    if (missing) throw new MissingTableError(analysis.name, missing);
+    const missing = named ? (named[1] ?? named[2]).toLowerCase() : undefined;
+    if (missing && namesIn(analysis.sql).has(missing)) throw new MissingTableError(analysis.name, missing);
     throw error;
   }
 }
@@ -124,10 +125,3 @@ export function bindSavedAnalysis(analysis: SavedAnalysis, values: Record<string
   });
 }
 
-/** The tables (and views) a query reads: the names after FROM and JOIN that its own WITH does not define. */
-function tablesRead(sql: string): string[] {
-  const body = sql.replace(/--[^\n]*/g, '');
-  const defined = new Set([...body.matchAll(/\b([a-z_][a-z0-9_]*)\s+AS\s*\(/gi)].map((m) => m[1].toLowerCase()));
-  const named = [...body.matchAll(/\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)/gi)].map((m) => m[1].toLowerCase());
-  return [...new Set(named)].filter((name) => !defined.has(name));
-}

@@ -123,6 +123,19 @@ export function foldParams(sql: string, parameters: readonly (string | number | 
   return rewriteCode(sql, (code) => code.replace(/\bp\.([a-z_][a-z0-9_]*)\b/gi, (whole: string, name: string) => values.get(name.toLowerCase()) ?? whole));
 }
 
+/**
+ * The names a query's code mentions, lower case (string literals, quoted identifiers and comments left out): a
+ * superset of the tables it reads, whatever the syntax that names them (FROM, JOIN, a comma, DESCRIBE).
+ */
+export function namesIn(sql: string): Set<string> {
+  const names = new Set<string>();
+  rewriteCode(sql, (code) => {
+    for (const name of code.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []) names.add(name);
+    return code;
+  });
+  return names;
+}
+
 /** `sql` with `rewrite` applied to its code: string literals, quoted identifiers and comments are kept as they are. */
 function rewriteCode(sql: string, rewrite: (code: string) => string): string {
   let out = '';
