@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { rawChartPrefix, rawCsvKey, rawWeekPrefix, type ObjectStore } from '../store';
+import { rawChartPrefix, rawCsvKey, type ObjectStore } from '../store';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../transform/csv-file';
 
 export interface ImportedCsv {
@@ -25,14 +25,22 @@ export interface ImportedCsv {
  * refused: raw objects are never modified.
  */
 export async function importChartsCsv(store: ObjectStore, file: string, bytes: Buffer): Promise<ImportedCsv> {
-  const imported = await prepareChartsCsv(store, file, bytes);
+  const imported = await new ChartsCsvImport(store).prepare(file, bytes);
   await store.put(imported.rawKey, bytes);
   return imported;
 }
 
+/** A CSV the lake held when the import first looked at its chart. */
+interface StoredCsv {
+  key: string;
+  week: string;
+  size: number;
+}
+
 /**
- * Every check of `importChartsCsv`, without the write: the caller stores `bytes` at `rawKey` (a bulk import);
- * `earlier` are the files of the same import not stored yet.
+ * The checks of one import of many CSVs, without the write: the caller stores each file's bytes at its `rawKey` and
+ * tells `remember` (a bulk import stores in batches). The lake's CSVs of a chart are listed once per import, and
+ * each is read at most once, so an import of years of weeks does not list and read its chart again for every file.
  *
  * A chart week has one CSV. Its name is normalised first (`REGIONAL-US-WEEKLY-2023-03-02.CSV` and a browser's
  * `regional-us-weekly-2023-03-02 (1).csv` are that week's `regional-us-weekly-2023-03-02.csv`): the same bytes
@@ -40,46 +48,107 @@ export async function importChartsCsv(store: ObjectStore, file: string, bytes: B
  * replace it (two different downloads of one week cannot both be right, and raw objects are never modified).
  * A copy of another week of the same chart (byte for byte, or re-saved: `csvContent`) is refused, naming both weeks.
  */
-export async function prepareChartsCsv(store: ObjectStore, file: string, bytes: Buffer, earlier: readonly ImportedCsv[] = []): Promise<ImportedCsv> {
-  const fileName = path.basename(file);
-  let name;
-  try {
-    name = parseChartsCsvName(fileName);
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message.replace(`${fileName}: `, '')}`);
+export class ChartsCsvImport {
+  private readonly storedOf = new Map<string, Promise<StoredCsv[]>>();
+  private readonly storedContent = new Map<string, Promise<string | undefined>>();
+  /** This import's files: `chart\ncontent SHA-256` to the week it was imported as. */
+  private readonly importedContent = new Map<string, string>();
+  /** This import's files: `chart\nweek` to the raw key. */
+  private readonly importedKeys = new Map<string, string>();
+
+  constructor(private readonly store: ObjectStore) {}
+
+  async prepare(file: string, bytes: Buffer): Promise<ImportedCsv> {
+    const fileName = path.basename(file);
+    let name;
+    try {
+      name = parseChartsCsvName(fileName);
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message.replace(`${fileName}: `, '')}`);
+    }
+    const problem = chartsCsvHeaderProblem(bytes);
+    if (problem) throw new Error(`${file}: ${problem}`);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const content = csvContent(bytes);
+    const contentSha256 = sha256Of(content);
+    const rawKey = rawCsvKey(name, name.canonicalName);
+    // The week's CSVs: those the lake held when the import began, and the one this import stored (once written).
+    const weekKeys = new Set((await this.storedCsvs(name.chart)).filter((object) => object.week === name.week).map((object) => object.key));
+    const ownKey = this.importedKeys.get(`${name.chart}\n${name.week}`);
+    if (ownKey !== undefined) weekKeys.add(ownKey);
+    for (const key of weekKeys) {
+      const existing = await this.store.get(key);
+      if (!existing) continue;
+      if (existing.equals(bytes)) {
+        if (!this.storedContent.has(key)) this.storedContent.set(key, Promise.resolve(contentSha256));
+        return { file, rawKey: key, chart: name.chart, week: name.week, stored: false, sha256, contentSha256 };
+      }
+      throw new Error(`${file}: the lake already holds a different CSV of ${name.chart} week ${name.week} (${key}); raw objects are never modified — delete that object first to replace it`);
+    }
+    const earlier = this.importedContent.get(`${name.chart}\n${contentSha256}`);
+    const copyOf = earlier !== undefined && earlier !== name.week ? earlier : await this.storedWeekWithContent(name.chart, name.week, content, contentSha256);
+    if (copyOf !== undefined) {
+      throw new Error(`${file}: its content is identical to week ${copyOf} of ${name.chart}, not a chart of week ${name.week} (a copy saved under another week's name?); not imported`);
+    }
+    return { file, rawKey, chart: name.chart, week: name.week, stored: true, sha256, contentSha256 };
   }
-  const problem = chartsCsvHeaderProblem(bytes);
-  if (problem) throw new Error(`${file}: ${problem}`);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const content = csvContent(bytes);
-  const contentSha256 = createHash('sha256').update(content).digest('hex');
-  const rawKey = rawCsvKey(name, name.canonicalName);
-  for (const object of await store.list(rawWeekPrefix('charts-csv', name))) {
-    const existing = await store.get(object.key);
-    if (!existing) continue;
-    if (existing.equals(bytes)) return { file, rawKey: object.key, chart: name.chart, week: name.week, stored: false, sha256, contentSha256 };
-    throw new Error(`${file}: the lake already holds a different CSV of ${name.chart} week ${name.week} (${object.key}); raw objects are never modified — delete that object first to replace it`);
+
+  /** A prepared file the caller stored, or is about to: later files are checked against it. */
+  remember(entry: ImportedCsv): void {
+    const key = `${entry.chart}\n${entry.contentSha256}`;
+    if (!this.importedContent.has(key)) this.importedContent.set(key, entry.week);
+    this.importedKeys.set(`${entry.chart}\n${entry.week}`, entry.rawKey);
   }
-  const copyOf = earlier.find((entry) => entry.chart === name.chart && entry.week !== name.week && entry.contentSha256 === contentSha256)?.week ?? (await storedWeekWithContent(store, name.chart, name.week, content));
-  if (copyOf !== undefined) {
-    throw new Error(`${file}: its content is identical to week ${copyOf} of ${name.chart}, not a chart of week ${name.week} (a copy saved under another week's name?); not imported`);
+
+  /** A remembered file the caller could not store after all. */
+  forget(entry: ImportedCsv): void {
+    const key = `${entry.chart}\n${entry.contentSha256}`;
+    if (this.importedContent.get(key) === entry.week) this.importedContent.delete(key);
+    if (this.importedKeys.get(`${entry.chart}\n${entry.week}`) === entry.rawKey) this.importedKeys.delete(`${entry.chart}\n${entry.week}`);
   }
-  return { file, rawKey, chart: name.chart, week: name.week, stored: true, sha256, contentSha256 };
+
+  /**
+   * The other week of the chart whose stored CSV has this content (`csvContent`), if any. Only objects of a size the
+   * content could have are read (the same bytes, plus at most a BOM, a CR a line and two final line ends), each
+   * once per import.
+   */
+  private async storedWeekWithContent(chart: string, week: string, content: Buffer, contentSha256: string): Promise<string | undefined> {
+    const candidates = (await this.storedCsvs(chart)).filter((object) => object.week !== week && object.size >= content.byteLength);
+    if (candidates.length === 0) return undefined;
+    let lines = 1;
+    for (let at = content.indexOf(0x0a); at !== -1; at = content.indexOf(0x0a, at + 1)) lines += 1;
+    for (const object of candidates) {
+      if (object.size > content.byteLength + 3 + lines + 4) continue;
+      if ((await this.contentShaOf(object.key)) === contentSha256) return object.week;
+    }
+    return undefined;
+  }
+
+  private storedCsvs(chart: string): Promise<StoredCsv[]> {
+    let listed = this.storedOf.get(chart);
+    if (!listed) {
+      listed = this.store.list(rawChartPrefix('charts-csv', chart)).then((objects) =>
+        objects.flatMap((object) => {
+          const week = /\/week=(\d{4}-\d{2}-\d{2})\//.exec(object.key)?.[1];
+          return week === undefined ? [] : [{ key: object.key, week, size: object.size }];
+        }),
+      );
+      this.storedOf.set(chart, listed);
+    }
+    return listed;
+  }
+
+  private contentShaOf(key: string): Promise<string | undefined> {
+    let sha = this.storedContent.get(key);
+    if (!sha) {
+      sha = this.store.get(key).then((bytes) => (bytes ? sha256Of(csvContent(bytes)) : undefined));
+      this.storedContent.set(key, sha);
+    }
+    return sha;
+  }
 }
 
-/**
- * The other week of the chart whose stored CSV has this content (`csvContent`), if any. Only objects of a size the
- * content could have are read: the same bytes, plus at most a BOM, a CR a line and two final line ends.
- */
-async function storedWeekWithContent(store: ObjectStore, chart: string, week: string, content: Buffer): Promise<string | undefined> {
-  const lines = content.reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 1);
-  for (const object of await store.list(rawChartPrefix('charts-csv', chart))) {
-    if (object.size < content.byteLength || object.size > content.byteLength + 3 + lines + 4 || object.key.includes(`/week=${week}/`)) continue;
-    const other = await store.get(object.key);
-    if (other && csvContent(other).equals(content)) return /\/week=(\d{4}-\d{2}-\d{2})\//.exec(object.key)?.[1];
-  }
-  return undefined;
-}
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A CSV's text without a UTF-8 BOM, with LF line ends and no final line ends: what stays when a file is re-saved. */
 function csvContent(bytes: Buffer): Buffer {

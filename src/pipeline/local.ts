@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CATALOG_KEY, crawl, openLakeEngine } from '../catalog';
-import { prepareChartsCsv, type ImportedCsv } from '../extract/import-csv';
+import { ChartsCsvImport, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
@@ -44,7 +44,7 @@ export class LocalPipeline {
     onFile: (file: string, total: number, result?: RoutedResult) => void = () => {},
   ): Promise<ImportResult> {
     const { files, skipped } = await expandInputs(inputs);
-    const done: ImportProgress = { imported: [], failures: [], total: files.length, onFile };
+    const done: ImportProgress = { checks: new ChartsCsvImport(this.store), imported: [], failures: [], total: files.length, onFile };
     // A file whose bytes the lake already holds, in a week already built from it, is unchanged: not transformed again.
     // Only the lineage of the files' charts is read (a file whose name says no chart is refused later, by name).
     const charts = [...new Set(files.map(chartOfFile).filter((chart): chart is string => chart !== undefined))];
@@ -106,6 +106,7 @@ export class LocalPipeline {
         } catch (error) {
           // Not stored (or not all): each of these files is a failure, none is transformed.
           for (const { entry } of batch) {
+            done.checks.forget(entry);
             fileOf.delete(entry.rawKey);
             done.failures.push({ file: entry.file, error: error as Error });
             done.onFile(entry.file, done.total);
@@ -115,13 +116,13 @@ export class LocalPipeline {
       for (const file of chunk) {
         try {
           const bytes = await readInput(file);
-          const earlier = () => [...done.imported, ...[...pending.values()].map((item) => item.entry)];
-          let entry = await prepareChartsCsv(this.store, file, bytes, earlier());
+          let entry = await done.checks.prepare(file, bytes);
           if (pending.has(entry.rawKey)) {
             // The same week twice in one import: the first is stored before the second is checked against it.
             await flush();
-            entry = await prepareChartsCsv(this.store, file, bytes, earlier());
+            entry = await done.checks.prepare(file, bytes);
           }
+          done.checks.remember(entry);
           fileOf.set(entry.rawKey, file);
           if (!entry.stored) {
             // The same bytes are in the lake already: nothing to write.
@@ -216,6 +217,8 @@ export interface ImportResult {
 }
 
 interface ImportProgress {
+  /** Every file of the import is checked against the lake and the import's earlier files. */
+  checks: ChartsCsvImport;
   imported: ImportedCsv[];
   failures: { file: string; error: Error }[];
   total: number;

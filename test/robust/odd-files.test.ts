@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ChartsCsvImport } from '../../src/extract/import-csv';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
 import { FsStore } from '../../src/store';
@@ -95,6 +96,38 @@ describe('odd files: one CSV per chart week, whatever the name; odd content refu
     expect(both.failures[0].error.message).to.include('regional-us-weekly-2023-05-18.csv').and.include('identical to week 2023-05-11');
     const stored = (date: string) => existsSync(path.join(dir, 'lake', 'raw', 'charts-csv', CHART, `week=${date}`));
     expect(['2023-05-04', '2023-05-11', '2023-05-18'].map(stored), 'raw objects of the weeks').to.deep.equal([false, true, false]);
+  });
+
+  it('one import lists its chart once and reads each stored CSV at most once, whatever the number of files', async () => {
+    class CountingStore extends FsStore {
+      lists: string[] = [];
+      gets: string[] = [];
+      override list(prefix: string) {
+        this.lists.push(prefix);
+        return super.list(prefix);
+      }
+      override get(key: string) {
+        this.gets.push(key);
+        return super.get(key);
+      }
+    }
+    const store = new CountingStore(path.join(dir, 'lake'));
+    const checks = new ChartsCsvImport(store);
+    const files = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort();
+    const prepared = [];
+    for (const name of files) {
+      const entry = await checks.prepare(path.join(US_2023, name), readFileSync(path.join(US_2023, name)));
+      checks.remember(entry);
+      prepared.push(entry);
+    }
+    expect(prepared.map((entry) => entry.stored).filter((stored) => !stored)).to.have.length(1); // 2023-03-02 is in the lake
+    expect(store.lists, 'listings').to.deep.equal([`raw/charts-csv/${CHART}/`]);
+    expect(new Set(store.gets).size, 'distinct objects read').to.equal(store.gets.length);
+    // And a copy is still caught, both of a stored week and of one this import remembered.
+    const copy = (date: string, as: string) => checks.prepare(path.join(inbox, `regional-us-weekly-${as}.csv`), week(date)).then(() => '', (error: Error) => error.message);
+    expect(await copy('2023-03-02', '2024-01-04')).to.include('identical to week 2023-03-02');
+    expect(await copy('2023-06-01', '2024-01-11')).to.include('identical to week 2023-06-01');
+    expect(store.lists, 'listings after the copies').to.have.length(1);
   });
 
   it('a gzip file named .csv is reported as compressed; a .csv.gz in a folder is reported, not skipped', async () => {
