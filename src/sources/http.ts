@@ -6,8 +6,8 @@
  */
 import type { Method } from 'got';
 
-/** got loads on the first request: commands that never fetch (query, report) do not pay for it at start-up. */
-const loadGot = () => (require('got') as typeof import('got')).default;
+/** got loads on the first request (~90 ms): commands that never fetch (query, report) do not pay for it at start-up. */
+export const loadGot = () => (require('got') as typeof import('got')).default;
 import { SpotifySourceError } from './errors';
 import type { Log } from './log';
 import { publicUrl, type Redactor } from './redact';

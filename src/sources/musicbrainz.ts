@@ -7,12 +7,11 @@
  * and retrying, a bounded number of times. Every chain is stored whole, as MusicBrainz answered it, in one
  * immutable raw object as soon as it is complete, so a killed run loses nothing already asked.
  */
-import got from 'got';
 import { performance } from 'node:perf_hooks';
 import { MUSICBRAINZ_PREFIX, isIsrc, parseMusicBrainzKey, rawMusicBrainzKey, type MusicBrainzOutcome, type ObjectStore } from '../store';
 // Not '../config': that face imports this layer (its defaults), and the version is all the User-Agent needs.
 import { CODE_VERSION } from '../config/version';
-import { retryAfterMs } from './http';
+import { loadGot, retryAfterMs } from './http';
 import { makeLog, type Log, type SourceLogger } from './log';
 import { Redactor } from './redact';
 
@@ -168,7 +167,7 @@ export class MusicBrainzClient {
       let problem: string;
       let waitMs: number;
       try {
-        const response = await got(url, {
+        const response = await loadGot()(url, {
           headers: { 'user-agent': this.userAgent, accept: 'application/json' },
           throwHttpErrors: false,
           followRedirect: false,

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { commands } from '../../src/cli/commands';
 import { environmentOf } from '../../src/cli/help';
 import { closest, editDistance } from '../../src/cli/parse';
-import { removeDir, tempDir } from '../support/lake';
+import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'chartlake.js');
@@ -264,6 +264,27 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
       expect(packages).to.deep.equal([]);
       const help = spawnSync(process.execPath, ['-r', trace, BIN, 'query', '--help'], { cwd: ROOT, encoding: 'utf8' });
       expect(help.stderr).to.not.match(/@duckdb|@aws-sdk|vega|@pulumi|"got"/);
+    });
+
+    it('a query on a lake loads DuckDB only: no AWS SDK, vega, Pulumi or got', function () {
+      this.timeout(120_000);
+      requireShared(this);
+      const lake = path.join(work, 'query-loads');
+      const imported = chartlake(['import', path.join(US_2023, 'regional-us-weekly-2023-03-02.csv'), '--lake', lake]);
+      expect(imported.status, imported.stderr).to.equal(0);
+      const trace = path.join(work, 'trace-query.js');
+      writeFileSync(
+        trace,
+        `const M = require('module'); const load = M._load; const seen = [];
+         M._load = function (request) { seen.push(request); return load.apply(this, arguments); };
+         process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen)));`,
+      );
+      const result = spawnSync(process.execPath, ['-r', trace, BIN, 'query', 'SELECT count(*) AS n FROM chart_entries', '--lake', lake, '--format', 'csv'], { cwd: ROOT, encoding: 'utf8' });
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.include('200');
+      const loaded = JSON.parse(result.stderr.slice(result.stderr.indexOf('LOADED ') + 7)) as string[];
+      expect(loaded).to.include('@duckdb/node-api');
+      expect(loaded.filter((request) => /^(got|vega|vega-lite|@aws-sdk\/|@pulumi\/)/.test(request))).to.deep.equal([]);
     });
 
     it('the build puts every file the code reads at run time (.sql) beside the compiled code', () => {
