@@ -1,10 +1,10 @@
 import { DuckDb } from '../query/duckdb';
 import { DuckDbEngine } from '../query/duckdb-engine';
-import { lineageState, localLakeRoot } from '../query/lake-files';
+import { committedCacheDir, lineageState, localLakeRoot } from '../query/lake-files';
 import { silentLogger, type Logger } from '../log';
 import { isPerWeekLayoutKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { crawl, readCatalog } from './crawler';
-import { createLakeViews } from './views';
+import { createLakeViews, type CommittedCache } from './views';
 
 export interface OpenLakeOptions {
   duck?: DuckDb;
@@ -27,8 +27,16 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   const root = await localLakeRoot(store);
   const connection = await duck.connect();
   const lineage = lineageState(root);
-  await createLakeViews(connection, catalog, root, log);
-  return new DuckDbEngine(duck, connection, !options.duck, { root, lineage, tables: Object.keys(catalog.tables), openViews: async (from) => void (await createLakeViews(connection, catalog, from)) });
+  // The lake's committed weeks are cached between processes; a snapshot's (a query that met a replaced file) are not.
+  const cacheOf = (from: string, state: string): CommittedCache | undefined =>
+    from === root ? { dir: committedCacheDir(root), lineage: state, unchanged: () => lineageState(root) === state } : undefined;
+  await createLakeViews(connection, catalog, root, log, cacheOf(root, lineage));
+  return new DuckDbEngine(duck, connection, !options.duck, {
+    root,
+    lineage,
+    tables: Object.keys(catalog.tables),
+    openViews: async (from, state) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state))),
+  });
 }
 
 /** Whether the transformed zone still has files of the per-week layout (chartlake 0.1). */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql } from '../query/sql';
@@ -19,16 +21,14 @@ export const LATEST_VIEWS: Record<string, string> = { tracks: 'track_id', albums
  * Schema drift is never cast away: a file whose column has another type than the table's established type is
  * left out of the view, with a warning naming it (`chartlake tables --drift` lists them all).
  */
-export async function createLakeViews(connection: DuckDbConnection, catalog: Catalog, lakeRoot: string, log: Logger = silentLogger): Promise<string[]> {
+export async function createLakeViews(connection: DuckDbConnection, catalog: Catalog, lakeRoot: string, log: Logger = silentLogger, committedCache?: CommittedCache): Promise<string[]> {
   literalFilePath(lakeRoot, 'the lake path', LAKE_PATH_FIX);
   const created: string[] = [];
   const lineage = catalog.tables[LINEAGE_TABLE];
   if (lineage) {
     const runs = renderSql(loadSql(SQL_DIR, 'runs-view'), { files: filesOf(lineage, lakeRoot, log), union_by_name: lineage.versions.length > 1 }, 'runs-view.sql');
     await connection.run(`CREATE OR REPLACE VIEW _runs AS ${runs}`);
-    // What the committed views join, read once into a table: reading the lineage files at each mention cost ~50 ms
-    // a mention on a full lake. The engine reads it again when the lineage changes (DuckDbEngine).
-    await connection.run(`CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _runs`);
+    await loadCommitted(connection, runs, committedCache);
     created.push('_runs');
   }
   for (const table of Object.values(catalog.tables)) {
@@ -46,6 +46,47 @@ export async function createLakeViews(connection: DuckDbConnection, catalog: Cat
     created.push(table.name, ...(await createLatestView(connection, table.name)));
   }
   return created;
+}
+
+/** Where the committed chart weeks of one state of the lineage files are kept between processes (`loadCommitted`). */
+export interface CommittedCache {
+  /** A folder of this lake's own: one file, named by the lineage state and the `_runs` view it was read through. */
+  dir: string;
+  /** The lineage files as the reader found them before reading (`lineageState`). */
+  lineage: string;
+  /** Whether the lineage files are still as `lineage` says: what was read is cached only then. */
+  unchanged(): boolean;
+}
+
+/**
+ * `_committed`: what the committed views join, read once into a table (reading the lineage files at each mention
+ * cost ~50 ms a mention on a full lake; the engine reads it again when the lineage changes). Reading the 219
+ * lineage files of a full lake takes ~60 ms even once, so a fresh process takes them from the cache when the lineage
+ * is as it was when the cache was written: a few KB, named by the lineage files' names, inodes, sizes and times.
+ */
+async function loadCommitted(connection: DuckDbConnection, runs: string, cache?: CommittedCache): Promise<void> {
+  const file = cache && path.join(cache.dir, `${createHash('sha256').update(`${cache.lineage}\n${runs}`).digest('hex').slice(0, 32)}.parquet`);
+  if (file && existsSync(file)) {
+    const read = await connection
+      .run(renderSql('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM read_parquet({{file}})', { file }))
+      .then(() => true, () => false); // unreadable (cut short by a full disk?): read the lineage instead
+    if (read) return;
+  }
+  await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _runs');
+  if (!file || !cache.unchanged()) return;
+  // A cache is a convenience: a folder that cannot be written (read-only, full) only means the next process reads
+  // the lineage files again.
+  const temp = `${file}.tmp-${process.pid}`;
+  try {
+    await fs.mkdir(cache.dir, { recursive: true });
+    await connection.run(renderSql('COPY _committed TO {{temp}} (FORMAT parquet)', { temp }));
+    await fs.rename(temp, file);
+    for (const name of await fs.readdir(cache.dir)) {
+      if (name !== path.basename(file) && name.endsWith('.parquet')) await fs.rm(path.join(cache.dir, name), { force: true });
+    }
+  } catch {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+  }
 }
 
 /** The files a table's view reads: its glob when no file drifted, else the catalogued files that did not. */

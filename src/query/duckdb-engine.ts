@@ -12,8 +12,11 @@ export interface LakeViews {
   root: string;
   /** `lineageState(root)` when the views were opened. */
   lineage: string;
-  /** (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it). */
-  openViews(root: string): Promise<void>;
+  /**
+   * (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it), whose
+   * lineage files are as `lineage` (`lineageState(root)`) says.
+   */
+  openViews(root: string, lineage: string): Promise<void>;
   /** The tables the views read (folders of transformed/): a query is checked for replaced files in those it names. */
   tables?: readonly string[];
 }
@@ -73,7 +76,7 @@ export class DuckDbEngine implements QueryEngine {
     return readWhole(lake.root, TRANSFORMED_PREFIX, async (root) => {
       const lineage = lineageState(root);
       if (root !== this.viewsRoot || lineage !== this.lineage) {
-        await lake.openViews(root);
+        await lake.openViews(root, lineage);
         this.viewsRoot = root;
         this.lineage = lineage;
       }

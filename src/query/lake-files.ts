@@ -90,6 +90,14 @@ export async function readWhole<T>(root: string, prefix: string, read: (root: st
   }
 }
 
+/**
+ * The folder where a lake's committed chart weeks are cached between processes (catalog `loadCommitted`): in the
+ * temporary folder, one per lake root, so that a query never writes into the lake it reads.
+ */
+export function committedCacheDir(root: string): string {
+  return path.join(os.tmpdir(), 'chartlake-committed', createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16));
+}
+
 /** The lineage files of the lake below `root` (`filesState`): changes when a week is committed. */
 export function lineageState(root: string): string {
   return filesState(path.join(root, ...`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}`.split('/')));

@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { crawl, openLakeEngine } from '../../src/catalog';
+import { DuckDb, sqlString } from '../../src/query';
+import { committedCacheDir } from '../../src/query/lake-files';
+import { FsStore } from '../../src/store';
+import { commitFakeWeeks } from '../support/lineage';
+import { removeDir, tempDir } from '../support/lake';
+
+/**
+ * A fresh process takes the committed chart weeks from a cache in the temporary folder instead of reading every
+ * lineage file, only while the lineage files are as they were when it was written.
+ */
+describe('catalog: the committed weeks cached between processes', function () {
+  this.timeout(60_000);
+  const CHART = 'regional-zz-weekly';
+  let dir: string;
+  let store: FsStore;
+  let duck: DuckDb;
+  let cacheDir: string;
+
+  const committedCount = async () => {
+    const engine = await openLakeEngine(store, { duck });
+    try {
+      const { rows } = await engine.query('SELECT count(*) AS n FROM _committed');
+      return Number(rows[0].n);
+    } finally {
+      await engine.close();
+    }
+  };
+  const cacheFiles = () => readdirSync(cacheDir).filter((name) => name.endsWith('.parquet'));
+
+  before(async () => {
+    dir = tempDir('committed-cache');
+    store = new FsStore(dir);
+    duck = await DuckDb.open();
+    cacheDir = committedCacheDir(dir);
+    rmSync(cacheDir, { recursive: true, force: true });
+    await commitFakeWeeks(store, CHART, ['2023-01-05', '2023-01-12', '2023-01-19']);
+    await crawl(store, duck);
+  });
+  after(() => {
+    duck?.close();
+    if (dir) removeDir(dir);
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('is written by the first open and read by the next one', async () => {
+    expect(await committedCount()).to.equal(3);
+    expect(cacheFiles()).to.have.length(1);
+    // Prove the next open reads the cache: a cache holding one week less is believed while the lineage is unchanged.
+    const file = path.join(cacheDir, cacheFiles()[0]);
+    await duck.withConnection(async (connection) => {
+      await connection.run(`CREATE TEMP TABLE fewer AS SELECT * FROM read_parquet(${sqlString(file)}) WHERE week <> DATE '2023-01-19'`);
+      await connection.run(`COPY fewer TO ${sqlString(file)} (FORMAT parquet)`);
+    });
+    expect(await committedCount()).to.equal(2);
+  });
+
+  it('is not used once a week is committed: the next open reads the lineage and replaces the cache', async () => {
+    await commitFakeWeeks(store, CHART, ['2023-01-26']);
+    expect(await committedCount()).to.equal(4);
+    expect(cacheFiles()).to.have.length(1);
+    expect(await committedCount()).to.equal(4);
+  });
+
+  it('an unreadable cache file is read past: the lineage is read instead', async () => {
+    writeFileSync(path.join(cacheDir, cacheFiles()[0]), 'not parquet');
+    expect(await committedCount()).to.equal(4);
+  });
+
+  it('a cache folder that cannot be written only costs the next open a read of the lineage', async () => {
+    rmSync(cacheDir, { recursive: true, force: true });
+    mkdirSync(path.dirname(cacheDir), { recursive: true });
+    writeFileSync(cacheDir, 'a file where the folder would be');
+    try {
+      expect(await committedCount()).to.equal(4);
+      expect(await committedCount()).to.equal(4);
+    } finally {
+      rmSync(cacheDir, { force: true });
+    }
+  });
+});
