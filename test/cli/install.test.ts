@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { removeDir, tempDir } from '../support/lake';
 
@@ -44,6 +44,20 @@ describe('npm ci, then a command: no second install, no needless build', functio
     expect(staleReason(project(locked, {}, ['a']))).to.equal('node_modules/a is not installed');
     expect(staleReason(project(locked, { 'node_modules/a': { version: '1.2.0' }, 'node_modules/b': { version: '1.0.0' } }, ['a']))).to.match(/node_modules\/b is installed but no longer/);
     expect(staleReason(project(locked, { 'node_modules/a': { version: '1.2.0' } }))).to.equal('a is missing from node_modules');
+  });
+
+  it('a check that passed is remembered only for the same files: a changed lock file or a removed folder is still seen', () => {
+    const locked = { 'node_modules/a': { version: '1.2.0' } };
+    const dir = project(locked, { 'node_modules/a': { version: '1.2.0' } }, ['a']);
+    expect(staleReason(dir)).to.equal(undefined);
+    expect(existsSync(path.join(dir, 'node_modules', '.chartlake-lock-matched'))).to.equal(true);
+    expect(staleReason(dir)).to.equal(undefined);
+    writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'p' }, 'node_modules/a': { version: '1.3.0' } } }));
+    expect(staleReason(dir)).to.equal('node_modules/a is 1.2.0, the lock file says 1.3.0');
+    writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'p' }, ...locked } }));
+    expect(staleReason(dir)).to.equal(undefined);
+    rmSync(path.join(dir, 'node_modules', 'a'), { recursive: true });
+    expect(staleReason(dir)).to.equal('a is missing from node_modules');
   });
 
   it('this checkout\'s node_modules matches its lock file, and a second build check finds nothing to do', () => {
