@@ -20,7 +20,7 @@ FROM csv_row;
 -- transform's Web API objects and charts-service lists give (with an id) for the same weeks.
 -- Parameters: {{known_names}}
 CREATE OR REPLACE TEMP TABLE artist_lists AS
-SELECT DISTINCT artist_names FROM stage_entry WHERE raw_id IN (SELECT raw_id FROM csv_row) AND artist_names IS NOT NULL;
+SELECT DISTINCT artist_names FROM stage_entry WHERE raw_id IN (SELECT raw_id FROM raw_object WHERE source_kind = 'charts-csv') AND artist_names IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE known_artist_names AS
 SELECT UNNEST({{known_names}}) AS name

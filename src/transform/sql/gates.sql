@@ -56,7 +56,7 @@ FROM stage_entry AS e JOIN entry_size AS s USING (raw_id)
 WHERE e.rank IS NOT NULL AND (e.rank < 1 OR e.rank > s.size)
 UNION ALL
 SELECT raw_id, 'rank_missing', 'entry ' || coalesce(left(track_name, 80), '?') || ' has no rank'
-FROM stage_entry WHERE rank IS NULL AND raw_id NOT IN (SELECT raw_id FROM csv_row)
+FROM stage_entry WHERE rank IS NULL AND raw_id NOT IN (SELECT raw_id FROM raw_object WHERE source_kind = 'charts-csv')
 UNION ALL
 SELECT raw_id, 'duplicate_rank', 'rank ' || rank || ' appears ' || count(*) || ' times'
 FROM stage_entry WHERE rank IS NOT NULL GROUP BY raw_id, rank HAVING count(*) > 1
