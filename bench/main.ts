@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateInput, REGIONS } from './generate';
-import { STEPS, type StepName, type StepResult, type QueryTiming } from './steps';
+import { SAVED_FROM_SHELL, STEPS, type StepName, type StepResult, type QueryTiming } from './steps';
 
 export interface BenchOptions {
   regions: number;
@@ -155,18 +155,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const weeks = realFiles.map((file) => /(\d{4}-\d{2}-\d{2})\.csv$/.exec(file)?.[1] ?? '').filter(Boolean);
       const realQueries = await runStep('queries', { lake: usLake, chart: 'regional-us-weekly', from: weeks[0], to: weeks[weeks.length - 1], runs: options.queryRuns ?? 5 }, isolate);
       real = { dir: realDir, files: realFiles.length, importMs: imported.ms, rows: imported.rows, queries: (realQueries.detail?.queries ?? []) as QueryTiming[] };
-      const bin = options.cliBin ?? COMPILED_CLI;
-      if (bin === false) {
-        log('the compiled CLI is not timed (cliBin: false)');
-      } else if (existsSync(path.join(path.dirname(bin), '..', 'dist'))) {
-        log('the compiled CLI from a shell');
-        const timed = await runStep('cli', { bin, lake: usLake, runs: options.queryRuns ?? 5 }, isolate);
-        cli = (timed.detail?.commands ?? []) as CliTiming[];
-      } else {
-        log('the compiled CLI is not built (npm run build): its start-up is not measured');
-      }
     } else {
-      log(`no real US year at ${realDir}: the real-data queries and the CLI are not measured`);
+      log(`no real US year at ${realDir}: the real-data queries and the query on it from a shell are not measured`);
+    }
+    const bin = options.cliBin ?? COMPILED_CLI;
+    if (bin === false) {
+      log('the compiled CLI is not timed (cliBin: false)');
+    } else if (existsSync(path.join(path.dirname(bin), '..', 'dist'))) {
+      log('the compiled CLI from a shell: --help, a query on the US lake, every saved analysis on the full lake');
+      const saved = { lake, chart, from: input.weeks[0], to: input.weeks[options.weeks - 1], names: queries.filter((query) => !query.skipped).map((query) => query.name) };
+      const timed = await runStep('cli', { bin, lake: real ? path.join(work, 'us-lake') : undefined, runs: options.queryRuns ?? 5, saved }, isolate);
+      cli = (timed.detail?.commands ?? []) as CliTiming[];
+    } else {
+      log('the compiled CLI is not built (npm run build): its start-up is not measured');
     }
 
     const report: BenchReport = {
@@ -202,7 +203,8 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
   const full = slowest(report.queries);
   const real = report.real && slowest(report.real.queries);
   const help = report.cli?.find((item) => item.command === 'chartlake --help');
-  const query = report.cli?.find((item) => item.command.startsWith('chartlake query'));
+  const query = report.cli?.find((item) => item.command.startsWith('chartlake query ('));
+  const fromShell = (report.cli ?? []).filter((item) => item.command.startsWith(SAVED_FROM_SHELL)).sort((a, b) => b.medianMs - a.medianMs);
   const notMeasured = { value: 'not measured (no ../shared or no build)', met: false };
   return [
     { target: 'backfill within 2× the limit (raw copy + one DuckDB pass, one file per chart-year)', value: `${report.ratios.backfillOverLimit.toFixed(2)}×`, met: report.ratios.backfillOverLimit <= 2 },
@@ -212,6 +214,12 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
       met: largest.ms / smallest.ms <= 1.2,
     },
     { target: 'every saved analysis < 300 ms on the full lake, fresh database', value: full ? `slowest ${full.name} ${full.freshMs.toFixed(0)} ms` : 'no analyses', met: !full || full.freshMs < 300 },
+    {
+      target: 'every saved analysis < 300 ms on the full lake, from a shell (a fresh process)',
+      ...(fromShell.length > 0
+        ? { value: `${fromShell[fromShell.length - 1].medianMs.toFixed(0)}–${fromShell[0].medianMs.toFixed(0)} ms median (slowest ${fromShell[0].command.slice(SAVED_FROM_SHELL.length)})`, met: fromShell[0].medianMs < 300 }
+        : notMeasured),
+    },
     { target: 'every saved analysis < 300 ms on the real US year, fresh database', ...(real ? { value: `slowest ${real.name} ${real.freshMs.toFixed(0)} ms`, met: real.freshMs < 300 } : notMeasured) },
     { target: '`chartlake --help` < 0.3 s wall', ...(help ? { value: `${help.medianMs.toFixed(0)} ms median`, met: help.medianMs < 300 } : notMeasured) },
     { target: 'a query on the US lake < 1 s wall', ...(query ? { value: `${query.medianMs.toFixed(0)} ms median`, met: query.medianMs < 1000 } : notMeasured) },
@@ -256,7 +264,7 @@ export function formatReport(report: BenchReport): string {
     }),
     '',
     ...(report.cli
-      ? ['| from a shell (compiled CLI, US lake) | median | best |', '| --- | ---: | ---: |', ...report.cli.map((item) => `| \`${item.command}\` | ${item.medianMs.toFixed(0)} ms | ${item.bestMs.toFixed(0)} ms |`), '']
+      ? ['| from a shell (compiled CLI; a query on the US lake, saved analyses on the full lake) | median | best |', '| --- | ---: | ---: |', ...report.cli.map((item) => `| \`${item.command}\` | ${item.medianMs.toFixed(0)} ms | ${item.bestMs.toFixed(0)} ms |`), '']
       : []),
     '| target | measured | met |',
     '| --- | --- | --- |',

@@ -215,17 +215,26 @@ export async function songsProfile({ lake }: { lake: string }): Promise<StepResu
 export interface CliArgs {
   /** The compiled CLI (bin/chartlake.js after `npm run build`). */
   bin: string;
-  lake: string;
+  /** The real US year's lake, for a query on it (absent without ../shared). */
+  lake?: string;
   runs: number;
+  /** Saved analyses to run on a lake (the full one), each as `chartlake query --saved <name>` with this range. */
+  saved?: { lake: string; chart: string; from: string; to: string; names: string[] };
 }
 
-/** Wall time of the compiled CLI, each run a new process as from a shell: `--help`, and a query on a lake. */
-export async function cli({ bin, lake, runs }: CliArgs): Promise<StepResult> {
+/**
+ * Wall time of the compiled CLI, each run a new process as from a shell: `--help`, a query on the US lake, and each
+ * saved analysis on the full lake (what "in a fresh process" means for a user).
+ */
+export async function cli({ bin, lake, runs, saved }: CliArgs): Promise<StepResult> {
   const commands: Record<string, string[]> = {
     'node -e 0': ['-e', '0'],
     'chartlake --help': [bin, '--help'],
-    'chartlake query (rank 1 of every week)': [bin, 'query', '--lake', lake, 'SELECT week, track_name, artist_names FROM chart_entries WHERE rank = 1 ORDER BY week'],
   };
+  if (lake) commands['chartlake query (rank 1 of every week)'] = [bin, 'query', '--lake', lake, 'SELECT week, track_name, artist_names FROM chart_entries WHERE rank = 1 ORDER BY week'];
+  for (const name of saved?.names ?? []) {
+    commands[`${SAVED_FROM_SHELL}${name}`] = [bin, 'query', '--lake', saved!.lake, '--saved', name, '--chart', saved!.chart, '--from', saved!.from, '--to', saved!.to];
+  }
   const timings: { command: string; medianMs: number; bestMs: number; runsMs: number[] }[] = [];
   for (const [command, args] of Object.entries(commands)) {
     const runsMs: number[] = [];
@@ -239,6 +248,9 @@ export async function cli({ bin, lake, runs }: CliArgs): Promise<StepResult> {
   }
   return { ms: sum(timings.map((timing) => timing.medianMs)), rows: timings.length, maxRssMb: peakRssMb(), detail: { commands: timings } };
 }
+
+/** How `cli` names the run of a saved analysis on the full lake. */
+export const SAVED_FROM_SHELL = 'chartlake query --saved ';
 
 export const STEPS = { backfill, limit, usual, increment, queries, songsProfile, cli } as const;
 export type StepName = keyof typeof STEPS;

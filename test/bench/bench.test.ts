@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatReport, runBench, type BenchReport } from '../../bench/main';
 import { generateInput } from '../../bench/generate';
+import { SAVED_FROM_SHELL } from '../../bench/steps';
 import { listSavedAnalyses } from '../../src/query';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../../src/transform';
 import { removeDir, requireShared, tempDir } from '../support/lake';
@@ -11,10 +12,13 @@ describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no ti
   let results: string;
   let report: BenchReport;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(600_000);
     results = tempDir('bench-results');
-    // The real US year is imported and queried too when ../shared is there; the CLI's start-up is not timed here.
-    report = await runBench({ regions: 2, weeks: 3, resultsDir: results, isolate: false, increments: 1, queryRuns: 1, cliBin: false, log: () => {} });
+    // The compiled CLI is timed once per command (it is built first, as `npm run bench` expects); the real US year
+    // is imported and queried too when ../shared is there.
+    (require('../../scripts/build.js') as { ensureBuilt(options?: { quiet?: boolean }): boolean }).ensureBuilt({ quiet: true });
+    report = await runBench({ regions: 2, weeks: 3, resultsDir: results, isolate: false, increments: 1, queryRuns: 1, log: () => {} });
   });
   after(() => removeDir(results));
 
@@ -46,6 +50,16 @@ describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no ti
     expect(report.queries.map((query) => query.name)).to.deep.equal(listSavedAnalyses().map((analysis) => analysis.name));
   });
 
+  it('times the compiled CLI from a shell: --help, and every saved analysis that ran on the generated lake', () => {
+    const commands = (report.cli ?? []).map((item) => item.command);
+    expect(commands).to.include.members(['node -e 0', 'chartlake --help']);
+    const ran = report.queries.filter((query) => !query.skipped).map((query) => query.name);
+    expect(ran.length).to.be.greaterThan(5);
+    expect(commands.filter((command) => command.startsWith(SAVED_FROM_SHELL)).map((command) => command.slice(SAVED_FROM_SHELL.length))).to.deep.equal(ran);
+    const target = report.targets.find((item) => item.target.includes('from a shell'));
+    expect(target?.value).to.match(/^\d+–\d+ ms median \(slowest [a-z-]+\)$/);
+  });
+
   it('writes results/<date>.json with every section and the machine, and prints a table', () => {
     const files = readdirSync(results);
     expect(files).to.have.length(1);
@@ -54,7 +68,7 @@ describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no ti
     expect(Object.keys(json)).to.include.members(['machine', 'scale', 'backfill', 'limit', 'limitPerWeek', 'usual', 'ratios', 'increment', 'songs', 'queries', 'targets']);
     expect(json.machine.cores).to.be.greaterThan(0);
     expect(json.machine.memoryGiB).to.be.greaterThan(0);
-    expect(json.targets).to.have.length(7);
+    expect(json.targets).to.have.length(8);
     const table = formatReport(json);
     expect(table).to.contain('| chartlake import |').and.to.contain('one DuckDB pass').and.to.contain('the usual approach').and.to.contain('songs rebuild');
   });
