@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
+import { isOwnCacheDir } from '../query/lake-files';
 import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql } from '../query/sql';
 import { LINEAGE_TABLE } from '../store';
 import { silentLogger, type Logger } from '../log';
@@ -66,7 +67,7 @@ export interface CommittedCache {
  */
 async function loadCommitted(connection: DuckDbConnection, runs: string, cache?: CommittedCache): Promise<void> {
   const file = cache && path.join(cache.dir, `${createHash('sha256').update(`${cache.lineage}\n${runs}`).digest('hex').slice(0, 32)}.parquet`);
-  if (file && existsSync(file)) {
+  if (file && existsSync(file) && isOwnCacheDir(cache.dir)) {
     const read = await connection
       .run(renderSql('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM read_parquet({{file}})', { file }))
       .then(() => true, () => false); // unreadable (cut short by a full disk?): read the lineage instead
@@ -78,7 +79,8 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, cache?:
   // the lineage files again.
   const temp = `${file}.tmp-${process.pid}`;
   try {
-    await fs.mkdir(cache.dir, { recursive: true });
+    await fs.mkdir(cache.dir, { recursive: true, mode: 0o700 });
+    if (!isOwnCacheDir(cache.dir)) return;
     await connection.run(renderSql('COPY _committed TO {{temp}} (FORMAT parquet)', { temp }));
     await fs.rename(temp, file);
     for (const name of await fs.readdir(cache.dir)) {

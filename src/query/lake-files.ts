@@ -92,10 +92,23 @@ export async function readWhole<T>(root: string, prefix: string, read: (root: st
 
 /**
  * The folder where a lake's committed chart weeks are cached between processes (catalog `loadCommitted`): in the
- * temporary folder, one per lake root, so that a query never writes into the lake it reads.
+ * temporary folder, one per user and lake root, so that a query never writes into the lake it reads.
  */
 export function committedCacheDir(root: string): string {
-  return path.join(os.tmpdir(), 'chartlake-committed', createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16));
+  const user = process.getuid?.() ?? os.userInfo().username;
+  return path.join(os.tmpdir(), `chartlake-committed-${user}`, createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16));
+}
+
+/**
+ * Whether the cache folder `dir` is this user's own (the temporary folder is shared: another user's file there must
+ * never stand for this lake's committed weeks). Where there are no user ids (Windows), a user's temporary folder is
+ * their own.
+ */
+export function isOwnCacheDir(dir: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true;
+  const owner = (folder: string) => statSync(folder, { throwIfNoEntry: false })?.uid;
+  return owner(dir) === uid && owner(path.dirname(dir)) === uid;
 }
 
 /** The lineage files of the lake below `root` (`filesState`): changes when a week is committed. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crawl, openLakeEngine } from '../../src/catalog';
 import { DuckDb, sqlString } from '../../src/query';
@@ -56,6 +56,25 @@ describe('catalog: the committed weeks cached between processes', function () {
       await connection.run(`COPY fewer TO ${sqlString(file)} (FORMAT parquet)`);
     });
     expect(await committedCount()).to.equal(2);
+  });
+
+  it('is read only from a folder of this user\'s own: a cache planted by another user is ignored', async function () {
+    if (process.getuid === undefined) this.skip(); // no user ids here (Windows)
+    const realUid = process.getuid;
+    const planted = cacheFiles()[0]; // the cache of the test above: one week short of the lineage
+    const otherUid = realUid() + 4242;
+    process.getuid = () => otherUid;
+    try {
+      // The folder this "user" would read, made by someone else (the real user) and holding the short cache.
+      const theirs = committedCacheDir(dir);
+      mkdirSync(theirs, { recursive: true });
+      copyFileSync(path.join(cacheDir, planted), path.join(theirs, planted));
+      expect(await committedCount()).to.equal(3);
+    } finally {
+      process.getuid = realUid;
+    }
+    rmSync(path.dirname(committedCacheDir(dir)).replace(`-${realUid()}`, `-${otherUid}`), { recursive: true, force: true });
+    expect(await committedCount()).to.equal(2); // the real user's own (short) cache is still believed
   });
 
   it('is not used once a week is committed: the next open reads the lineage and replaces the cache', async () => {
