@@ -29,7 +29,7 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   const lineage = lineageState(root);
   // The lake's committed weeks are cached between processes; a snapshot's (a query that met a replaced file) are not.
   const cacheOf = (from: string, state: string): CommittedCache | undefined =>
-    from === root ? { dir: committedCacheDir(root), lineage: state, unchanged: () => lineageState(root) === state } : undefined;
+    from === root ? { dir: committedCacheDir(root), root, lineage: state, unchanged: () => lineageState(root) === state } : undefined;
   await createLakeViews(connection, catalog, root, log, cacheOf(root, lineage));
   return new DuckDbEngine(duck, connection, !options.duck, {
     root,

@@ -53,6 +53,8 @@ export async function createLakeViews(connection: DuckDbConnection, catalog: Cat
 export interface CommittedCache {
   /** A folder of this lake's own: one file, named by the lineage state and the `_runs` view it was read through. */
   dir: string;
+  /** The lake's root (the folder is removed once the lake is gone). */
+  root: string;
   /** The lineage files as the reader found them before reading (`lineageState`). */
   lineage: string;
   /** Whether the lineage files are still as `lineage` says: what was read is cached only then. */
@@ -79,7 +81,7 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, cache?:
   // the lineage files again.
   const temp = `${file}.tmp-${process.pid}`;
   try {
-    await fs.mkdir(cache.dir, { recursive: true, mode: 0o700 });
+    if (!existsSync(cache.dir)) await startCacheDir(cache);
     if (!isOwnCacheDir(cache.dir)) return;
     await connection.run(renderSql('COPY _committed TO {{temp}} (FORMAT parquet)', { temp }));
     await fs.rename(temp, file);
@@ -90,6 +92,25 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, cache?:
     await fs.rm(temp, { force: true }).catch(() => undefined);
   }
 }
+
+/**
+ * Makes a lake's cache folder, naming the lake in it, and removes the folders of lakes that are gone (each test or
+ * trial lake would otherwise leave its few KB behind for good).
+ */
+async function startCacheDir(cache: CommittedCache): Promise<void> {
+  await fs.mkdir(cache.dir, { recursive: true, mode: 0o700 });
+  await fs.writeFile(path.join(cache.dir, CACHE_LAKE_FILE), cache.root);
+  const parent = path.dirname(cache.dir);
+  for (const name of await fs.readdir(parent)) {
+    const other = path.join(parent, name);
+    if (other === cache.dir) continue;
+    const root = await fs.readFile(path.join(other, CACHE_LAKE_FILE), 'utf8').catch(() => undefined);
+    if (root !== undefined && !existsSync(root)) await fs.rm(other, { recursive: true, force: true });
+  }
+}
+
+/** In a lake's cache folder: the lake's root, so that the folder of a lake that is gone can be removed. */
+const CACHE_LAKE_FILE = 'lake-root.txt';
 
 /** The files a table's view reads: its glob when no file drifted, else the catalogued files that did not. */
 function filesOf(table: CatalogTable, lakeRoot: string, log: Logger): string | string[] {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crawl, openLakeEngine } from '../../src/catalog';
 import { DuckDb, sqlString } from '../../src/query';
@@ -87,6 +87,21 @@ describe('catalog: the committed weeks cached between processes', function () {
   it('an unreadable cache file is read past: the lineage is read instead', async () => {
     writeFileSync(path.join(cacheDir, cacheFiles()[0]), 'not parquet');
     expect(await committedCount()).to.equal(4);
+  });
+
+  it('a lake that is gone loses its cache folder when another lake starts one', async () => {
+    const gone = tempDir('committed-cache-gone');
+    const goneStore = new FsStore(gone);
+    await commitFakeWeeks(goneStore, CHART, ['2023-01-05']);
+    await crawl(goneStore, duck);
+    const engine = await openLakeEngine(goneStore, { duck });
+    await engine.close();
+    expect(existsSync(committedCacheDir(gone))).to.equal(true);
+    removeDir(gone);
+    rmSync(cacheDir, { recursive: true, force: true }); // this lake starts its folder again
+    expect(await committedCount()).to.equal(4);
+    expect(existsSync(committedCacheDir(gone)), 'the gone lake\'s folder').to.equal(false);
+    expect(cacheFiles()).to.have.length(1);
   });
 
   it('a cache folder that cannot be written only costs the next open a read of the lineage', async () => {
