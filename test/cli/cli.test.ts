@@ -250,7 +250,8 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
   });
 
   describe('start-up', () => {
-    it('--help loads no dependency: no DuckDB, AWS SDK, vega, Pulumi or got', () => {
+    /** Runs the compiled CLI with every module request recorded: its outcome, and what it asked `require` for. */
+    const traced = (args: string[]): Outcome & { loaded: string[] } => {
       const trace = path.join(work, 'trace.js');
       writeFileSync(
         trace,
@@ -258,12 +259,16 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
          M._load = function (request) { seen.push(request); return load.apply(this, arguments); };
          process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen)));`,
       );
-      const result = spawnSync(process.execPath, ['-r', trace, BIN, '--help'], { cwd: ROOT, encoding: 'utf8' });
-      const loaded = JSON.parse(result.stderr.slice(result.stderr.indexOf('LOADED ') + 7)) as string[];
-      const packages = loaded.filter((request) => !request.startsWith('.') && !request.startsWith('/') && !request.startsWith('node:'));
+      const result = spawnSync(process.execPath, ['-r', trace, BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+      const at = result.stderr.indexOf('LOADED ');
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr.slice(0, at), loaded: JSON.parse(result.stderr.slice(at + 7)) as string[] };
+    };
+    const HEAVY = /^(got|vega|vega-lite|@aws-sdk\/|@pulumi\/)/;
+
+    it('--help loads no dependency: no DuckDB, AWS SDK, vega, Pulumi or got', () => {
+      const packages = traced(['--help']).loaded.filter((request) => !request.startsWith('.') && !request.startsWith('/') && !request.startsWith('node:'));
       expect(packages).to.deep.equal([]);
-      const help = spawnSync(process.execPath, ['-r', trace, BIN, 'query', '--help'], { cwd: ROOT, encoding: 'utf8' });
-      expect(help.stderr).to.not.match(/@duckdb|@aws-sdk|vega|@pulumi|"got"/);
+      expect(traced(['query', '--help']).loaded.filter((request) => HEAVY.test(request) || request.startsWith('@duckdb'))).to.deep.equal([]);
     });
 
     it('a query on a lake loads DuckDB only: no AWS SDK, vega, Pulumi or got', function () {
@@ -272,19 +277,11 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
       const lake = path.join(work, 'query-loads');
       const imported = chartlake(['import', path.join(US_2023, 'regional-us-weekly-2023-03-02.csv'), '--lake', lake]);
       expect(imported.status, imported.stderr).to.equal(0);
-      const trace = path.join(work, 'trace-query.js');
-      writeFileSync(
-        trace,
-        `const M = require('module'); const load = M._load; const seen = [];
-         M._load = function (request) { seen.push(request); return load.apply(this, arguments); };
-         process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen)));`,
-      );
-      const result = spawnSync(process.execPath, ['-r', trace, BIN, 'query', 'SELECT count(*) AS n FROM chart_entries', '--lake', lake, '--format', 'csv'], { cwd: ROOT, encoding: 'utf8' });
+      const result = traced(['query', 'SELECT count(*) AS n FROM chart_entries', '--lake', lake, '--format', 'csv']);
       expect(result.status, result.stderr).to.equal(0);
       expect(result.stdout).to.include('200');
-      const loaded = JSON.parse(result.stderr.slice(result.stderr.indexOf('LOADED ') + 7)) as string[];
-      expect(loaded).to.include('@duckdb/node-api');
-      expect(loaded.filter((request) => /^(got|vega|vega-lite|@aws-sdk\/|@pulumi\/)/.test(request))).to.deep.equal([]);
+      expect(result.loaded).to.include('@duckdb/node-api');
+      expect(result.loaded.filter((request) => HEAVY.test(request))).to.deep.equal([]);
     });
 
     it('the build puts every file the code reads at run time (.sql) beside the compiled code', () => {
