@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { rawChartPrefix, rawCsvKey, type ObjectStore } from '../store';
+import { parseRawKey, rawChartPrefix, rawCsvKey, type ObjectStore } from '../store';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../transform/csv-file';
 
 export interface ImportedCsv {
@@ -68,7 +68,7 @@ export class ChartsCsvImport {
     }
     const problem = chartsCsvHeaderProblem(bytes);
     if (problem) throw new Error(`${file}: ${problem}`);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = sha256Of(bytes);
     const content = csvContent(bytes);
     const contentSha256 = sha256Of(content);
     const rawKey = rawCsvKey(name, name.canonicalName);
@@ -129,7 +129,7 @@ export class ChartsCsvImport {
     if (!listed) {
       listed = this.store.list(rawChartPrefix('charts-csv', chart)).then((objects) =>
         objects.flatMap((object) => {
-          const week = /\/week=(\d{4}-\d{2}-\d{2})\//.exec(object.key)?.[1];
+          const week = parseRawKey(object.key)?.week;
           return week === undefined ? [] : [{ key: object.key, week, size: object.size }];
         }),
       );
