@@ -161,13 +161,16 @@ export class MusicBrainzClient {
   /** GET `path` (e.g. `/ws/2/isrc/X?fmt=json`); 200 and 404 are answers, 503/5xx/network errors are retried. */
   async get(path: string): Promise<MusicBrainzAnswer> {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
+    // got is loaded before the first turn: loaded after it (~90 ms the first time), the first request would leave
+    // late and the next, paced from the turn, less than a second after it.
+    const got = loadGot();
     for (let attempt = 1; ; attempt++) {
       await this.pacer.wait();
       this.sent++;
       let problem: string;
       let waitMs: number;
       try {
-        const response = await loadGot()(url, {
+        const response = await got(url, {
           headers: { 'user-agent': this.userAgent, accept: 'application/json' },
           throwHttpErrors: false,
           followRedirect: false,
