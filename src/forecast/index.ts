@@ -1,5 +1,5 @@
 /** Trend prediction: which songs will rise, fall, drop out or reach the top 10, with an honest backtest. */
-export type { ForecastRow } from './types';
+export type { ForecastBacktest, ForecastRow } from './types';
 export { FORECAST_COLUMNS, FORECASTS_TABLE } from './types';
 export type { FeatureRow } from './features';
 export { loadFeatures, featuresSql } from './features';

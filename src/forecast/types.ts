@@ -1,5 +1,5 @@
 /** One row of the `forecasts` table (sql/forecasts-table.sql declares its types); `chart`/`week` are partitions. */
-export interface ForecastRow {
+export interface ForecastRow extends ForecastBacktest {
   target_week: string;
   horizon: number;
   track_id: string;
@@ -19,11 +19,14 @@ export interface ForecastRow {
   training_rows: number;
   /** The song was on the chart around this week a year earlier and that history moved the prediction. */
   seasonal: boolean;
-  /**
-   * The model's backtest at this horizon on the chart's weeks up to the origin (the same for every row of a run):
-   * folds, their first and last predicted week, mean absolute rank error and top-10 Brier score of the model and of
-   * persistence ("next week = this week"). Null when the lake was too short for a fold.
-   */
+}
+
+/**
+ * The model's backtest at a row's horizon on the chart's weeks up to the origin (the same for every row of a run):
+ * folds, their first and last predicted week, mean absolute rank error and top-10 Brier score of the model and of
+ * persistence ("next week = this week"). Null when the lake was too short for a fold.
+ */
+export interface ForecastBacktest {
   backtest_folds: number | null;
   backtest_first_target: string | null;
   backtest_last_target: string | null;

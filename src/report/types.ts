@@ -1,3 +1,5 @@
+import type { ForecastBacktest } from '../forecast';
+
 /** The chart and week range a report covers. */
 export interface ReportRange {
   chart: string;
@@ -109,15 +111,8 @@ export interface ForecastEntry {
 }
 
 /** The backtest `chartlake forecast` stored on every row of a forecast (null in files written before it did). */
-export interface StoredBacktest {
+export interface StoredBacktest extends ForecastBacktest {
   horizon: number;
-  backtest_folds: number | null;
-  backtest_first_target: string | null;
-  backtest_last_target: string | null;
-  model_rank_mae: number | null;
-  persistence_rank_mae: number | null;
-  model_brier_top10: number | null;
-  persistence_brier_top10: number | null;
 }
 
 /** Everything the page shows, read through the QueryEngine. */
