@@ -7,6 +7,7 @@ import { committedCacheDir } from '../../src/query/lake-files';
 import { FsStore } from '../../src/store';
 import { commitFakeWeeks } from '../support/lineage';
 import { removeDir, tempDir } from '../support/lake';
+import { skipBecause } from '../support/skip';
 
 /**
  * A fresh process takes the committed chart weeks from a cache in the temporary folder instead of reading every
@@ -59,7 +60,7 @@ describe('catalog: the committed weeks cached between processes', function () {
   });
 
   it('is read only from a folder of this user\'s own: a cache planted by another user is ignored', async function () {
-    if (process.getuid === undefined) this.skip(); // no user ids here (Windows)
+    if (process.getuid === undefined) skipBecause(this, 'this platform has no user ids (Windows): its temporary folder is the user\'s own');
     const realUid = process.getuid;
     const planted = cacheFiles()[0]; // the cache of the test above: one week short of the lineage
     const otherUid = realUid() + 4242;
