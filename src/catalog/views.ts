@@ -3,7 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { isOwnCacheDir } from '../query/lake-files';
-import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql } from '../query/sql';
+import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, sqlString } from '../query/sql';
 import { LINEAGE_TABLE } from '../store';
 import { silentLogger, type Logger } from '../log';
 import type { Catalog, CatalogTable } from './types';
@@ -27,9 +27,10 @@ export async function createLakeViews(connection: DuckDbConnection, catalog: Cat
   const created: string[] = [];
   const lineage = catalog.tables[LINEAGE_TABLE];
   if (lineage) {
-    const runs = renderSql(loadSql(SQL_DIR, 'runs-view'), { files: filesOf(lineage, lakeRoot, log), union_by_name: lineage.versions.length > 1 }, 'runs-view.sql');
+    const files = filesOf(lineage, lakeRoot, log);
+    const runs = renderSql(loadSql(SQL_DIR, 'runs-view'), { files, union_by_name: lineage.versions.length > 1 }, 'runs-view.sql');
     await connection.run(`CREATE OR REPLACE VIEW _runs AS ${runs}`);
-    await loadCommitted(connection, runs, committedCache);
+    await loadCommitted(connection, runs, files, committedCache);
     created.push('_runs');
   }
   for (const table of Object.values(catalog.tables)) {
@@ -64,26 +65,37 @@ export interface CommittedCache {
 /**
  * `_committed`: what the committed views join, read once into a table (reading the lineage files at each mention
  * cost ~50 ms a mention on a full lake; the engine reads it again when the lineage changes). Reading the 219
- * lineage files of a full lake takes ~60 ms even once, so a fresh process takes them from the cache when the lineage
- * is as it was when the cache was written: a few KB, named by the lineage files' names, inodes, sizes and times.
+ * lineage files of a full lake takes ~60 ms even once, so a fresh process takes each file's rows from the cache
+ * while that file is as it was when the cache was written (same name, inode, size and time): after a weekly run
+ * only the lineage files it rewrote, one per chart, are read again.
  */
-async function loadCommitted(connection: DuckDbConnection, runs: string, cache?: CommittedCache): Promise<void> {
-  const file = cache && path.join(cache.dir, `${createHash('sha256').update(`${cache.lineage}\n${runs}`).digest('hex').slice(0, 32)}.parquet`);
-  if (file && existsSync(file) && isOwnCacheDir(cache.dir)) {
-    const read = await connection
-      .run(renderSql('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM read_parquet({{file}})', { file }))
-      .then(() => true, () => false); // unreadable (cut short by a full disk?): read the lineage instead
-    if (read) return;
+async function loadCommitted(connection: DuckDbConnection, runs: string, lineageFiles: string | string[], cache?: CommittedCache): Promise<void> {
+  const files = cache ? runsFiles(cache.lineage, lineageFiles) : [];
+  if (!cache || files.length === 0) {
+    await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _runs');
+    return;
   }
-  await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _runs');
-  if (!file || !cache.unchanged()) return;
+  // One cache a lake and `_runs` view: its rows carry the state of the lineage file they were read from.
+  const file = path.join(cache.dir, `${createHash('sha256').update(`${CACHE_FORMAT}\n${runs}`).digest('hex').slice(0, 32)}.parquet`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM (VALUES ${files.map((f) => `(${sqlString(f.file)}, ${sqlString(f.state)})`).join(', ')}) AS t(file, state)`);
+  await connection.run('CREATE OR REPLACE TEMP TABLE _committed_files (file_state VARCHAR, chart VARCHAR, week DATE, run_id VARCHAR)');
+  if (existsSync(file) && isOwnCacheDir(cache.dir)) {
+    await connection
+      .run(renderSql('INSERT INTO _committed_files SELECT file_state, chart, week, run_id FROM read_parquet({{file}}) WHERE file_state IN (SELECT state FROM _lineage_files)', { file }))
+      .catch(() => undefined); // unreadable (cut short by a full disk?): every lineage file is read instead
+  }
+  const cached = new Set((await connection.all<{ file_state: string }>('SELECT DISTINCT file_state FROM _committed_files')).map((row) => row.file_state));
+  const changed = files.filter((f) => !cached.has(f.state)).map((f) => f.file);
+  if (changed.length > 0) await connection.run(renderSql(loadSql(SQL_DIR, 'committed-files'), { files: changed }, 'committed-files.sql'));
+  await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _committed_files');
+  if (changed.length === 0 || !cache.unchanged()) return;
   // A cache is a convenience: a folder that cannot be written (read-only, full) only means the next process reads
   // the lineage files again.
   const temp = `${file}.tmp-${process.pid}`;
   try {
     if (!existsSync(cache.dir)) await startCacheDir(cache);
     if (!isOwnCacheDir(cache.dir)) return;
-    await connection.run(renderSql('COPY _committed TO {{temp}} (FORMAT parquet)', { temp }));
+    await connection.run(renderSql('COPY _committed_files TO {{temp}} (FORMAT parquet)', { temp }));
     await fs.rename(temp, file);
     for (const name of await fs.readdir(cache.dir)) {
       if (name !== path.basename(file) && name.endsWith('.parquet')) await fs.rm(path.join(cache.dir, name), { force: true });
@@ -91,6 +103,25 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, cache?:
   } catch {
     await fs.rm(temp, { force: true }).catch(() => undefined);
   }
+}
+
+/** Bumped when the cache's columns change: a cache of another format is never read. */
+const CACHE_FORMAT = 'committed-by-lineage-file/2';
+
+/**
+ * The lineage files `_runs` reads (its glob, or the list left after drift), each with its line of `lineageState`.
+ */
+function runsFiles(lineage: string, lineageFiles: string | string[]): { file: string; state: string }[] {
+  const listed = typeof lineageFiles === 'string' ? undefined : new Set(lineageFiles);
+  const dir = typeof lineageFiles === 'string' ? path.dirname(path.dirname(path.dirname(lineageFiles))) : undefined;
+  const files: { file: string; state: string }[] = [];
+  for (const state of lineage.split('\n')) {
+    const file = state.split('\t')[0];
+    if (!file) continue;
+    const read = listed ? listed.has(file) : file.endsWith('.parquet') && path.relative(dir!, file).split(path.sep).length === 3;
+    if (read) files.push({ file, state });
+  }
+  return files;
 }
 
 /**

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { crawl, openLakeEngine } from '../../src/catalog';
 import { DuckDb, sqlString } from '../../src/query';
 import { committedCacheDir } from '../../src/query/lake-files';
-import { FsStore } from '../../src/store';
+import { FsStore, lineageKey } from '../../src/store';
 import { commitFakeWeeks } from '../support/lineage';
 import { removeDir, tempDir } from '../support/lake';
 import { skipBecause } from '../support/skip';
@@ -78,16 +78,35 @@ describe('catalog: the committed weeks cached between processes', function () {
     expect(await committedCount()).to.equal(2); // the real user's own (short) cache is still believed
   });
 
-  it('is not used once a week is committed: the next open reads the lineage and replaces the cache', async () => {
+  it('sees a week committed since: the next open reads the lineage file that changed and replaces the cache', async () => {
     await commitFakeWeeks(store, CHART, ['2023-01-26']);
     expect(await committedCount()).to.equal(4);
     expect(cacheFiles()).to.have.length(1);
     expect(await committedCount()).to.equal(4);
   });
 
+  it('after a week is committed, only the lineage file it rewrote is read: the other files\' rows come from the cache', async () => {
+    const OTHER = 'regional-yy-weekly';
+    await commitFakeWeeks(store, OTHER, ['2023-01-05']);
+    expect(await committedCount()).to.equal(5);
+    // Prove which files are read again: a cache short of one week of CHART is believed while CHART's file is as it was.
+    const file = path.join(cacheDir, cacheFiles()[0]);
+    await duck.withConnection(async (connection) => {
+      await connection.run(`CREATE TEMP TABLE fewer AS SELECT * FROM read_parquet(${sqlString(file)}) WHERE NOT (chart = '${CHART}' AND week = DATE '2023-01-05')`);
+      await connection.run(`COPY fewer TO ${sqlString(file)} (FORMAT parquet)`);
+    });
+    await commitFakeWeeks(store, OTHER, ['2023-01-12']);
+    expect(await committedCount(), 'CHART from the short cache, OTHER read again').to.equal(5);
+    // CHART's file rewritten: it is read again, and its week is back.
+    await commitFakeWeeks(store, CHART, ['2023-02-02']);
+    expect(await committedCount()).to.equal(7);
+    await store.delete(lineageKey({ chart: OTHER, year: 2023 }));
+    expect(await committedCount(), 'a removed lineage file\'s rows are gone').to.equal(5);
+  });
+
   it('an unreadable cache file is read past: the lineage is read instead', async () => {
     writeFileSync(path.join(cacheDir, cacheFiles()[0]), 'not parquet');
-    expect(await committedCount()).to.equal(4);
+    expect(await committedCount()).to.equal(5);
   });
 
   it('a lake that is gone loses its cache folder when another lake starts one', async () => {
@@ -100,7 +119,7 @@ describe('catalog: the committed weeks cached between processes', function () {
     expect(existsSync(committedCacheDir(gone))).to.equal(true);
     removeDir(gone);
     rmSync(cacheDir, { recursive: true, force: true }); // this lake starts its folder again
-    expect(await committedCount()).to.equal(4);
+    expect(await committedCount()).to.equal(5);
     expect(existsSync(committedCacheDir(gone)), 'the gone lake\'s folder').to.equal(false);
     expect(cacheFiles()).to.have.length(1);
   });
@@ -110,8 +129,8 @@ describe('catalog: the committed weeks cached between processes', function () {
     mkdirSync(path.dirname(cacheDir), { recursive: true });
     writeFileSync(cacheDir, 'a file where the folder would be');
     try {
-      expect(await committedCount()).to.equal(4);
-      expect(await committedCount()).to.equal(4);
+      expect(await committedCount()).to.equal(5);
+      expect(await committedCount()).to.equal(5);
     } finally {
       rmSync(cacheDir, { force: true });
     }
