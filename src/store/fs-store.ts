@@ -120,8 +120,8 @@ export class FsStore implements ObjectStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const stat = await fs.stat(this.pathOf(key));
-      return stat.isFile() ? { key, size: stat.size, lastModified: stat.mtime } : undefined;
+      const stat = await fs.stat(this.pathOf(key), { bigint: true });
+      return stat.isFile() ? objectInfo(key, stat) : undefined;
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -150,11 +150,11 @@ export class FsStore implements ObjectStore {
           if (entry.name.includes(TEMP_MARKER)) return;
           if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(path.join(dir, entry.name), key);
         } else if (entry.isFile() && !entry.name.includes(TEMP_MARKER) && key.startsWith(prefix)) {
-          const stat = await fs.stat(path.join(dir, entry.name)).catch((error: unknown) => {
+          const stat = await fs.stat(path.join(dir, entry.name), { bigint: true }).catch((error: unknown) => {
             if (isMissing(error)) return undefined; // removed since the folder was read
             throw error;
           });
-          if (stat) found.push({ key, size: stat.size, lastModified: stat.mtime });
+          if (stat) found.push(objectInfo(key, stat));
         }
       }));
     };
@@ -299,4 +299,12 @@ async function moveOrCopy(from: string, to: string): Promise<void> {
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT';
+}
+
+/**
+ * An object as its file is now. The ETag names this version of the file (inode, time to the nanosecond, size): a
+ * file replaced by a rename gets another, even within the same millisecond at the same size.
+ */
+function objectInfo(key: string, stat: import('node:fs').BigIntStats): ObjectInfo {
+  return { key, size: Number(stat.size), lastModified: stat.mtime, eTag: `${stat.ino}-${stat.mtimeNs}-${stat.size}` };
 }

@@ -1,10 +1,7 @@
--- Whether the state can be used: written whole, its weeks all still committed as they were, and every added week
--- after its chart's newest in the state (an older week can hand a run over to ids the state already placed).
+-- Whether the state can be used: its weeks all still committed as they were, and every added week after its
+-- chart's newest in the state (an older week can hand a run over to ids the state already placed).
 SELECT
-  (SELECT count(DISTINCT stamp) FROM state_stamps) AS stamps,
-  (SELECT min(stamp) FROM state_stamps) AS stamp,
-  (SELECT count(DISTINCT file_name) FROM state_stamps) AS parts,
-  (SELECT count(*) FROM (SELECT chart, week, run_id FROM state_weeks EXCEPT SELECT chart, CAST(week AS DATE), run_id FROM committed)) AS gone,
+  (SELECT count(*) FROM (SELECT chart, week, run_id FROM state_weeks EXCEPT SELECT chart, week, run_id FROM committed)) AS gone,
   (SELECT count(*) FROM added_weeks AS a
     JOIN (SELECT chart, max(week) AS newest FROM state_weeks GROUP BY chart) AS s USING (chart)
     WHERE a.week <= s.newest) AS older,
