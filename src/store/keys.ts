@@ -7,7 +7,7 @@
  *   transformed/<table>/chart=<chart>/year=<YYYY>/part-0.parquet     one file per table, chart and year (`week` a column)
  *   transformed/<table>/part-0.parquet                                 a lake-wide table (songs, song_credits)
  *   transformed/_lineage/chart=<chart>/year=<YYYY>/part-0.parquet     one row per chart week: the commit record
- *   transformed/_song_identity/<ids|links|weeks>.parquet              what `songs` was built from: not a table
+ *   transformed/_song_identity/<ids|changed-ids|links|weeks>.parquet  what `songs` was built from: not a table
  *   raw/musicbrainz/isrc=<ISRC>/<fetched-at>.<outcome>.json                songwriter lookups, as MusicBrainz answered
  *   quarantine/<raw key>.error.json
  *   locks/<chart>/week=<YYYY-MM-DD>/<purpose>.lock                    an extract of one week
@@ -140,7 +140,7 @@ export function lakeTableKey(table: string): string {
 /** Where the state of song identity lies (`ids`, `links`, `weeks`): an increment starts from it. Not a table. */
 export const SONG_IDENTITY_TABLE = '_song_identity';
 
-export type SongIdentityPart = 'ids' | 'links' | 'weeks';
+export type SongIdentityPart = 'ids' | 'changed-ids' | 'links' | 'weeks';
 
 export function songIdentityKey(part: SongIdentityPart): string {
   return `${TRANSFORMED_PREFIX}${SONG_IDENTITY_TABLE}/${part}.parquet`;

@@ -81,7 +81,7 @@ export async function addSongWeeks(connection: DuckDbConnection): Promise<SongFa
   );
   if (fallbacks.length > 0) return fallbacks;
   // The macro reads song_ids and song_links as they are when it is made: the touched groups' here.
-  await run(connection, ['songs-macros', 'songs-final', 'songs-add-merge']);
+  await run(connection, ['songs-macros', 'songs-final', 'songs-add-merge', 'songs-changed-ids']);
   return [];
 }
 
@@ -98,7 +98,14 @@ export async function songsAreStale(store: ObjectStore): Promise<boolean> {
 
 /** The tables song identity reads, and the lineage that says which of their rows are committed. */
 const SONG_SOURCES: readonly string[] = [LINEAGE_TABLE, 'chart_entries', 'tracks', 'track_artists'];
-const STATE_PARTS: readonly SongIdentityPart[] = ['ids', 'links', 'weeks'];
+const STATE_PARTS: readonly SongIdentityPart[] = ['ids', 'changed-ids', 'links', 'weeks'];
+/** The parts every rebuild writes; `ids` is written whole by a full rebuild, and by an increment only now and then. */
+const REWRITTEN_PARTS: readonly SongIdentityPart[] = ['changed-ids', 'links', 'weeks'];
+/**
+ * An increment writes the ids file whole again once the ids changed since it was written (new ids, ids whose group
+ * changed: written in changed-ids each time) are more than this share of it.
+ */
+const CHANGED_IDS_SHARE = 1 / 8;
 /**
  * The rules the state was built by: a digest of every songs SQL file. Its stamps begin with it, so a state built by
  * other rules or in another layout (another chartlake version) is rebuilt, never added to.
@@ -141,12 +148,13 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
     try {
       const out = (name: string) => path.join(work, `${name}.parquet`);
       // Each attempt on a connection of its own: the increment and the full build name their relations alike.
+      let written: readonly SongIdentityPart[] = [];
       const attempt = async (root?: string): Promise<Omit<SongsRebuild, 'key'>> => {
         const source = new LakeSource(root ? new FsStore(root) : context.store, work);
         const lineage = await source.list(LINEAGE_TABLE);
         const increment = await context.duck.withConnection(async (connection) => {
-          const outcome = await fromState(connection, context.store, source, lineage, work);
-          if (outcome.mode === 'increment') await writeSongTables(connection, out);
+          const { idsStamp, ...outcome } = await fromState(connection, context.store, source, lineage, work);
+          if (outcome.mode === 'increment') written = await writeSongTables(connection, out, idsStamp);
           return outcome;
         });
         if (increment.mode === 'increment') return increment;
@@ -154,7 +162,7 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
           await readCommitted(connection, source, lineage);
           await createSourceViews(connection, source);
           await buildSongs(connection);
-          await writeSongTables(connection, out);
+          written = await writeSongTables(connection, out);
           return { ...increment, weeks: Number((await connection.all('SELECT count(*) AS n FROM committed'))[0].n) };
         });
       };
@@ -164,7 +172,7 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
       // songs first, the state after it (one flush, renamed in this order): a state whose parts carry different
       // stamps is not used, and a state older than songs gives the same songs again.
       const key = lakeTableKey('songs');
-      await putAll(context.store, [{ key, file: out('songs') }, ...STATE_PARTS.map((part): PutEntry => ({ key: songIdentityKey(part), file: out(part) }))]);
+      await putAll(context.store, [{ key, file: out('songs') }, ...written.map((part): PutEntry => ({ key: songIdentityKey(part), file: out(part) }))]);
       (context.log ?? silentLogger).log('info', 'songs rebuilt', { ...outcome, ms: Date.now() - started });
       return { key, ...outcome };
     } finally {
@@ -196,21 +204,36 @@ function lineageVersion(object: ObjectInfo): string {
 }
 
 /**
- * Writes `songs` and the state (`next_ids`, `next_links`, the `committed` weeks) to `out(name)`, the state's parts
- * stamped alike (Parquet key-value metadata) so a state written in part is told from a whole one.
+ * Writes `songs` and the state (`next_ids`, `next_links`, the `committed` weeks) to `out(name)`, and returns the
+ * parts written. The ids are written whole (`ids`) by a full rebuild (no `idsStamp`) or when the rows changed since
+ * the ids file was written are many; else only those rows (`changed-ids`). The parts every rebuild writes carry its
+ * stamp and the ids file's (Parquet key-value metadata), so a state written in part is told from a whole one.
  */
-async function writeSongTables(connection: DuckDbConnection, out: (name: string) => string): Promise<void> {
+async function writeSongTables(connection: DuckDbConnection, out: (name: string) => string, idsStamp?: string): Promise<SongIdentityPart[]> {
   const stamp = `${stateFormat()}:${randomBytes(8).toString('hex')}`;
-  await connection.run(renderSql(`COPY (SELECT * FROM songs) TO {{file}} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${LAKE_TABLE_ROW_GROUP})`, { file: out('songs') }));
-  const state: Record<SongIdentityPart, string> = { ids: 'next_ids', links: 'next_links', weeks: 'committed' };
-  for (const part of STATE_PARTS) {
-    await connection.run(
-      renderSql(`COPY (SELECT * FROM ${state[part]}) TO {{file}} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${LAKE_TABLE_ROW_GROUP}, KV_METADATA {song_identity: {{stamp}}})`, {
-        stamp,
-        file: out(part),
-      }),
-    );
+  const copy = (select: string, file: string, metadata: Record<string, string> = {}) => {
+    const kv = Object.entries(metadata).map(([name, value]) => `${name}: ${sqlString(value)}`);
+    return connection.run(renderSql(`COPY (${select}) TO {{file}} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${LAKE_TABLE_ROW_GROUP}${kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : ''})`, { file }));
+  };
+  await copy('SELECT * FROM songs', out('songs'));
+  if (idsStamp !== undefined) {
+    const [{ changed, ids }] = await connection.all<{ changed: number; ids: number }>('SELECT (SELECT count(*) FROM changed_ids) AS changed, (SELECT count(*) FROM state_ids) AS ids');
+    if (Number(changed) > Number(ids) * CHANGED_IDS_SHARE) idsStamp = undefined;
   }
+  const parts = [...REWRITTEN_PARTS];
+  if (idsStamp === undefined) {
+    idsStamp = stamp;
+    await copy('SELECT * FROM next_ids', out('ids'), { song_identity: stamp });
+    parts.unshift('ids');
+  }
+  const state: Record<SongIdentityPart, string> = {
+    ids: 'SELECT * FROM next_ids',
+    'changed-ids': parts.includes('ids') ? 'SELECT * FROM next_ids LIMIT 0' : 'SELECT * FROM next_ids WHERE track_id IN (SELECT track_id FROM changed_ids)',
+    links: 'SELECT * FROM next_links',
+    weeks: 'SELECT * FROM committed',
+  };
+  for (const part of REWRITTEN_PARTS) await copy(state[part], out(part), { song_identity: stamp, song_identity_ids: idsStamp });
+  return parts;
 }
 
 const COPY_CONCURRENCY = 16;
@@ -261,16 +284,22 @@ async function createSourceViews(connection: DuckDbConnection, source: LakeSourc
  * The increment: the state read, the weeks added since checked to come after each chart's last one, and
  * `addSongWeeks` over them. `mode: 'full'` with the reasons when the state is missing or cannot be used.
  */
-async function fromState(connection: DuckDbConnection, store: ObjectStore, source: LakeSource, lineage: readonly ObjectInfo[], work: string): Promise<Omit<SongsRebuild, 'key'>> {
+async function fromState(connection: DuckDbConnection, store: ObjectStore, source: LakeSource, lineage: readonly ObjectInfo[], work: string): Promise<Omit<SongsRebuild, 'key'> & { idsStamp?: string }> {
   const full = (...reasons: string[]): Omit<SongsRebuild, 'key'> => ({ mode: 'full', weeks: 0, reasons });
   const files: Partial<Record<SongIdentityPart | 'songs', string>> = {};
   for (const part of STATE_PARTS) files[part] = await localCopy(store, songIdentityKey(part), work);
   files.songs = await localCopy(store, lakeTableKey('songs'), work);
-  if (STATE_PARTS.some((part) => !files[part]) || !files.songs) return full('no state of song identity yet');
-  await connection.runScript(renderSql(loadSql(SQL_DIR, 'songs-state'), { ids: files.ids!, links: files.links!, weeks: files.weeks!, songs: files.songs }));
-  const [stamps] = await connection.all<{ stamps: number; stamp: string | null; parts: number }>(loadSql(SQL_DIR, 'songs-state-stamps'));
-  if (stamps.stamps !== 1 || stamps.parts !== STATE_PARTS.length) return full('the state of song identity was written in part');
-  if (!stamps.stamp?.startsWith(`${stateFormat()}:`)) return full('the state of song identity was built by other rules (another version of chartlake)');
+  if (!files.songs || !files.ids) return full('no state of song identity yet');
+  const otherRules = 'the state of song identity was built by other rules (another version of chartlake)';
+  if (!files['changed-ids']) return full(otherRules);
+  if (STATE_PARTS.some((part) => !files[part])) return full('the state of song identity was written in part');
+  await connection.runScript(
+    renderSql(loadSql(SQL_DIR, 'songs-state'), { ids: files.ids, changed_ids: files['changed-ids'], links: files.links!, weeks: files.weeks!, songs: files.songs }),
+  );
+  const [stamps] = await connection.all<{ stamps: number; stamp: string | null; parts: number; whole_parts: number; ids_match: boolean | null }>(loadSql(SQL_DIR, 'songs-state-stamps'));
+  if (!stamps.stamp?.startsWith(`${stateFormat()}:`)) return full(otherRules);
+  if (stamps.stamps !== 1 || stamps.parts !== REWRITTEN_PARTS.length || stamps.whole_parts !== 1 || !stamps.ids_match) return full('the state of song identity was written in part');
+  const [{ ids_stamp: idsStamp }] = await connection.all<{ ids_stamp: string }>('SELECT stamp AS ids_stamp FROM state_stamps WHERE whole_ids');
   // The committed weeks: the state's rows of the lineage objects unchanged since, and the rows of the others.
   const known = new Set(
     (await connection.all<{ object: string }>("SELECT DISTINCT lineage_key || chr(9) || lineage_version AS object FROM state_weeks")).map((row) => row.object),
@@ -288,11 +317,11 @@ async function fromState(connection: DuckDbConnection, store: ObjectStore, sourc
   if (check.older > 0) return full(`${check.older} added chart week(s) are older than their chart's newest`);
   if (check.added === 0) {
     await run(connection, ['songs-unchanged']);
-    return { mode: 'increment', weeks: 0, reasons: [] };
+    return { mode: 'increment', weeks: 0, reasons: [], idsStamp };
   }
   const loaded = await connection.all<{ chart: string; week: string }>('SELECT chart, CAST(week AS VARCHAR) AS week FROM loaded_weeks');
   await createSourceViews(connection, source, chartYearsOf(loaded));
   const fallbacks = await addSongWeeks(connection);
   if (fallbacks.length > 0) return full(...fallbacks.map((f) => `${f.reason} (${f.track_id}${f.ids > 1 ? ` and ${f.ids - 1} more` : ''})`));
-  return { mode: 'increment', weeks: loaded.length, reasons: [] };
+  return { mode: 'increment', weeks: loaded.length, reasons: [], idsStamp };
 }

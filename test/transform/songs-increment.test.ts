@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crawl } from '../../src/catalog';
 import { DuckDb, localLakeRoot } from '../../src/query';
@@ -15,14 +15,24 @@ async function rowsOf(duck: DuckDb, file: string): Promise<unknown[]> {
   return duck.withConnection((connection) => connection.all(`SELECT * FROM read_parquet('${file}') ORDER BY ALL`));
 }
 
-const PARTS: readonly SongIdentityPart[] = ['ids', 'links', 'weeks'];
+const PARTS: readonly SongIdentityPart[] = ['ids', 'changed-ids', 'links', 'weeks'];
 
-/** `songs` and the state of song identity as the lake holds them. */
+/** `songs` and the state of song identity as the lake holds them (the ids: the ids file, changed-ids winning). */
 async function songTables(duck: DuckDb, store: FsStore): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = { songs: await rowsOf(duck, store.pathOf('transformed/songs/part-0.parquet')) };
-  for (const part of PARTS) tables[part] = await rowsOf(duck, store.pathOf(songIdentityKey(part)));
+  for (const part of ['links', 'weeks'] as const) tables[part] = await rowsOf(duck, store.pathOf(songIdentityKey(part)));
+  const [ids, changed] = [songIdentityKey('ids'), songIdentityKey('changed-ids')].map((key) => `read_parquet('${store.pathOf(key)}')`);
+  tables.ids = await duck.withConnection((connection) =>
+    connection.all(`SELECT * FROM ${ids} WHERE track_id NOT IN (SELECT track_id FROM ${changed}) UNION ALL BY NAME SELECT * FROM ${changed} ORDER BY ALL`),
+  );
   return tables;
 }
+
+/** The ids file as it is now (its inode and time): an increment that wrote only changed-ids leaves it as it was. */
+const idsFileVersion = (store: FsStore) => {
+  const stat = statSync(store.pathOf(songIdentityKey('ids')), { bigint: true });
+  return `${stat.ino}-${stat.mtimeNs}`;
+};
 
 /** The same tables built over every committed week: the state removed first. */
 async function fullTables(context: TransformContext & { store: FsStore }): Promise<{ rebuild: SongsRebuild; tables: Record<string, unknown[]> }> {
@@ -61,9 +71,12 @@ describe('song identity by increments equals song identity over the whole lake',
     expect(files).to.have.length(52);
     const modes: string[] = [];
     const reasons: string[] = [];
+    const idsWritten: boolean[] = [];
     for (const file of files) {
       await importWeek(file);
+      const idsBefore = existsSync(context.store.pathOf(songIdentityKey('ids'))) ? idsFileVersion(context.store) : undefined;
       const increment = await rebuildSongs(context);
+      idsWritten.push(idsFileVersion(context.store) !== idsBefore);
       modes.push(increment.mode);
       reasons.push(...increment.reasons);
       const tables = await songTables(duck, context.store);
@@ -74,6 +87,9 @@ describe('song identity by increments equals song identity over the whole lake',
     // The first week has no state yet; every other is an increment unless the state cannot decide it.
     expect(modes[0]).to.equal('full');
     expect(reasons).to.deep.equal(['no state of song identity yet']);
+    // Most increments write only the ids that changed; now and then the ids file is written whole again.
+    const wholeAgain = idsWritten.slice(1).filter(Boolean).length;
+    expect(wholeAgain, 'increments that wrote the ids file whole').to.be.within(1, 25);
     // The lake's songs are the real year's: "Flowers" over 3 ids, "Last Night" over 2.
     const songs = (await songTables(duck, context.store)).songs as { song_name: string; song_id: string }[];
     const idsOf = (name: string) => songs.filter((row) => row.song_name === name).length;
@@ -141,8 +157,13 @@ describe('song identity by increments equals song identity over the whole lake',
       },
     });
     await lake.commit([first[3]]);
+    const idsBefore = idsFileVersion(store);
     const increment = await rebuildSongs({ ...context, store: anyStore, workDir: tempDir('songs-any-store') });
     expect(increment.mode, increment.reasons.join('; ')).to.equal('increment');
+    // It wrote the ids that changed, not the ids file.
+    expect(idsFileVersion(store), 'the ids file').to.equal(idsBefore);
+    const changed = await duck.withConnection((connection) => connection.all(`SELECT track_id FROM read_parquet('${store.pathOf(songIdentityKey('changed-ids'))}')`));
+    expect(changed.length).to.be.greaterThan(0);
     expect(gets.filter((key) => key.startsWith('transformed/_lineage/'))).to.deep.equal([lineageKey({ chart: first[3].chart, year: 2023 })]);
     const tables = await songTables(duck, store);
     const full = await fullTables(context);

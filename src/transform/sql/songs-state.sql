@@ -1,11 +1,20 @@
--- The state of song identity as the last rebuild left it (songs.ts writes it): every id, every candidate link, and
--- the committed weeks it was built from, each with the lineage object (key and version) its row was read from.
-CREATE OR REPLACE TEMP TABLE state_ids AS SELECT * FROM read_parquet({{ids}});
+-- The state of song identity as the last rebuild left it (songs.ts writes it): every id (the ids file a rebuild
+-- wrote whole, and changed-ids: the rows that changed since, which win), every candidate link, and the committed
+-- weeks it was built from, each with the lineage object (key and version) its row was read from.
+CREATE OR REPLACE TEMP TABLE state_changed_ids AS SELECT * FROM read_parquet({{changed_ids}});
+CREATE OR REPLACE TEMP TABLE state_ids AS
+SELECT * FROM read_parquet({{ids}}) WHERE track_id NOT IN (SELECT track_id FROM state_changed_ids)
+UNION ALL BY NAME
+SELECT * FROM state_changed_ids;
 CREATE OR REPLACE TEMP TABLE state_links AS SELECT * FROM read_parquet({{links}});
 CREATE OR REPLACE TEMP TABLE state_weeks AS SELECT * REPLACE (CAST(week AS DATE) AS week) FROM read_parquet({{weeks}});
 CREATE OR REPLACE TEMP VIEW state_songs AS SELECT * FROM read_parquet({{songs}});
--- The three parts carry the stamp of the rebuild that wrote them.
+-- Each part's stamp (the rebuild that wrote it) and the stamp of the ids file it goes with.
 CREATE OR REPLACE TEMP TABLE state_stamps AS
-SELECT file_name, decode(value) AS stamp
-FROM parquet_kv_metadata([{{ids}}, {{links}}, {{weeks}}])
-WHERE decode(key) = 'song_identity';
+SELECT
+  file_name,
+  file_name = {{ids}} AS whole_ids,
+  max(decode(value)) FILTER (WHERE decode(key) = 'song_identity') AS stamp,
+  max(decode(value)) FILTER (WHERE decode(key) = 'song_identity_ids') AS ids_stamp
+FROM parquet_kv_metadata([{{ids}}, {{changed_ids}}, {{links}}, {{weeks}}])
+GROUP BY file_name;

@@ -2,3 +2,4 @@
 CREATE TEMP VIEW songs AS SELECT * FROM state_songs;
 CREATE TEMP VIEW next_ids AS SELECT * FROM state_ids;
 CREATE TEMP VIEW next_links AS SELECT * FROM state_links;
+CREATE TEMP TABLE changed_ids AS SELECT track_id FROM state_changed_ids;
