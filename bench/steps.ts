@@ -193,6 +193,7 @@ export async function queries({ lake, chart, from, to, runs }: QueryArgs): Promi
 export async function songsProfile({ lake }: { lake: string }): Promise<StepResult> {
   const engine = await openLakeEngine(new FsStore(lake));
   try {
+    await engine.views(['chart_entries', 'tracks', 'track_artists']);
     const statements: { statement: string; ms: number }[] = [];
     const started = performance.now();
     for (const step of FULL_SONG_STEPS) {

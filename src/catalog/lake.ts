@@ -4,7 +4,7 @@ import { committedCacheDir, lineageState, localLakeRoot } from '../query/lake-fi
 import { silentLogger, type Logger } from '../log';
 import { isPerWeekLayoutKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { crawl, readCatalog } from './crawler';
-import { createLakeViews, type CommittedCache } from './views';
+import { createLakeViews, warnAllDrift, type CommittedCache } from './views';
 
 export interface OpenLakeOptions {
   duck?: DuckDb;
@@ -14,8 +14,8 @@ export interface OpenLakeOptions {
 
 /**
  * Opens the lake for SQL on DuckDB: the catalog (crawled when missing), then one view per table straight over the
- * Parquet files (a few files per table, chart and year: no second copy of the data is needed). The engine owns a
- * DuckDB database unless one is passed in.
+ * Parquet files (a few files per table, chart and year: no second copy of the data is needed), each created when a
+ * query first names it (`engine.views()` creates them all). The engine owns a DuckDB database unless one is passed in.
  */
 export async function openLakeEngine(store: ObjectStore, options: OpenLakeOptions = {}): Promise<DuckDbEngine> {
   const log = options.log ?? silentLogger;
@@ -30,12 +30,14 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   // The lake's committed weeks are cached between processes; a snapshot's (a query that met a replaced file) are not.
   const cacheOf = (from: string, state: string): CommittedCache | undefined =>
     from === root ? { dir: committedCacheDir(root), root, lineage: state, unchanged: () => lineageState(root) === state } : undefined;
-  await createLakeViews(connection, catalog, root, log, cacheOf(root, lineage));
+  // `_runs` now, each table's view when a query first names it; the drift of every table is told now.
+  warnAllDrift(catalog, root, log);
+  await createLakeViews(connection, catalog, root, silentLogger, cacheOf(root, lineage), { only: [] });
   return new DuckDbEngine(duck, connection, !options.duck, {
     root,
     lineage,
     tables: Object.keys(catalog.tables),
-    openViews: async (from, state) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state))),
+    openViews: async (from, state, only, runs) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state), { only, runs })),
   });
 }
 

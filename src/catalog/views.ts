@@ -21,12 +21,22 @@ export const LATEST_VIEWS: Record<string, string> = { tracks: 'track_id', albums
  *
  * Schema drift is never cast away: a file whose column has another type than the table's established type is
  * left out of the view, with a warning naming it (`chartlake tables --drift` lists them all).
+ *
+ * `only` names the tables whose views to create (every table's when absent); `runs: false` leaves `_runs` and
+ * `_committed` as they are (an engine adding the views a later query names).
  */
-export async function createLakeViews(connection: DuckDbConnection, catalog: Catalog, lakeRoot: string, log: Logger = silentLogger, committedCache?: CommittedCache): Promise<string[]> {
+export async function createLakeViews(
+  connection: DuckDbConnection,
+  catalog: Catalog,
+  lakeRoot: string,
+  log: Logger = silentLogger,
+  committedCache?: CommittedCache,
+  { only, runs: withRuns = true }: { only?: readonly string[]; runs?: boolean } = {},
+): Promise<string[]> {
   literalFilePath(lakeRoot, 'the lake path', LAKE_PATH_FIX);
   const created: string[] = [];
   const lineage = catalog.tables[LINEAGE_TABLE];
-  if (lineage) {
+  if (lineage && withRuns) {
     const files = filesOf(lineage, lakeRoot, log);
     const runs = renderSql(loadSql(SQL_DIR, 'runs-view'), { files, union_by_name: lineage.versions.length > 1 }, 'runs-view.sql');
     await connection.run(`CREATE OR REPLACE VIEW _runs AS ${runs}`);
@@ -35,6 +45,7 @@ export async function createLakeViews(connection: DuckDbConnection, catalog: Cat
   }
   for (const table of Object.values(catalog.tables)) {
     if (table.name === LINEAGE_TABLE || !/^[a-z_][a-z0-9_]*$/.test(table.name) || table.partitions.length === 0) continue;
+    if (only && !only.includes(table.name)) continue;
     const files = filesOf(table, lakeRoot, log);
     if (files.length === 0) continue;
     const partitioned = table.partition_keys.length > 0;
@@ -162,6 +173,11 @@ export async function createLatestView(connection: DuckDbConnection, table: stri
   const latest = loadSql(SQL_DIR, 'latest-view').replace(/\$table/g, table).replace(/\$id/g, id);
   await connection.run(`CREATE OR REPLACE VIEW ${table}_latest AS ${latest}`);
   return [`${table}_latest`];
+}
+
+/** The drift warnings of every table (`filesOf` gives them as it makes a view): an engine gives them all at open. */
+export function warnAllDrift(catalog: Catalog, lakeRoot: string, log: Logger): void {
+  for (const table of Object.values(catalog.tables)) filesOf(table, lakeRoot, log);
 }
 
 /** Drifted files are named in a warning each time the lake is opened (`chartlake tables --drift` lists them). */

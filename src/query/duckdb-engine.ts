@@ -14,9 +14,10 @@ export interface LakeViews {
   lineage: string;
   /**
    * (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it), whose
-   * lineage files are as `lineage` (`lineageState(root)`) says.
+   * lineage files are as `lineage` (`lineageState(root)`) says: `_runs` (unless `runs` is false) and the views of
+   * the tables `only` names (all when absent).
    */
-  openViews(root: string, lineage: string): Promise<void>;
+  openViews(root: string, lineage: string, only?: readonly string[], runs?: boolean): Promise<void>;
   /** The tables the views read (folders of transformed/): a query is checked for replaced files in those it names. */
   tables?: readonly string[];
 }
@@ -40,6 +41,11 @@ export class DuckDbEngine implements QueryEngine {
   private viewsRoot: string | undefined;
   /** The lineage files (`filesState`) when `_runs` was read: the views are opened again when it changed. */
   private lineage: string | undefined;
+  /**
+   * The tables whose views exist over `viewsRoot`: a query creates those it names (each view costs a few ms to
+   * bind over its files, ~30 ms for all of a full lake, which a one-query process need not pay).
+   */
+  private opened: Set<string> | 'all' = new Set();
 
   /**
    * `?` values are inlined as SQL literals rather than bound: DuckDB plans a prepared statement before it sees
@@ -59,6 +65,7 @@ export class DuckDbEngine implements QueryEngine {
     assertReadKeyword(sql);
     const statements = await this.connection.raw.extractStatements(sql);
     if (statements.count !== 1) throw new ReadOnlyQueryError(`${statements.count} statements (query runs one)`);
+    await this.views(tablesNamed(sql, this.lake?.tables)); // preparing binds the views the statement names
     const prepared = await statements.prepare(0);
     if (prepared.statementType !== StatementType.SELECT && prepared.statementType !== StatementType.EXPLAIN) {
       throw new ReadOnlyQueryError(`a ${StatementType[prepared.statementType]} statement`);
@@ -73,15 +80,35 @@ export class DuckDbEngine implements QueryEngine {
   private read(sql: string): Promise<QueryResult> {
     const lake = this.lake;
     if (!lake) return this.connection.table(sql);
+    const named = tablesNamed(sql, lake.tables);
     return readWhole(lake.root, TRANSFORMED_PREFIX, async (root) => {
-      const lineage = lineageState(root);
-      if (root !== this.viewsRoot || lineage !== this.lineage) {
-        await lake.openViews(root, lineage);
-        this.viewsRoot = root;
-        this.lineage = lineage;
-      }
+      await this.openViews(lake, root, named);
       return this.connection.table(sql);
-    }, tableFoldersNamed(sql, lake.tables));
+    }, named?.map((table) => `${TRANSFORMED_PREFIX}${table}/`));
+  }
+
+  /** Makes sure the views of `tables` (all when absent) exist, as a query naming them would. */
+  async views(tables?: readonly string[]): Promise<void> {
+    if (this.lake) await this.openViews(this.lake, this.viewsRoot ?? this.lake.root, tables);
+  }
+
+  /** Points the views at `root` when it or the lineage changed, and creates those of `tables` (all) still missing. */
+  private async openViews(lake: LakeViews, root: string, tables: readonly string[] | undefined): Promise<void> {
+    const lineage = lineageState(root);
+    if (root !== this.viewsRoot || lineage !== this.lineage) {
+      await lake.openViews(root, lineage, tables);
+      this.viewsRoot = root;
+      this.lineage = lineage;
+      this.opened = tables ? new Set(tables) : 'all';
+      return;
+    }
+    const opened = this.opened;
+    if (opened === 'all') return;
+    const missing = tables?.filter((table) => !opened.has(table));
+    if (missing?.length === 0) return;
+    await lake.openViews(root, lineage, missing, false);
+    if (missing) missing.forEach((table) => opened.add(table));
+    else this.opened = 'all';
   }
 
   async close(): Promise<void> {
@@ -91,11 +118,11 @@ export class DuckDbEngine implements QueryEngine {
 }
 
 /**
- * The table folders a query reads: those whose view (or `<table>_latest`, or `_runs` for the lineage) its SQL names;
- * the whole transformed zone when it names none (a catalog query binds every view).
+ * The tables a query reads (their views and table folders): those whose view (or `<table>_latest`, or `_runs` for
+ * the lineage) its SQL names; all when it names none (a catalog query binds every view).
  */
-function tableFoldersNamed(sql: string, tables: readonly string[] = []): string[] | undefined {
+function tablesNamed(sql: string, tables: readonly string[] = []): string[] | undefined {
   const words = namesIn(sql);
   const named = tables.filter((table) => words.has(table) || words.has(`${table}_latest`) || (table === LINEAGE_TABLE && words.has('_runs')));
-  return named.length > 0 ? named.map((table) => `${TRANSFORMED_PREFIX}${table}/`) : undefined;
+  return named.length > 0 ? named : undefined;
 }

@@ -85,6 +85,7 @@ describe('album and pattern analyses on a hand-made enriched lake', () => {
     // The lake-wide songs table, as the transform derives it from the weeks.
     const first = await openLakeEngine(new FsStore(dir), { duck });
     try {
+      await first.views(['chart_entries', 'tracks', 'track_artists']);
       await buildSongs(first.connection);
       const songs = path.join(dir, 'transformed', 'songs', 'part-0.parquet');
       mkdirSync(path.dirname(songs), { recursive: true });

@@ -62,6 +62,7 @@ describe('song identity on the 52 real US weekly charts of 2023 (checked against
     pipeline = await LocalPipeline.open(new FsStore(dir), silentLogger);
     expect((await pipeline.importFiles([US_2023])).failures).to.deep.equal([]);
     engine = await pipeline.engine();
+    await engine.views(['chart_entries', 'tracks', 'track_artists']);
     await buildSongs(engine.connection);
     songs = new Map((await engine.connection.all<SongRow & Record<string, unknown>>('SELECT * FROM songs')).map((row) => [row.track_id, row]));
     csv = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort().flatMap((name) => readChartsCsv(path.join(US_2023, name)));
