@@ -34,3 +34,6 @@ CREATE TEMP VIEW song_ids AS
 SELECT * EXCLUDE (grp, conflict) FROM state_ids
 UNION ALL BY NAME
 SELECT * FROM delta_ids;
+
+-- The ISRC and title links the state lacks are those of a new id (the state holds those between ids seen before).
+CREATE OR REPLACE TEMP VIEW song_link_ids AS SELECT track_id FROM delta_ids;

@@ -53,3 +53,7 @@ SELECT
 FROM ids AS i
 LEFT JOIN credits AS c USING (track_id)
 LEFT JOIN isrcs AS s USING (track_id);
+
+-- The ids whose ISRC and title links songs-links.sql looks for (with every id of song_ids): all of them here; an
+-- increment, whose state holds the links between the ids seen before, names only the new ones (songs-add-keys.sql).
+CREATE OR REPLACE TEMP VIEW song_link_ids AS SELECT track_id FROM song_ids;

@@ -36,15 +36,22 @@ continuity AS (
     -- the old id is not on the chart this week (its next week on it is another, or none)
     AND (o.id_next_week IS NULL OR o.id_next_week <> n.week)
 ),
+-- ISRC and title links of the ids of song_link_ids (every id, or an increment's new ones) with every id: each
+-- pair once, the smaller id as a. Joined from song_link_ids, so an increment never pairs the whole lake with itself.
+linking AS (
+  SELECT * FROM song_ids WHERE track_id IN (SELECT track_id FROM song_link_ids)
+),
 same_isrc AS (
-  SELECT x.track_id AS a, y.track_id AS b, 'isrc' AS linked_by, 2 AS strength
-  FROM song_ids AS x
-  JOIN song_ids AS y ON y.isrc = x.isrc AND x.track_id < y.track_id
+  SELECT least(x.track_id, y.track_id) AS a, greatest(x.track_id, y.track_id) AS b, 'isrc' AS linked_by, 2 AS strength
+  FROM linking AS x
+  JOIN song_ids AS y ON y.isrc = x.isrc AND y.track_id <> x.track_id
+  WHERE x.track_id < y.track_id OR y.track_id NOT IN (SELECT track_id FROM song_link_ids)
 ),
 same_title_artists AS (
-  SELECT x.track_id AS a, y.track_id AS b, 'title_artists' AS linked_by, 3 AS strength
-  FROM song_ids AS x
-  JOIN song_ids AS y ON y.title_key = x.title_key AND y.artists = x.artists AND x.track_id < y.track_id
+  SELECT least(x.track_id, y.track_id) AS a, greatest(x.track_id, y.track_id) AS b, 'title_artists' AS linked_by, 3 AS strength
+  FROM linking AS x
+  JOIN song_ids AS y ON y.title_key = x.title_key AND y.artists = x.artists AND y.track_id <> x.track_id
+  WHERE x.track_id < y.track_id OR y.track_id NOT IN (SELECT track_id FROM song_link_ids)
 ),
 candidates AS (
   SELECT * FROM continuity UNION ALL SELECT * FROM same_isrc UNION ALL SELECT * FROM same_title_artists
