@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateInput, REGIONS } from './generate';
-import { SAVED_FROM_SHELL, STEPS, type StepName, type StepResult, type QueryTiming } from './steps';
+import { median, SAVED_FROM_SHELL, STEPS, type StepName, type StepResult, type QueryTiming } from './steps';
 
 export interface BenchOptions {
   regions: number;
@@ -126,23 +126,35 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log(`  ${songsRun.ms.toFixed(0)} ms`);
 
     const sizes = [...new Set([1, Math.min(52, options.weeks), options.weeks])].sort((a, b) => a - b);
-    const increment: IncrementTiming[] = [];
+    const growing = new Map<number, { lake: string; adding: string[]; runs: StepResult[] }>();
     for (const size of sizes) {
-      let target = lake;
-      let adding: string[];
       if (size === options.weeks) {
-        adding = input.files.filter((item) => item.week === nextWeek).map((item) => item.file);
+        growing.set(size, { lake, adding: input.files.filter((item) => item.week === nextWeek).map((item) => item.file), runs: [] });
       } else {
-        target = path.join(work, `lake-${size}`);
+        const target = path.join(work, `lake-${size}`);
         log(`building a lake of ${size} week(s) per region for the increment`);
         await runStep('backfill', { files: filesOf(size), lake: target }, isolate);
-        adding = files.filter((item) => item.week === input.weeks[size]).map((item) => item.file);
+        growing.set(size, { lake: target, adding: files.filter((item) => item.week === input.weeks[size]).map((item) => item.file), runs: [] });
       }
-      const measured = await runStep('increment', { lake: target, files: adding.slice(0, increments) }, isolate);
-      increment.push({ lakeWeeks: size, ms: measured.ms, ...(measured.detail as Omit<IncrementTiming, 'lakeWeeks' | 'ms'>) });
-      log(`  increment on ${size} week(s): ${measured.ms.toFixed(0)} ms`);
-      if (target !== lake) await fs.rm(target, { recursive: true, force: true });
     }
+    // Rounds: each adds a week of one chart to every lake in turn (a new process, one unmeasured warm-up import
+    // first), so that a slow minute of the machine weighs on every size alike: this ratio is the bench's noisiest.
+    log(`increments: ${increments} rounds over lakes of ${sizes.join(', ')} week(s) per region`);
+    for (let round = 0; round < increments; round += 1) {
+      for (const size of sizes) {
+        const lakeOf = growing.get(size)!;
+        const measured = await runStep('increment', { lake: lakeOf.lake, files: lakeOf.adding.slice(2 * round, 2 * round + 2), warmUp: 1 }, isolate);
+        lakeOf.runs.push(measured);
+      }
+    }
+    const increment: IncrementTiming[] = sizes.map((size) => {
+      const { runs } = growing.get(size)!;
+      const detail = (name: keyof Omit<IncrementTiming, 'lakeWeeks' | 'ms' | 'runsMs'>) => median(runs.map((run) => Number(run.detail?.[name])));
+      const timing = { lakeWeeks: size, ms: median(runs.map((run) => run.ms)), importMs: detail('importMs'), passMs: detail('passMs'), songsMs: detail('songsMs'), viewsMs: detail('viewsMs'), queryMs: detail('queryMs'), runsMs: runs.map((run) => run.ms) };
+      log(`  increment on ${size} week(s): ${timing.ms.toFixed(0)} ms`);
+      return timing;
+    });
+    for (const size of sizes) if (growing.get(size)!.lake !== lake) await fs.rm(growing.get(size)!.lake, { recursive: true, force: true });
 
     let real: BenchReport['real'];
     let cli: CliTiming[] | undefined;
