@@ -63,28 +63,39 @@ async function removeUnwanted(dir: string, wanted: Set<string>): Promise<void> {
  * Runs `read` over the lake's files so that it sees every file whole. DuckDB opens a Parquet file twice per statement
  * (its footer, then its pages), so a file another process renames over in between (every write of the lake lands
  * so) gives it the footer of one version and the pages of the next: an error, or wrong rows without one. `read`
- * runs in place first, and the files it reads (`watched`: keys or prefixes below `root`, all of `prefix` by default)
- * are compared before and after; when one was replaced meanwhile, it runs again over a snapshot of hard links of
+ * runs in place first, and the files it reads are compared before and after: `watched` (keys or prefixes below
+ * `root`, all of `prefix` by default), and the keys `read` names through `watch` as it goes, each as it was when
+ * named (before it is read). When one was replaced meanwhile, `read` runs again over a snapshot of hard links of
  * `prefix` (`FsStore.snapshot`), whose files no one replaces. `read` gets the folder to read from (`root` or the
  * snapshot, laid out the same) and must be repeatable (reads; CREATE OR REPLACE). Watching only what is read keeps
  * the check's cost to the files a reader needs, not the lake's (~35 ms a walk of a 1,300-file lake).
  */
-export async function readWhole<T>(root: string, prefix: string, read: (root: string) => Promise<T>, watched: readonly string[] = [prefix]): Promise<T> {
-  const state = () => watched.map((key) => filesState(path.join(root, ...key.split('/').filter(Boolean)))).join('\n');
+export async function readWhole<T>(
+  root: string,
+  prefix: string,
+  read: (root: string, watch: (keys: readonly string[]) => void) => Promise<T>,
+  watched: readonly string[] = [prefix],
+): Promise<T> {
+  const stateOf = (key: string) => filesState(path.join(root, ...key.split('/').filter(Boolean)));
+  const state = () => watched.map(stateOf).join('\n');
   const before = state();
+  const named = new Map<string, string>();
+  const watch = (keys: readonly string[]) => {
+    for (const key of keys) if (!named.has(key)) named.set(key, stateOf(key));
+  };
   let outcome: { value: T } | { error: unknown };
   try {
-    outcome = { value: await read(root) };
+    outcome = { value: await read(root, watch) };
   } catch (error) {
     outcome = { error };
   }
-  if (state() === before) {
+  if (state() === before && [...named].every(([key, was]) => stateOf(key) === was)) {
     if ('error' in outcome) throw outcome.error;
     return outcome.value;
   }
   const snapshot = await new FsStore(root).snapshot(prefix);
   try {
-    return await read(snapshot.root);
+    return await read(snapshot.root, () => undefined);
   } finally {
     await snapshot.release();
   }

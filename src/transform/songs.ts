@@ -14,7 +14,6 @@ import {
   LINEAGE_TABLE,
   parseTableFileKey,
   putAll,
-  SONG_IDENTITY_TABLE,
   songIdentityKey,
   tableFileKey,
   TRANSFORMED_PREFIX,
@@ -96,8 +95,8 @@ export async function songsAreStale(store: ObjectStore): Promise<boolean> {
   return !songs || lineage.some((object) => object.lastModified > songs.lastModified);
 }
 
-/** The tables song identity reads, and the lineage that says which of their rows are committed. */
-const SONG_SOURCES: readonly string[] = [LINEAGE_TABLE, 'chart_entries', 'tracks', 'track_artists'];
+/** The tables song identity reads (the lineage says which of their rows are committed). */
+const SONG_SOURCES: readonly string[] = ['chart_entries', 'tracks', 'track_artists'];
 const STATE_PARTS: readonly SongIdentityPart[] = ['ids', 'changed-ids', 'links', 'weeks'];
 /** The parts every rebuild writes; `ids` is written whole by a full rebuild, and by an increment only now and then. */
 const REWRITTEN_PARTS: readonly SongIdentityPart[] = ['changed-ids', 'links', 'weeks'];
@@ -118,8 +117,6 @@ function stateFormat(): string {
     .slice(0, 12);
   return rulesDigest;
 }
-/** What a rebuild reads: the source tables, the state, songs. */
-const SONG_READS = [...SONG_SOURCES, SONG_IDENTITY_TABLE, 'songs'].map((table) => `${TRANSFORMED_PREFIX}${table}/`);
 
 /** How `rebuildSongs` went: from the state (`added` weeks read), or over every committed week, and why. */
 export interface SongsRebuild {
@@ -149,8 +146,8 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
       const out = (name: string) => path.join(work, `${name}.parquet`);
       // Each attempt on a connection of its own: the increment and the full build name their relations alike.
       let written: readonly SongIdentityPart[] = [];
-      const attempt = async (root?: string): Promise<Omit<SongsRebuild, 'key'>> => {
-        const source = new LakeSource(root ? new FsStore(root) : context.store, work);
+      const attempt = async (root: string | undefined, watch: Watch): Promise<Omit<SongsRebuild, 'key'>> => {
+        const source = new LakeSource(root ? new FsStore(root) : context.store, work, watch);
         const lineage = await source.list(LINEAGE_TABLE);
         const increment = await context.duck.withConnection(async (connection) => {
           const { idsStamp, ...outcome } = await fromState(connection, context.store, source, lineage, work);
@@ -167,8 +164,9 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
         });
       };
       // Read whole, though other runs rewrite chart-years meanwhile under their own locks: a folder lake is read in
-      // place, and everything runs again over a snapshot when a file changed (every statement is repeatable).
-      const outcome = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt, SONG_READS) : attempt());
+      // place, and everything runs again over a snapshot when a file it listed or read changed (every statement is
+      // repeatable).
+      const outcome = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt, []) : attempt(undefined, () => undefined));
       // songs first, the state after it (one flush, renamed in this order): a state whose parts carry different
       // stamps is not used, and a state older than songs gives the same songs again.
       const key = lakeTableKey('songs');
@@ -244,17 +242,23 @@ const COPY_CONCURRENCY = 16;
  */
 const LAKE_TABLE_ROW_GROUP = 16_384;
 
+/** Names the keys a rebuild lists or reads in a folder lake: `readWhole` reads again if one changes meanwhile. */
+type Watch = (keys: readonly string[]) => void;
+
 /** The transformed files song identity reads; local paths on demand (copies from S3). */
 class LakeSource {
-  constructor(readonly store: ObjectStore, private readonly work: string) {}
+  constructor(readonly store: ObjectStore, private readonly work: string, readonly watch: Watch) {}
 
   /** The table's chart-year files. */
   async list(table: string): Promise<ObjectInfo[]> {
-    return (await this.store.list(`${TRANSFORMED_PREFIX}${table}/`)).filter((object) => parseTableFileKey(object.key)?.chart !== undefined);
+    const objects = (await this.store.list(`${TRANSFORMED_PREFIX}${table}/`)).filter((object) => parseTableFileKey(object.key)?.chart !== undefined);
+    this.watch(objects.map((object) => object.key));
+    return objects;
   }
 
   /** Local paths of the objects (copies from S3, several at a time: a lake's lineage alone is a file per chart and year). */
   async localFiles(keys: readonly string[]): Promise<Map<string, string>> {
+    this.watch(keys);
     const local = new Map<string, string>();
     await inPool(keys, COPY_CONCURRENCY, async (key) => {
       const file = await localCopy(this.store, key, this.work);
@@ -274,7 +278,7 @@ class LakeSource {
 
 /** Views `chart_entries`, `tracks`, `track_artists` of the committed rows (of `loaded_weeks` only when given). */
 async function createSourceViews(connection: DuckDbConnection, source: LakeSource, chartYears?: readonly ChartYear[]): Promise<void> {
-  for (const table of SONG_SOURCES.filter((name) => name !== LINEAGE_TABLE)) {
+  for (const table of SONG_SOURCES) {
     const weeks = chartYears ? ' SEMI JOIN loaded_weeks AS w ON w.chart = t.chart AND w.week = CAST(t.week AS DATE)' : '';
     await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${await source.read(table, chartYears)} AS t SEMI JOIN committed USING (chart, week, run_id)${weeks}`);
   }
@@ -287,6 +291,7 @@ async function createSourceViews(connection: DuckDbConnection, source: LakeSourc
 async function fromState(connection: DuckDbConnection, store: ObjectStore, source: LakeSource, lineage: readonly ObjectInfo[], work: string): Promise<Omit<SongsRebuild, 'key'> & { idsStamp?: string }> {
   const full = (...reasons: string[]): Omit<SongsRebuild, 'key'> => ({ mode: 'full', weeks: 0, reasons });
   const files: Partial<Record<SongIdentityPart | 'songs', string>> = {};
+  source.watch([...STATE_PARTS.map(songIdentityKey), lakeTableKey('songs')]);
   for (const part of STATE_PARTS) files[part] = await localCopy(store, songIdentityKey(part), work);
   files.songs = await localCopy(store, lakeTableKey('songs'), work);
   if (!files.songs || !files.ids) return full('no state of song identity yet');

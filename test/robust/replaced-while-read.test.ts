@@ -84,6 +84,32 @@ describe('a lake file replaced while it is read', function () {
     expect(await store.list(''), 'the snapshots read are released: the lake holds its one file').to.have.length(1);
   });
 
+  it('a reader that names its files as it goes (watch) reads again from a snapshot when one of them changed', async () => {
+    const store = new FsStore(path.join(dir, 'watch-lake'));
+    const other = tableFileKey('tracks', { chart: 'us', year: 2023 });
+    await store.put(KEY, 'version 1');
+    await store.put(other, 'other 1');
+    const roots: string[] = [];
+    // A file it did not name changes: no second read.
+    await readWhole(store.root, 'transformed/', async (root, watch) => {
+      roots.push(root);
+      watch([KEY]);
+      if (roots.length === 1) await store.put(other, 'other 2');
+    }, []);
+    expect(roots).to.deep.equal([store.root]);
+    // A file it named changes after it was named: read again from a snapshot holding the new version.
+    roots.length = 0;
+    const seen = await readWhole(store.root, 'transformed/', async (root, watch) => {
+      roots.push(root);
+      watch([KEY]);
+      if (roots.length === 1) await store.put(KEY, 'version 2');
+      return readFileSync(path.join(root, ...KEY.split('/')), 'utf8');
+    }, []);
+    expect(roots).to.have.length(2);
+    expect(path.basename(roots[1])).to.match(/^\.snapshot\.tmp-/);
+    expect(seen).to.equal('version 2');
+  });
+
   it('a query engine answers from a snapshot when its files changed, then reads the lake again', async () => {
     const store = new FsStore(path.join(dir, 'engine-lake'));
     const opened: string[] = [];
