@@ -101,10 +101,11 @@ WITH touched AS (
 )
 SELECT track_id FROM next_members WHERE grp IN (SELECT grp FROM touched);
 
--- What songs-final.sql computes again: the touched groups' ids and their links.
+-- What songs-final.sql computes again: the touched groups' ids (their keys, which next_ids keeps as they are) and
+-- their links.
+CREATE OR REPLACE TEMP TABLE touched_song_ids AS SELECT * FROM song_ids WHERE track_id IN (SELECT track_id FROM touched_ids);
 DROP VIEW song_ids;
-CREATE TEMP TABLE song_ids AS
-SELECT * EXCLUDE (grp, conflict) FROM next_ids WHERE track_id IN (SELECT track_id FROM touched_ids);
+ALTER TABLE touched_song_ids RENAME TO song_ids;
 
 CREATE OR REPLACE TEMP TABLE song_links AS
 SELECT * FROM next_links WHERE a IN (SELECT track_id FROM touched_ids);
