@@ -75,10 +75,11 @@ export interface CommittedCache {
 
 /**
  * `_committed`: what the committed views join, read once into a table (reading the lineage files at each mention
- * cost ~50 ms a mention on a full lake; the engine reads it again when the lineage changes). Reading the 219
- * lineage files of a full lake takes ~60 ms even once, so a fresh process takes each file's rows from the cache
- * while that file is as it was when the cache was written (same name, inode, size and time): after a weekly run
- * only the lineage files it rewrote, one per chart, are read again.
+ * cost ~50 ms a mention on a full lake; the engine reads it again when the lineage changes). Reading the 249
+ * lineage files of a full lake takes ~60 ms even once, so a fresh process takes them from a cache: the cache of
+ * this very state of the lineage files when there is one (a few ms), else the cache of an earlier state, whose rows
+ * are kept for each lineage file still as it was (same name, inode, size and time): after a weekly run only the
+ * lineage files it rewrote, one per chart, are read again.
  */
 async function loadCommitted(connection: DuckDbConnection, runs: string, lineageFiles: string | string[], cache?: CommittedCache): Promise<void> {
   const files = cache ? runsFiles(cache.lineage, lineageFiles) : [];
@@ -86,20 +87,28 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
     await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _runs');
     return;
   }
-  // One cache a lake and `_runs` view: its rows carry the state of the lineage file they were read from.
-  const file = path.join(cache.dir, `${createHash('sha256').update(`${CACHE_FORMAT}\n${runs}`).digest('hex').slice(0, 32)}.parquet`);
-  await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM (VALUES ${files.map((f) => `(${sqlString(f.file)}, ${sqlString(f.state)})`).join(', ')}) AS t(file, state)`);
+  // Caches of one `_runs` view share a prefix; the rest of the name is the lineage state it holds.
+  const digest = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+  const prefix = `${digest(`${CACHE_FORMAT}\n${runs}`, 24)}-`;
+  const file = path.join(cache.dir, `${prefix}${digest(cache.lineage, 24)}.parquet`);
+  const own = isOwnCacheDir(cache.dir);
+  const read = (sql: string) => connection.run(sql).then(() => true, () => false); // unreadable (a full disk?): read past
+  if (own && existsSync(file) && (await read(renderSql('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM read_parquet({{file}})', { file })))) return;
+
+  // Each lineage file's state, short: the rows of an earlier cache whose file is unchanged are kept.
+  const states = files.map((f) => ({ file: f.file, state: digest(f.state, 16) }));
+  await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM (VALUES ${states.map((f) => `(${sqlString(f.file)}, ${sqlString(f.state)})`).join(', ')}) AS t(file, state)`);
   await connection.run('CREATE OR REPLACE TEMP TABLE _committed_files (file_state VARCHAR, chart VARCHAR, week DATE, run_id VARCHAR)');
-  if (existsSync(file) && isOwnCacheDir(cache.dir)) {
-    await connection
-      .run(renderSql('INSERT INTO _committed_files SELECT file_state, chart, week, run_id FROM read_parquet({{file}}) WHERE file_state IN (SELECT state FROM _lineage_files)', { file }))
-      .catch(() => undefined); // unreadable (cut short by a full disk?): every lineage file is read instead
+  const earlier = own ? (await fs.readdir(cache.dir).catch(() => [])).find((name) => name.startsWith(prefix) && name.endsWith('.parquet')) : undefined;
+  if (earlier) {
+    const from = path.join(cache.dir, earlier);
+    await read(renderSql('INSERT INTO _committed_files SELECT file_state, chart, week, run_id FROM read_parquet({{from}}) SEMI JOIN _lineage_files ON state = file_state', { from }));
   }
   const cached = new Set((await connection.all<{ file_state: string }>('SELECT DISTINCT file_state FROM _committed_files')).map((row) => row.file_state));
-  const changed = files.filter((f) => !cached.has(f.state)).map((f) => f.file);
+  const changed = states.filter((f) => !cached.has(f.state)).map((f) => f.file);
   if (changed.length > 0) await connection.run(renderSql(loadSql(SQL_DIR, 'committed-files'), { files: changed }, 'committed-files.sql'));
   await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _committed_files');
-  if (changed.length === 0 || !cache.unchanged()) return;
+  if (!cache.unchanged()) return;
   // A cache is a convenience: a folder that cannot be written (read-only, full) only means the next process reads
   // the lineage files again.
   const temp = `${file}.tmp-${process.pid}`;
@@ -117,7 +126,7 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
 }
 
 /** Bumped when the cache's columns change: a cache of another format is never read. */
-const CACHE_FORMAT = 'committed-by-lineage-file/2';
+const CACHE_FORMAT = 'committed-by-lineage-file/3';
 
 /**
  * The lineage files `_runs` reads (its glob, or the list left after drift), each with its line of `lineageState`.
