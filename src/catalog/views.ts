@@ -75,7 +75,7 @@ export interface CommittedCache {
 
 /**
  * `_committed`: what the committed views join, read once into a table (reading the lineage files at each mention
- * cost ~50 ms a mention on a full lake; the engine reads it again when the lineage changes). Reading the 249
+ * cost ~50 ms a mention on a full lake; the engine reads it again when the lineage changes). Reading the 219
  * lineage files of a full lake takes ~60 ms even once, so a fresh process takes them from a cache: the cache of
  * this very state of the lineage files when there is one (a few ms), else the cache of an earlier state, whose rows
  * are kept for each lineage file still as it was (same name, inode, size and time): after a weekly run only the

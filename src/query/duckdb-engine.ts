@@ -89,7 +89,7 @@ export class DuckDbEngine implements QueryEngine {
 
   /** Makes sure the views of `tables` (all when absent) exist, as a query naming them would. */
   async views(tables?: readonly string[]): Promise<void> {
-    if (this.lake) await this.openViews(this.lake, this.viewsRoot ?? this.lake.root, tables);
+    if (this.lake) await this.openViews(this.lake, this.lake.root, tables);
   }
 
   /** Points the views at `root` when it or the lineage changed, and creates those of `tables` (all) still missing. */
