@@ -116,6 +116,11 @@ export class Pacer {
   holdFor(ms: number): void {
     this.nextAt = Math.max(this.nextAt, this.now() + ms);
   }
+
+  /** A request really left at `leftAt` (this pacer's clock): the next starts `intervalMs` after that at the earliest. */
+  spaceFrom(leftAt: number): void {
+    this.nextAt = Math.max(this.nextAt, leftAt + this.intervalMs);
+  }
 }
 
 /** One answer of a lookup chain, as stored: the request's path and query, the status, the JSON body. */
@@ -178,6 +183,10 @@ export class MusicBrainzClient {
           timeout: { request: this.options.requestTimeoutMs },
           responseType: 'text',
         });
+        // The service counts arrivals, not turns: a request can leave tens of ms after its turn (the first of a
+        // process, a busy machine), and the next, paced from its own turn, would then arrive too soon after it.
+        const left = response.timings.upload ?? response.timings.start;
+        this.pacer.spaceFrom(performance.now() - (Date.now() - left));
         const status = response.statusCode;
         if (status === 200 || status === 404) return { request: path, status, body: parseJson(response.body, path, status) };
         if (status === 503 || status === 429 || status >= 500) {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import got from 'got';
 import { loadConfig } from '../../src/config';
-import { fetchSongCredits, musicBrainzUserAgent, RECORDING_INCLUDES, type MusicBrainzLookup } from '../../src/sources';
+import { fetchSongCredits, musicBrainzUserAgent, Pacer, RECORDING_INCLUDES, type MusicBrainzLookup } from '../../src/sources';
 import { FsStore, parseMusicBrainzKey, rawMusicBrainzKey, MUSICBRAINZ_PREFIX, type MusicBrainzOutcome } from '../../src/store';
 import { startMusicBrainzServer, type IsrcModel, type MusicBrainzServer } from '../../src/demo/musicbrainz-server';
 import { removeDir, tempDir } from '../support/lake';
@@ -261,5 +261,26 @@ describe('MusicBrainz test server: the /ws/2/ JSON shape', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('MusicBrainz pacer (a clock of our own)', () => {
+  it('spaces each start from when the request really left, not only from its turn', async () => {
+    let clock = 0;
+    const starts: number[] = [];
+    const pacer = new Pacer(1000, () => clock, async (ms) => void (clock += ms));
+    await pacer.wait();
+    starts.push(clock);
+    // The first request leaves 120 ms after its turn (got's first request in a process, a busy machine).
+    clock += 120;
+    pacer.spaceFrom(clock);
+    await pacer.wait();
+    starts.push(clock);
+    // The next leaves on time: its turn alone spaces the one after.
+    pacer.spaceFrom(clock);
+    clock += 30;
+    await pacer.wait();
+    starts.push(clock);
+    expect(starts).to.deep.equal([0, 1120, 2120]);
   });
 });
