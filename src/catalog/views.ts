@@ -3,7 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { isOwnCacheDir } from '../query/lake-files';
-import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, sqlString } from '../query/sql';
+import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, valuesRelation } from '../query/sql';
 import { LINEAGE_TABLE } from '../store';
 import { silentLogger, type Logger } from '../log';
 import type { Catalog, CatalogTable } from './types';
@@ -97,7 +97,7 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
 
   // Each lineage file's state, short: the rows of an earlier cache whose file is unchanged are kept.
   const states = files.map((f) => ({ file: f.file, state: digest(f.state, 16) }));
-  await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM (VALUES ${states.map((f) => `(${sqlString(f.file)}, ${sqlString(f.state)})`).join(', ')}) AS t(file, state)`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM ${valuesRelation(['file', 'state'], states.map((f) => [f.file, f.state]))}`);
   await connection.run('CREATE OR REPLACE TEMP TABLE _committed_files (file_state VARCHAR, chart VARCHAR, week DATE, run_id VARCHAR)');
   const earlier = own ? (await fs.readdir(cache.dir).catch(() => [])).find((name) => name.startsWith(prefix) && name.endsWith('.parquet')) : undefined;
   if (earlier) {

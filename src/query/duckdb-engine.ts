@@ -65,22 +65,22 @@ export class DuckDbEngine implements QueryEngine {
     assertReadKeyword(sql);
     const statements = await this.connection.raw.extractStatements(sql);
     if (statements.count !== 1) throw new ReadOnlyQueryError(`${statements.count} statements (query runs one)`);
-    await this.views(tablesNamed(sql, this.lake?.tables)); // preparing binds the views the statement names
+    const named = tablesNamed(sql, this.lake?.tables);
+    await this.views(named); // preparing binds the views the statement names
     const prepared = await statements.prepare(0);
     if (prepared.statementType !== StatementType.SELECT && prepared.statementType !== StatementType.EXPLAIN) {
       throw new ReadOnlyQueryError(`a ${StatementType[prepared.statementType]} statement`);
     }
-    return this.read(sql);
+    return this.read(sql, named);
   }
 
   /**
    * Runs a query over the views; when a file was replaced while it read, again over a snapshot (`readWhole`). Weeks
    * committed since the views were opened (the lineage changed) are seen: `_runs` is read again first.
    */
-  private read(sql: string): Promise<QueryResult> {
+  private read(sql: string, named = tablesNamed(sql, this.lake?.tables)): Promise<QueryResult> {
     const lake = this.lake;
     if (!lake) return this.connection.table(sql);
-    const named = tablesNamed(sql, lake.tables);
     return readWhole(lake.root, TRANSFORMED_PREFIX, async (root) => {
       await this.openViews(lake, root, named);
       return this.connection.table(sql);

@@ -45,6 +45,12 @@ export function sqlLiteral(value: SqlValue): string {
   return sqlString(value as string);
 }
 
+/** `rows` as a relation `t` whose columns are named `columns` (for a FROM): each value a SQL literal; none, no rows. */
+export function valuesRelation(columns: readonly string[], rows: readonly (readonly SqlValue[])[]): string {
+  if (rows.length === 0) return `(SELECT ${columns.map((column) => `NULL::VARCHAR AS ${column}`).join(', ')} WHERE false) AS t`;
+  return `(VALUES ${rows.map((row) => `(${row.map(sqlLiteral).join(', ')})`).join(', ')}) AS t(${columns.join(', ')})`;
+}
+
 /**
  * Fills `{{name}}` placeholders with SQL literals. Every placeholder must have a value, and every value a
  * placeholder, so a renamed parameter fails loudly instead of running the wrong query.

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { readWhole } from '../query/lake-files';
-import { loadSql, renderSql, sqlString } from '../query/sql';
+import { loadSql, renderSql, sqlString, valuesRelation } from '../query/sql';
 import {
   chartYearsOf,
   FsStore,
@@ -144,29 +144,29 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
     const work = await makeWorkDir(workDir);
     try {
       const out = (name: string) => path.join(work, `${name}.parquet`);
-      // Each attempt on a connection of its own: the increment and the full build name their relations alike.
-      let written: readonly SongIdentityPart[] = [];
-      const attempt = async (root: string | undefined, watch: Watch): Promise<Omit<SongsRebuild, 'key'>> => {
+      // Each attempt on a connection of its own: the increment and the full build name their relations alike. It
+      // returns the state's parts it wrote beside songs.
+      type Attempt = { outcome: Omit<SongsRebuild, 'key'>; written: SongIdentityPart[] };
+      const attempt = async (root: string | undefined, watch: Watch): Promise<Attempt> => {
         const source = new LakeSource(root ? new FsStore(root) : context.store, work, watch);
         const lineage = await source.list(LINEAGE_TABLE);
-        const increment = await context.duck.withConnection(async (connection) => {
+        const increment = await context.duck.withConnection(async (connection): Promise<Attempt> => {
           const { idsStamp, ...outcome } = await fromState(connection, context.store, source, lineage, work);
-          if (outcome.mode === 'increment') written = await writeSongTables(connection, out, idsStamp);
-          return outcome;
+          return { outcome, written: outcome.mode === 'increment' ? await writeSongTables(connection, out, idsStamp) : [] };
         });
-        if (increment.mode === 'increment') return increment;
+        if (increment.outcome.mode === 'increment') return increment;
         return context.duck.withConnection(async (connection) => {
           await readCommitted(connection, source, lineage);
           await createSourceViews(connection, source);
           await buildSongs(connection);
-          written = await writeSongTables(connection, out);
-          return { ...increment, weeks: Number((await connection.all('SELECT count(*) AS n FROM committed'))[0].n) };
+          const written = await writeSongTables(connection, out);
+          return { outcome: { ...increment.outcome, weeks: Number((await connection.all('SELECT count(*) AS n FROM committed'))[0].n) }, written };
         });
       };
       // Read whole, though other runs rewrite chart-years meanwhile under their own locks: a folder lake is read in
       // place, and everything runs again over a snapshot when a file it listed or read changed (every statement is
       // repeatable).
-      const outcome = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt, []) : attempt(undefined, () => undefined));
+      const { outcome, written } = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt, []) : attempt(undefined, () => undefined));
       // songs first, the state after it (one flush, renamed in this order): a state whose parts carry different
       // stamps is not used, and a state older than songs gives the same songs again.
       const key = lakeTableKey('songs');
@@ -189,10 +189,10 @@ async function readCommitted(connection: DuckDbConnection, source: LakeSource, o
   const files = await source.localFiles(objects.map((object) => object.key));
   const rows = objects.flatMap((object) => {
     const file = files.get(object.key);
-    return file ? [`(${sqlString(file)}, ${sqlString(object.key)}, ${sqlString(lineageVersion(object))})`] : [];
+    return file ? [[file, object.key, lineageVersion(object)]] : [];
   });
   if (rows.length === 0) return;
-  await connection.run(`CREATE OR REPLACE TEMP TABLE lineage_objects AS SELECT * FROM (VALUES ${rows.join(', ')}) AS t(file, lineage_key, lineage_version)`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE lineage_objects AS SELECT * FROM ${valuesRelation(['file', 'lineage_key', 'lineage_version'], rows)}`);
   await connection.run(renderSql(loadSql(SQL_DIR, 'songs-committed'), { files: [...files.values()] }, 'songs-committed.sql'));
 }
 
@@ -306,16 +306,20 @@ async function fromState(connection: DuckDbConnection, store: ObjectStore, sourc
   if (stamps.stamps !== 1 || stamps.parts !== REWRITTEN_PARTS.length || stamps.whole_parts !== 1 || !stamps.ids_match) return full('the state of song identity was written in part');
   const [{ ids_stamp: idsStamp }] = await connection.all<{ ids_stamp: string }>('SELECT stamp AS ids_stamp FROM state_stamps WHERE whole_ids');
   // The committed weeks: the state's rows of the lineage objects unchanged since, and the rows of the others.
+  const objectOf = (key: string, version: string) => `${key}\t${version}`;
   const known = new Set(
-    (await connection.all<{ object: string }>("SELECT DISTINCT lineage_key || chr(9) || lineage_version AS object FROM state_weeks")).map((row) => row.object),
+    (await connection.all<{ lineage_key: string; lineage_version: string }>('SELECT DISTINCT lineage_key, lineage_version FROM state_weeks')).map((row) =>
+      objectOf(row.lineage_key, row.lineage_version),
+    ),
   );
-  const unchanged = lineage.filter((object) => known.has(`${object.key}\t${lineageVersion(object)}`));
+  const unchanged = new Set(lineage.filter((object) => known.has(objectOf(object.key, lineageVersion(object)))));
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE committed AS SELECT chart, week, run_id, lineage_key, lineage_version FROM state_weeks WHERE lineage_key || chr(9) || lineage_version IN (${
-      unchanged.map((object) => sqlString(`${object.key}\t${lineageVersion(object)}`)).join(', ') || 'NULL'
-    })`,
+    `CREATE OR REPLACE TEMP TABLE committed AS SELECT chart, week, run_id, lineage_key, lineage_version FROM state_weeks SEMI JOIN ${valuesRelation(
+      ['key', 'version'],
+      [...unchanged].map((object) => [object.key, lineageVersion(object)]),
+    )} ON t.key = lineage_key AND t.version = lineage_version`,
   );
-  await readCommitted(connection, source, lineage.filter((object) => !known.has(`${object.key}\t${lineageVersion(object)}`)));
+  await readCommitted(connection, source, lineage.filter((object) => !unchanged.has(object)));
   await run(connection, ['songs-added']);
   const [check] = await connection.all<{ gone: number; older: number; added: number }>(loadSql(SQL_DIR, 'songs-state-check'));
   if (check.gone > 0) return full(`${check.gone} chart week(s) were rebuilt or removed since songs was built`);
