@@ -36,9 +36,10 @@ export const commands: Record<string, Command> = {
       const pipeline = await pipelineLayer().LocalPipeline.open(store, consoleLogger('warn'));
       try {
         let progress: Progress | undefined;
-        const result = await pipeline.importFiles(positionals, (file, total, routed) => {
-          progress ??= new Progress(total, 'files');
-          progress.tick(routed?.weeks?.reduce((sum, week) => sum + week.rows.chart_entries, 0) ?? 0, path.basename(file));
+        const result = await pipeline.importFiles(positionals, {
+          started: (total) => (progress = new Progress(total, 'files')),
+          file: (file, _total, routed) => progress?.tick(routed?.weeks?.reduce((sum, week) => sum + week.rows.chart_entries, 0) ?? 0, path.basename(file)),
+          phase: (doing) => progress?.phase(doing),
         });
         progress?.finish();
         const rows = result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0);
@@ -206,9 +207,10 @@ export const commands: Record<string, Command> = {
       const pipeline = await pipelineLayer().LocalPipeline.open(store, consoleLogger('warn'));
       try {
         let progress: Progress | undefined;
-        const result = await pipeline.rebuildFromRaw((chunks, weeks) => {
-          progress ??= new Progress(chunks, 'passes');
-          progress.tick(weeks);
+        const result = await pipeline.rebuildFromRaw({
+          started: (rawObjects) => (progress = new Progress(rawObjects, 'raw objects')),
+          transformed: (rawObjects, rows) => progress?.advance(rawObjects, rows),
+          phase: (doing) => progress?.phase(doing),
         });
         progress?.finish();
         process.stdout.write(`rebuilt ${result.weeks} chart week(s) from ${result.rawObjects} raw object(s) in ${store.location}; removed ${result.removed} file(s) of the old layout\n`);

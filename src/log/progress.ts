@@ -1,4 +1,7 @@
-/** A progress line over weeks: a bar on a terminal, a line every 10% otherwise (CI logs, pipes). */
+/**
+ * A progress line over weeks: a bar on a terminal, a line every 10% otherwise (CI logs, pipes). On a terminal the
+ * line is redrawn every second, so the time moves while one long step (a batch transform) runs between ticks.
+ */
 export class Progress {
   private readonly started = Date.now();
   private done = 0;
@@ -6,17 +9,36 @@ export class Progress {
   private lastDecile = -1;
   /** Set by `at`: the work is counted in items whose total may grow (enrichment), and rows mean nothing. */
   private counted = false;
+  /** What the work is doing between ticks (`phase`), shown before the last tick's note. */
+  private doing = '';
+  private note = '';
+  private readonly timer?: NodeJS.Timeout;
 
   constructor(
     private total: number,
     private readonly label = 'weeks',
     private readonly stream: NodeJS.WriteStream = process.stderr,
-  ) {}
+  ) {
+    if (stream.isTTY) this.timer = setInterval(() => this.draw(this.note), 1000).unref();
+  }
 
   tick(rows = 0, note = ''): void {
-    this.done += 1;
+    this.advance(1, rows, note);
+  }
+
+  /** Counts several items done at once (a batch). */
+  advance(items: number, rows = 0, note = ''): void {
+    this.done += items;
     this.rows += rows;
     this.draw(note);
+  }
+
+  /** Says what the work does now (e.g. "transforming files 1–500"), until the next phase; redraws on a terminal. */
+  phase(doing: string): void {
+    this.doing = doing;
+    if (this.stream.isTTY) this.draw('');
+    // Elsewhere a line per phase would flood a log; the first one shows the work started and what it is.
+    else if (this.lastDecile < 0) this.draw('');
   }
 
   /** Sets how much is done of how much (a total that grows as the work discovers more), and redraws. */
@@ -28,12 +50,14 @@ export class Progress {
   }
 
   finish(): { seconds: number; rows: number; done: number } {
+    clearInterval(this.timer);
     if (this.stream.isTTY) this.stream.write('\n');
     return { seconds: (Date.now() - this.started) / 1000, rows: this.rows, done: this.done };
   }
 
   private draw(note: string): void {
-    const line = this.line(note);
+    this.note = note;
+    const line = this.line([this.doing, note].filter(Boolean).join(' · '));
     if (this.stream.isTTY) {
       this.stream.write(`\r${line}\x1b[K`);
     } else {

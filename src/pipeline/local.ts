@@ -39,11 +39,11 @@ export class LocalPipeline {
    * one batch by the same handler the Lambda runs. The next chunk is stored while one is transformed (the store waits
    * on the disk, the transform on DuckDB); chunks are stored in order.
    */
-  async importFiles(
-    inputs: string[],
-    onFile: (file: string, total: number, result?: RoutedResult) => void = () => {},
-  ): Promise<ImportResult> {
+  async importFiles(inputs: string[], listener: ImportListener = {}): Promise<ImportResult> {
     const { files, skipped } = await expandInputs(inputs);
+    listener.started?.(files.length);
+    const onFile = listener.file ?? (() => {});
+    const phase = listener.phase ?? (() => {});
     const done: ImportProgress = { checks: new ChartsCsvImport(this.store), imported: [], failures: [], total: files.length, onFile };
     // A file whose bytes the lake already holds, in a week already built from it, is unchanged: not transformed again.
     // Only the lineage of the files' charts is read (a file whose name says no chart is refused later, by name).
@@ -53,6 +53,8 @@ export class LocalPipeline {
     const weeks: TransformedWeek[] = [];
     const chunks: string[][] = [];
     for (let start = 0; start < files.length; start += BATCH_CHUNK_FILES) chunks.push(files.slice(start, start + BATCH_CHUNK_FILES));
+    const batch = (index: number) => (chunks.length > 1 ? ` (batch ${index + 1} of ${chunks.length})` : '');
+    if (chunks.length > 0) phase(`reading and storing ${countFiles(chunks[0].length)}${batch(0)}`);
     let storing = chunks.length > 0 ? this.storeChunk(chunks[0], done) : undefined;
     for (let index = 0; index < chunks.length; index += 1) {
       const stored = await storing!;
@@ -63,6 +65,7 @@ export class LocalPipeline {
         onFile(stored.fileOf.get(key) ?? key, files.length);
       }
       const keys = [...stored.keys, ...stored.already.filter((key) => !committed.has(key))];
+      if (keys.length > 0) phase(`transforming ${countFiles(keys.length)}${batch(index)}`);
       let result: TransformResult;
       try {
         result = await transformRawObjects(keys, this.router.context, { songs: false });
@@ -83,8 +86,14 @@ export class LocalPipeline {
       weeks.push(...result.weeks);
     }
     // Song identity spans the whole lake: rebuilt once for the import (or when an earlier run did not reach it).
-    if (weeks.length > 0 || (await songsAreStale(this.store))) await rebuildSongs(this.router.context);
-    if (weeks.length > 0) await this.crawl();
+    if (weeks.length > 0 || (await songsAreStale(this.store))) {
+      phase('song identity');
+      await rebuildSongs(this.router.context);
+    }
+    if (weeks.length > 0) {
+      phase('catalog');
+      await this.crawl();
+    }
     return { imported: done.imported, weeks, unchanged, skipped, failures: done.failures };
   }
 
@@ -157,20 +166,28 @@ export class LocalPipeline {
    * in passes of `BATCH_CHUNK_FILES`, and files of the per-week layout of chartlake 0.1 are removed. This is how a
    * lake is upgraded to a new layout. Derived tables (forecasts) of the old layout are removed: run forecast again.
    */
-  async rebuildFromRaw(onChunk: (chunks: number, weeks: number) => void = () => {}): Promise<{ rawObjects: number; weeks: number; refused: RawObjectRejected[]; removed: number }> {
+  async rebuildFromRaw(listener: RebuildListener = {}): Promise<{ rawObjects: number; weeks: number; refused: RawObjectRejected[]; removed: number }> {
     const keys = (await this.store.list(RAW_PREFIX)).map((object) => object.key).filter((key) => parseRawKey(key) !== undefined);
+    listener.started?.(keys.length);
     const old = (await this.store.list(TRANSFORMED_PREFIX)).map((object) => object.key).filter(isPerWeekLayoutKey);
     const oldCatalog = (await this.store.list('catalog/')).map((object) => object.key);
     await inPool([...old, ...oldCatalog, CATALOG_KEY], 16, (key) => this.store.delete(key));
     let weeks = 0;
     const refused: RawObjectRejected[] = [];
     for (let start = 0; start < keys.length; start += BATCH_CHUNK_FILES) {
-      const result = await transformRawObjects(keys.slice(start, start + BATCH_CHUNK_FILES), this.router.context, { songs: false });
+      const pass = keys.slice(start, start + BATCH_CHUNK_FILES);
+      const passes = Math.ceil(keys.length / BATCH_CHUNK_FILES);
+      listener.phase?.(`transforming ${pass.length.toLocaleString('en-US')} raw objects${passes > 1 ? ` (batch ${start / BATCH_CHUNK_FILES + 1} of ${passes})` : ''}`);
+      const result = await transformRawObjects(pass, this.router.context, { songs: false });
       weeks += result.weeks.length;
       refused.push(...result.refused);
-      onChunk(Math.ceil(keys.length / BATCH_CHUNK_FILES), result.weeks.length);
+      listener.transformed?.(pass.length, result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0));
     }
-    if (weeks > 0) await rebuildSongs(this.router.context);
+    if (weeks > 0) {
+      listener.phase?.('song identity');
+      await rebuildSongs(this.router.context);
+    }
+    listener.phase?.('catalog');
     await this.crawl();
     return { rawObjects: keys.length, weeks, refused, removed: old.length };
   }
@@ -216,6 +233,25 @@ export interface ImportResult {
   failures: { file: string; error: Error }[];
 }
 
+/** What `importFiles` reports as it goes (the CLI's progress line). */
+export interface ImportListener {
+  /** The number of CSV files found (folders searched), before any is read. */
+  started?(total: number): void;
+  /** A file is done: transformed, unchanged or refused (`result` says which when it was transformed or refused). */
+  file?(file: string, total: number, result?: RoutedResult): void;
+  /** The step that runs now, between files: files are transformed in batches, then song identity and the catalog. */
+  phase?(doing: string): void;
+}
+
+/** What `rebuildFromRaw` reports as it goes (`chartlake upgrade`'s progress line). */
+export interface RebuildListener {
+  /** The number of raw objects to transform again. */
+  started?(rawObjects: number): void;
+  /** A pass of raw objects is transformed, into this many chart rows. */
+  transformed?(rawObjects: number, rows: number): void;
+  phase?(doing: string): void;
+}
+
 interface ImportProgress {
   /** Every file of the import is checked against the lake and the import's earlier files. */
   checks: ChartsCsvImport;
@@ -223,6 +259,10 @@ interface ImportProgress {
   failures: { file: string; error: Error }[];
   total: number;
   onFile: (file: string, total: number, result?: RoutedResult) => void;
+}
+
+function countFiles(count: number): string {
+  return count === 1 ? '1 file' : `${count.toLocaleString('en-US')} files`;
 }
 
 /** The chart a CSV's name says, or undefined when it says none. */

@@ -50,6 +50,34 @@ describe('import says what it did: new, unchanged and refused weeks, subfolders 
     }
   });
 
+  it('reports as it goes: the files found before any is read, each step, each file, then song identity and the catalog', async () => {
+    dir = tempDir('import-summary-progress');
+    const files = ['2023-01-05', '2023-01-12', '2023-01-19'].map((week) => path.join(US_2023, `regional-us-weekly-${week}.csv`));
+    const events: string[] = [];
+    const pipeline = await LocalPipeline.open(new FsStore(dir), silentLogger);
+    try {
+      await pipeline.importFiles(files, {
+        started: (total) => events.push(`started ${total}`),
+        phase: (doing) => events.push(doing),
+        file: (file, total, result) => events.push(`${path.basename(file)} of ${total}: ${result?.weeks?.[0]?.rows.chart_entries ?? 'no'} rows`),
+      });
+      expect(events).to.deep.equal([
+        'started 3',
+        'reading and storing 3 files',
+        'transforming 3 files',
+        ...files.map((file) => `${path.basename(file)} of 3: 200 rows`),
+        'song identity',
+        'catalog',
+      ]);
+      // Nothing to do again: the files are read, reported unchanged, and nothing is transformed.
+      events.length = 0;
+      await pipeline.importFiles(files, { started: (total) => events.push(`started ${total}`), phase: (doing) => events.push(doing), file: (file) => events.push(path.basename(file)) });
+      expect(events).to.deep.equal(['started 3', 'reading and storing 3 files', ...files.map((file) => path.basename(file))]);
+    } finally {
+      await pipeline.close();
+    }
+  });
+
   it('transforms a stored file whose week was never built (a run killed between store and transform)', async () => {
     dir = tempDir('import-summary-pending');
     const name = 'regional-us-weekly-2023-01-05.csv';
