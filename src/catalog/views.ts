@@ -84,7 +84,7 @@ export interface CommittedCache {
 async function loadCommitted(connection: DuckDbConnection, runs: string, lineageFiles: string | string[], cache?: CommittedCache): Promise<void> {
   const files = cache ? runsFiles(cache.lineage, lineageFiles) : [];
   if (!cache || files.length === 0) {
-    await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _runs');
+    await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id, chart_entries_rows FROM _runs');
     return;
   }
   // Caches of one `_runs` view share a prefix; the rest of the name is the lineage state it holds.
@@ -93,21 +93,21 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
   const file = path.join(cache.dir, `${prefix}${digest(cache.lineage, 24)}.parquet`);
   const own = isOwnCacheDir(cache.dir);
   const read = (sql: string) => connection.run(sql).then(() => true, () => false); // unreadable (a full disk?): read past
-  if (own && existsSync(file) && (await read(renderSql('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM read_parquet({{file}})', { file })))) return;
+  if (own && existsSync(file) && (await read(renderSql('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id, chart_entries_rows FROM read_parquet({{file}})', { file })))) return;
 
   // Each lineage file's state, short: the rows of an earlier cache whose file is unchanged are kept.
   const states = files.map((f) => ({ file: f.file, state: digest(f.state, 16) }));
   await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM ${valuesRelation(['file', 'state'], states.map((f) => [f.file, f.state]))}`);
-  await connection.run('CREATE OR REPLACE TEMP TABLE _committed_files (file_state VARCHAR, chart VARCHAR, week DATE, run_id VARCHAR)');
+  await connection.run('CREATE OR REPLACE TEMP TABLE _committed_files (file_state VARCHAR, chart VARCHAR, week DATE, run_id VARCHAR, chart_entries_rows BIGINT)');
   const earlier = own ? (await fs.readdir(cache.dir).catch(() => [])).find((name) => name.startsWith(prefix) && name.endsWith('.parquet')) : undefined;
   if (earlier) {
     const from = path.join(cache.dir, earlier);
-    await read(renderSql('INSERT INTO _committed_files SELECT file_state, chart, week, run_id FROM read_parquet({{from}}) SEMI JOIN _lineage_files ON state = file_state', { from }));
+    await read(renderSql('INSERT INTO _committed_files SELECT file_state, chart, week, run_id, chart_entries_rows FROM read_parquet({{from}}) SEMI JOIN _lineage_files ON state = file_state', { from }));
   }
   const cached = new Set((await connection.all<{ file_state: string }>('SELECT DISTINCT file_state FROM _committed_files')).map((row) => row.file_state));
   const changed = states.filter((f) => !cached.has(f.state)).map((f) => f.file);
   if (changed.length > 0) await connection.run(renderSql(loadSql(SQL_DIR, 'committed-files'), { files: changed }, 'committed-files.sql'));
-  await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id FROM _committed_files');
+  await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id, chart_entries_rows FROM _committed_files');
   if (!cache.unchanged()) return;
   // A cache is a convenience: a folder that cannot be written (read-only, full) only means the next process reads
   // the lineage files again.
@@ -126,7 +126,7 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
 }
 
 /** Bumped when the cache's columns change: a cache of another format is never read. */
-const CACHE_FORMAT = 'committed-by-lineage-file/3';
+const CACHE_FORMAT = 'committed-by-lineage-file/4';
 
 /**
  * The lineage files `_runs` reads (its glob, or the list left after drift), each with its line of `lineageState`.

@@ -239,16 +239,11 @@ export const commands: Record<string, Command> = {
 export async function defaultRange(engine: QueryEngine, values: Values): Promise<Record<string, string>> {
   const given = stringOf(values, 'chart');
   const complete = given !== undefined && stringOf(values, 'from') !== undefined && stringOf(values, 'to') !== undefined;
-  const span = complete
-    ? { rows: [] }
-    : await engine.query(
-        `SELECT chart, CAST(min(week) AS VARCHAR) AS first_week, CAST(max(week) AS VARCHAR) AS last_week FROM chart_entries${given === undefined ? '' : ' WHERE chart = ?'} GROUP BY chart ORDER BY count(*) DESC LIMIT 1`,
-        given === undefined ? [] : [given],
-      );
-  const row = span.rows[0] ?? {};
+  const spans = complete ? [] : await engine.chartSpans();
+  const span = given === undefined ? spans[0] : spans.find((chart) => chart.chart === given);
   return {
-    chart: given ?? (row.chart as string | undefined) ?? 'regional-global-weekly',
-    from_week: stringOf(values, 'from') ?? (row.first_week as string | undefined) ?? '1970-01-01',
-    to_week: stringOf(values, 'to') ?? (row.last_week as string | undefined) ?? '9999-12-31',
+    chart: given ?? span?.chart ?? 'regional-global-weekly',
+    from_week: stringOf(values, 'from') ?? span?.first_week ?? '1970-01-01',
+    to_week: stringOf(values, 'to') ?? span?.last_week ?? '9999-12-31',
   };
 }

@@ -7,15 +7,12 @@ import { loadFeatures } from './features';
 import { forecastWeek, type ChartForecast } from './forecast';
 import { writeForecasts } from './write';
 
-/** The chart with the most rows (or the one named), and its newest week (or the one named), via SQL. */
+/** The chart with the most rows (or the one named), and its newest week (or the one named). */
 export async function resolveChartWeek(engine: QueryEngine, chart?: string, week?: string): Promise<{ chart: string; week: string }> {
-  const { rows } = await engine.query(
-    `SELECT chart, CAST(max(CAST(week AS DATE)) AS VARCHAR) AS last_week FROM chart_entries
-     WHERE (CAST(? AS VARCHAR) IS NULL OR chart = CAST(? AS VARCHAR)) GROUP BY chart ORDER BY count(*) DESC, chart LIMIT 1`,
-    [chart ?? null, chart ?? null],
-  );
-  if (rows.length === 0) throw new Error(chart ? `the lake has no chart ${chart}` : 'the lake has no chart entries yet (import or run a week first)');
-  return { chart: rows[0].chart as string, week: week ?? (rows[0].last_week as string) };
+  const spans = await engine.chartSpans();
+  const span = chart === undefined ? spans[0] : spans.find((found) => found.chart === chart);
+  if (!span) throw new Error(chart ? `the lake has no chart ${chart}` : 'the lake has no chart entries yet (import or run a week first)');
+  return { chart: span.chart, week: week ?? span.last_week };
 }
 
 export interface ForecastRun {

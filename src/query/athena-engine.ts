@@ -1,7 +1,8 @@
 import type { AthenaClient, ColumnInfo, QueryExecution } from '@aws-sdk/client-athena';
 import type { QueryResult, Row } from './duckdb';
-import type { Parameter, QueryEngine } from './engine';
-import { foldParams, sqlLiteral } from './sql';
+import * as path from 'node:path';
+import { toChartSpans, type ChartSpan, type Parameter, type QueryEngine } from './engine';
+import { foldParams, loadSql, sqlLiteral } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 
 /** The AWS SDK loads when an Athena engine is made: local queries never pay for it. */
@@ -40,6 +41,7 @@ export class AthenaQueryError extends Error {
   }
 }
 
+const SQL_DIR = path.join(__dirname, 'sql');
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
 /**
@@ -79,6 +81,11 @@ export class AthenaEngine implements QueryEngine {
     assertReadKeyword(sql);
     if (/;\s*\S/.test(sql.replace(/'(?:[^']|'')*'/g, "''"))) throw new ReadOnlyQueryError('several statements (query runs one)');
     return this.query(sql);
+  }
+
+  /** The lake's charts, biggest first, from the chart rows (Athena has no lineage table). */
+  async chartSpans(): Promise<ChartSpan[]> {
+    return toChartSpans((await this.query(loadSql(SQL_DIR, 'chart-spans'))).rows);
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,13 @@
+import * as path from 'node:path';
 import { StatementType } from '@duckdb/node-api';
 import type { DuckDb, DuckDbConnection, QueryResult } from './duckdb';
-import type { Parameter, QueryEngine } from './engine';
-import { foldParams, inlineParameters, namesIn } from './sql';
+import { toChartSpans, type ChartSpan, type Parameter, type QueryEngine } from './engine';
+import { foldParams, inlineParameters, loadSql, namesIn } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
 import { lineageState, readWhole } from './lake-files';
 import { LINEAGE_TABLE, TRANSFORMED_PREFIX } from '../store';
+
+const SQL_DIR = path.join(__dirname, 'sql');
 
 /** A lake's views as an engine reads them: see `openLakeEngine`. */
 export interface LakeViews {
@@ -85,6 +88,17 @@ export class DuckDbEngine implements QueryEngine {
       await this.openViews(lake, root, named);
       return this.connection.table(sql);
     }, named?.map((table) => `${TRANSFORMED_PREFIX}${table}/`));
+  }
+
+  /**
+   * The lake's charts, biggest first. Over a lake, from `_committed`, the committed weeks the engine read at open
+   * (again when weeks were committed since), not from every file's chart rows.
+   */
+  async chartSpans(): Promise<ChartSpan[]> {
+    const lake = this.lake;
+    if (!lake) return toChartSpans((await this.query(loadSql(SQL_DIR, 'chart-spans'))).rows);
+    await this.openViews(lake, lake.root, []);
+    return toChartSpans((await this.connection.table(loadSql(SQL_DIR, 'chart-spans-committed'))).rows);
   }
 
   /** Makes sure the views of `tables` (all when absent) exist, as a query naming them would. */

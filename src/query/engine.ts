@@ -9,5 +9,27 @@ export interface QueryEngine {
   query(sql: string, parameters?: readonly Parameter[]): Promise<QueryResult>;
   /** Runs one statement a user typed (`chartlake query`), refused with ReadOnlyQueryError unless it only reads. */
   queryReadOnly(sql: string): Promise<QueryResult>;
+  /** Each chart of the lake with its span, the biggest (most chart rows) first: the default chart and range. */
+  chartSpans(): Promise<ChartSpan[]>;
   close(): Promise<void>;
+}
+
+/** A chart of the lake: its first and last week (YYYY-MM-DD), how many weeks it has and how many chart rows. */
+export interface ChartSpan {
+  chart: string;
+  first_week: string;
+  last_week: string;
+  weeks: number;
+  chart_rows: number;
+}
+
+/** `chart-spans.sql`'s rows as `ChartSpan`s (counts arrive as BIGINT from DuckDB, as strings from Athena). */
+export function toChartSpans(rows: readonly Record<string, unknown>[]): ChartSpan[] {
+  return rows.map((row) => ({
+    chart: String(row.chart),
+    first_week: String(row.first_week),
+    last_week: String(row.last_week),
+    weeks: Number(row.weeks),
+    chart_rows: Number(row.chart_rows),
+  }));
 }

@@ -12,9 +12,7 @@ const SQL_DIR = path.join(__dirname, 'sql');
  * span). Read through the engine, like everything the report shows.
  */
 export async function resolveRange(engine: QueryEngine, given: Partial<ReportRange> = {}): Promise<ReportRange> {
-  // The lake's biggest chart only when none is given (finding it reads every chart's rows).
-  const found = given.chart === undefined ? ((await engine.query(loadSql(SQL_DIR, 'default-range'))).rows[0] as { chart?: string } | undefined) : undefined;
-  const chart = given.chart ?? found?.chart;
+  const chart = given.chart ?? (await engine.chartSpans())[0]?.chart;
   if (!chart) throw new Error('the lake has no chart entries yet: import or run a week first');
   return { chart, from_week: given.from_week ?? '1900-01-01', to_week: given.to_week ?? '9999-12-31' };
 }
