@@ -167,4 +167,24 @@ describe('AthenaEngine (mocked SDK)', () => {
     expect(input.QueryString).to.include("e.chart = CAST('regional-us-weekly' AS VARCHAR)");
     expect(input.ExecutionParameters).to.deep.equal(["'regional-us-weekly'", "'2023-01-05'", "'2023-12-28'"]);
   });
+
+  it('finds the biggest chart and its span from the chart rows (Athena has no lineage table), counts as numbers', async () => {
+    const columns = ['chart', 'first_week', 'last_week', 'weeks', 'chart_rows'].map((Name) => ({ Name, Type: Name.endsWith('s') ? 'bigint' : 'varchar' }));
+    const row = (...values: string[]) => ({ Data: values.map((VarCharValue) => ({ VarCharValue })) });
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    athena.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: columns },
+        Rows: [row(...columns.map((column) => column.Name)), row('regional-us-weekly', '2023-01-05', '2023-12-28', '52', '10400'), row('regional-de-weekly', '2023-01-05', '2023-03-02', '9', '1800')],
+      },
+    });
+    expect(await engine.chartSpans()).to.deep.equal([
+      { chart: 'regional-us-weekly', first_week: '2023-01-05', last_week: '2023-12-28', weeks: 52, chart_rows: 10400 },
+      { chart: 'regional-de-weekly', first_week: '2023-01-05', last_week: '2023-03-02', weeks: 9, chart_rows: 1800 },
+    ]);
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString ?? '';
+    expect(sql).to.match(/FROM chart_entries\s+GROUP BY chart\s+ORDER BY chart_rows DESC, chart/);
+    expect(sql).to.not.include('_committed');
+  });
 });
