@@ -46,6 +46,12 @@ describe('song identity by increments equals song identity over the whole lake',
   let dir: string;
   let duck: DuckDb;
   let context: TransformContext & { store: FsStore };
+  /** Work folders of a test (the random charts' files, a rebuild's work folder), removed after it. */
+  let scratch: string[] = [];
+  const scratchDir = (label: string) => {
+    scratch.push(tempDir(label));
+    return scratch[scratch.length - 1];
+  };
 
   beforeEach(async () => {
     dir = tempDir('songs-increment');
@@ -55,6 +61,8 @@ describe('song identity by increments equals song identity over the whole lake',
   afterEach(() => {
     duck?.close();
     if (dir) removeDir(dir);
+    scratch.forEach(removeDir);
+    scratch = [];
   });
 
   const importWeek = async (file: string, source = US_2023) => {
@@ -100,7 +108,7 @@ describe('song identity by increments equals song identity over the whole lake',
     const modes = { increment: 0, full: 0 };
     const reasons = new Set<string>();
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const lake = new SongChartLake(context.store, duck, tempDir('song-charts'));
+      const lake = new SongChartLake(context.store, duck, scratchDir('song-charts'));
       const random = new Prng(seed);
       const [first, second] = randomChartWeeks(seed, 12);
       const committed: ChartWeekRows[] = [];
@@ -141,7 +149,7 @@ describe('song identity by increments equals song identity over the whole lake',
   });
 
   it('an increment reads only the lineage objects written since the state, and gives what a full rebuild gives', async () => {
-    const lake = new SongChartLake(context.store, duck, tempDir('song-charts'));
+    const lake = new SongChartLake(context.store, duck, scratchDir('song-charts'));
     const [first, second] = randomChartWeeks(2, 4);
     await lake.commit([...first.slice(0, 3), ...second.slice(0, 3)]);
     expect((await rebuildSongs(context)).mode).to.equal('full');
@@ -158,7 +166,7 @@ describe('song identity by increments equals song identity over the whole lake',
     });
     await lake.commit([first[3]]);
     const idsBefore = idsFileVersion(store);
-    const increment = await rebuildSongs({ ...context, store: anyStore, workDir: tempDir('songs-any-store') });
+    const increment = await rebuildSongs({ ...context, store: anyStore, workDir: scratchDir('songs-any-store') });
     expect(increment.mode, increment.reasons.join('; ')).to.equal('increment');
     // It wrote the ids that changed, not the ids file.
     expect(idsFileVersion(store), 'the ids file').to.equal(idsBefore);
