@@ -94,8 +94,9 @@ export const commands: Record<string, Command> = {
       if (saved === undefined && positionals.length !== 1) throw new Error('query needs one SQL statement in quotes, or --saved <name>');
       if (saved !== undefined && positionals.length > 0) throw new Error('give either SQL or --saved <name>, not both');
       const analysis = saved === undefined ? undefined : query.savedAnalysis(saved);
-      const pipeline = values.engine === 'athena' ? undefined : await pipelineLayer().LocalPipeline.open(openLake(values), consoleLogger('warn'));
-      const engine: QueryEngine = pipeline ? await pipeline.engine() : (require('./aws-commands') as typeof import('./aws-commands')).athenaEngineFromEnv();
+      // A query only reads: an engine over the lake, without the pipeline (its transform code is not loaded).
+      const engine: QueryEngine =
+        values.engine === 'athena' ? (require('./aws-commands') as typeof import('./aws-commands')).athenaEngineFromEnv() : await catalogLayer().openLakeEngine(openLake(values));
       try {
         const filters = { artist: stringOf(values, 'artist'), song: stringOf(values, 'song'), limit: stringOf(values, 'limit') };
         const result: QueryResult = analysis
@@ -107,7 +108,6 @@ export const commands: Record<string, Command> = {
         return 0;
       } finally {
         await engine.close();
-        await pipeline?.close();
       }
     },
   },

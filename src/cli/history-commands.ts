@@ -3,7 +3,7 @@ import { consoleLogger, Progress } from '../log';
 import type { ExportFormat, QueryResult } from '../query';
 import type { BackfillWeek } from '../schedule';
 import type { ChartsServiceChart } from '../sources';
-import { pipelineLayer, queryLayer, scheduleLayer, sourcesLayer } from './layers';
+import { catalogLayer, pipelineLayer, queryLayer, scheduleLayer, sourcesLayer } from './layers';
 import { isIsoDate, openStore } from '../store';
 import { listOf, stringOf, type Command, type Values } from './command';
 import { defaultRange } from './commands';
@@ -165,8 +165,7 @@ export const historyCommands: Record<string, Command> = {
         if (value !== undefined && !isIsoDate(value)) throw new Error(`--${name} ${JSON.stringify(value)} is not a date YYYY-MM-DD`);
       }
       const config = loadConfig({ lake: str(values.lake) });
-      const pipeline = await pipelineLayer().LocalPipeline.open(openStore(config.lake), consoleLogger('warn'));
-      const engine = await pipeline.engine();
+      const engine = await catalogLayer().openLakeEngine(openStore(config.lake));
       try {
         if (saved && !(await queryLayer().lakeRelations(engine)).includes('chart_entries')) throw new Error(`the lake ${config.lake} has no chart weeks yet (import or run a week first)`);
         const select = saved
@@ -177,7 +176,6 @@ export const historyCommands: Record<string, Command> = {
         return 0;
       } finally {
         await engine.close();
-        await pipeline.close();
       }
     },
   },
