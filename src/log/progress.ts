@@ -33,7 +33,7 @@ export class Progress {
     this.draw(note);
   }
 
-  /** Says what the work does now (e.g. "transforming files 1–500"), until the next phase; redraws on a terminal. */
+  /** Says what the work does now (e.g. "transforming 500 files (batch 1 of 23)"), until the next phase; redraws on a terminal. */
   phase(doing: string): void {
     this.doing = doing;
     if (this.stream.isTTY) this.draw('');

@@ -53,8 +53,7 @@ export class LocalPipeline {
     const weeks: TransformedWeek[] = [];
     const chunks: string[][] = [];
     for (let start = 0; start < files.length; start += BATCH_CHUNK_FILES) chunks.push(files.slice(start, start + BATCH_CHUNK_FILES));
-    const batch = (index: number) => (chunks.length > 1 ? ` (batch ${index + 1} of ${chunks.length})` : '');
-    if (chunks.length > 0) phase(`reading and storing ${countFiles(chunks[0].length)}${batch(0)}`);
+    if (chunks.length > 0) phase(`reading and storing ${counted(chunks[0].length, 'file')}${ofBatches(0, chunks.length)}`);
     let storing = chunks.length > 0 ? this.storeChunk(chunks[0], done) : undefined;
     for (let index = 0; index < chunks.length; index += 1) {
       const stored = await storing!;
@@ -65,7 +64,7 @@ export class LocalPipeline {
         onFile(stored.fileOf.get(key) ?? key, files.length);
       }
       const keys = [...stored.keys, ...stored.already.filter((key) => !committed.has(key))];
-      if (keys.length > 0) phase(`transforming ${countFiles(keys.length)}${batch(index)}`);
+      if (keys.length > 0) phase(`transforming ${counted(keys.length, 'file')}${ofBatches(index, chunks.length)}`);
       let result: TransformResult;
       try {
         result = await transformRawObjects(keys, this.router.context, { songs: false });
@@ -174,10 +173,10 @@ export class LocalPipeline {
     await inPool([...old, ...oldCatalog, CATALOG_KEY], 16, (key) => this.store.delete(key));
     let weeks = 0;
     const refused: RawObjectRejected[] = [];
+    const passes = Math.ceil(keys.length / BATCH_CHUNK_FILES);
     for (let start = 0; start < keys.length; start += BATCH_CHUNK_FILES) {
       const pass = keys.slice(start, start + BATCH_CHUNK_FILES);
-      const passes = Math.ceil(keys.length / BATCH_CHUNK_FILES);
-      listener.phase?.(`transforming ${pass.length.toLocaleString('en-US')} raw objects${passes > 1 ? ` (batch ${start / BATCH_CHUNK_FILES + 1} of ${passes})` : ''}`);
+      listener.phase?.(`transforming ${counted(pass.length, 'raw object')}${ofBatches(start / BATCH_CHUNK_FILES, passes)}`);
       const result = await transformRawObjects(pass, this.router.context, { songs: false });
       weeks += result.weeks.length;
       refused.push(...result.refused);
@@ -261,8 +260,14 @@ interface ImportProgress {
   onFile: (file: string, total: number, result?: RoutedResult) => void;
 }
 
-function countFiles(count: number): string {
-  return count === 1 ? '1 file' : `${count.toLocaleString('en-US')} files`;
+/** "1 file", "1,000 files". */
+function counted(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** " (batch 2 of 23)" when the work comes in several batches, else nothing. */
+function ofBatches(index: number, batches: number): string {
+  return batches > 1 ? ` (batch ${index + 1} of ${batches})` : '';
 }
 
 /** The chart a CSV's name says, or undefined when it says none. */

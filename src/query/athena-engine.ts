@@ -1,6 +1,6 @@
+import * as path from 'node:path';
 import type { AthenaClient, ColumnInfo, QueryExecution } from '@aws-sdk/client-athena';
 import type { QueryResult, Row } from './duckdb';
-import * as path from 'node:path';
 import { toChartSpans, type ChartSpan, type Parameter, type QueryEngine } from './engine';
 import { foldParams, loadSql, sqlLiteral } from './sql';
 import { assertReadKeyword, ReadOnlyQueryError } from './read-only';
