@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { parseRawKey, rawChartPrefix, rawCsvKey, type ObjectStore } from '../store';
-import { chartsCsvHeaderProblem, parseChartsCsvName } from '../transform/csv-file';
+import { chartsCsvHeaderProblem, csvContent, csvContentSha256, parseChartsCsvName } from '../transform/csv-file';
 
 export interface ImportedCsv {
   file: string;
@@ -56,7 +56,14 @@ export class ChartsCsvImport {
   /** This import's files: `chart\nweek` to the raw key. */
   private readonly importedKeys = new Map<string, string>();
 
-  constructor(private readonly store: ObjectStore) {}
+  /**
+   * @param contentOf the content SHA-256 (`csvContentSha256`) of stored CSVs, by raw key, as the lineage of the weeks
+   *   built from them records it: those are not read again. Any other stored CSV of a similar size is read.
+   */
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly contentOf: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   async prepare(file: string, bytes: Buffer): Promise<ImportedCsv> {
     const fileName = path.basename(file);
@@ -141,7 +148,8 @@ export class ChartsCsvImport {
   private contentShaOf(key: string): Promise<string | undefined> {
     let sha = this.storedContent.get(key);
     if (!sha) {
-      sha = this.store.get(key).then((bytes) => (bytes ? sha256Of(csvContent(bytes)) : undefined));
+      const known = this.contentOf.get(key);
+      sha = known !== undefined ? Promise.resolve(known) : this.store.get(key).then((bytes) => (bytes ? csvContentSha256(bytes) : undefined));
       this.storedContent.set(key, sha);
     }
     return sha;
@@ -149,9 +157,3 @@ export class ChartsCsvImport {
 }
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** A CSV's text without a UTF-8 BOM, with LF line ends and no final line ends: what stays when a file is re-saved. */
-function csvContent(bytes: Buffer): Buffer {
-  const text = bytes.toString('latin1'); // byte for byte: the comparison needs no decoding
-  return Buffer.from(text.replace(/^\xef\xbb\xbf/, '').replace(/\r\n/g, '\n').replace(/[\r\n]+$/, ''), 'latin1');
-}

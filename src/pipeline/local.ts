@@ -44,11 +44,14 @@ export class LocalPipeline {
     listener.started?.(files.length);
     const onFile = listener.file ?? (() => {});
     const phase = listener.phase ?? (() => {});
-    const done: ImportProgress = { checks: new ChartsCsvImport(this.store), imported: [], failures: [], total: files.length, onFile };
     // A file whose bytes the lake already holds, in a week already built from it, is unchanged: not transformed again.
     // Only the lineage of the files' charts is read (a file whose name says no chart is refused later, by name).
     const charts = [...new Set(files.map(chartOfFile).filter((chart): chart is string => chart !== undefined))];
-    const committed = new Set((charts.length > 0 ? await readLineage(this.store, this.duck, charts) : []).flatMap((week) => week.rawKeys));
+    const lineage = charts.length > 0 ? await readLineage(this.store, this.duck, charts) : [];
+    const committed = new Set(lineage.flatMap((week) => week.rawKeys));
+    // The stored CSVs' content, as lineage recorded it: the check for a copy under another week's name reads none.
+    const contentOf = new Map(lineage.flatMap((week) => week.rawKeys.flatMap((key, index) => (week.rawContentSha256?.[index] ? [[key, week.rawContentSha256[index]!] as const] : []))));
+    const done: ImportProgress = { checks: new ChartsCsvImport(this.store, contentOf), imported: [], failures: [], total: files.length, onFile };
     const unchanged: string[] = [];
     const weeks: TransformedWeek[] = [];
     const chunks: string[][] = [];

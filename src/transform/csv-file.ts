@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isIsoDate } from '../store';
 import { weeklyChartAlias } from '../sources/envelope';
 
@@ -6,6 +7,20 @@ import { weeklyChartAlias } from '../sources/envelope';
  * envelope well under 5 MB; anything past this is not a chart week and is refused before it is read.
  */
 export const MAX_RAW_OBJECT_BYTES = 32 * 1024 * 1024;
+
+/** A CSV's text without a UTF-8 BOM, with LF line ends and no final line ends: what stays when a file is re-saved. */
+export function csvContent(bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1'); // byte for byte: the comparison needs no decoding
+  return Buffer.from(text.replace(/^\xef\xbb\xbf/, '').replace(/\r\n/g, '\n').replace(/[\r\n]+$/, ''), 'latin1');
+}
+
+/**
+ * SHA-256 of `csvContent`: a copy of one week's CSV saved under another week's name (or re-saved by a spreadsheet)
+ * has the same. Lineage keeps it for every CSV a week was built from, so an import need not read them again.
+ */
+export function csvContentSha256(bytes: Buffer): string {
+  return createHash('sha256').update(csvContent(bytes)).digest('hex');
+}
 
 /** The columns of a Spotify Charts weekly CSV export, in order (SPOTIFY.md). */
 export const CHARTS_CSV_COLUMNS = [

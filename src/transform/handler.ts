@@ -35,7 +35,7 @@ import { envelopeProblem, regionOfAlias, type RawEnvelope } from '../sources/env
 import { ARTIST_NAMES_WITH_COMMAS } from '../sources/artist-names';
 import { silentLogger } from '../log';
 import { CODE_VERSION } from '../config/version';
-import { chartsCsvHeaderProblem, MAX_RAW_OBJECT_BYTES } from './csv-file';
+import { chartsCsvHeaderProblem, csvContentSha256, MAX_RAW_OBJECT_BYTES } from './csv-file';
 import { RawObjectRejected, type CheckFailure } from './errors';
 import { CHART_TABLES, FILE_ORDER, LINEAGE_TABLE, type TableName } from './tables';
 import { rebuildSongs } from './songs';
@@ -255,6 +255,8 @@ interface RawInput {
   /** The local file DuckDB reads. */
   path: string;
   sha256: string;
+  /** A CSV's `csvContentSha256` ('' for an envelope). */
+  contentSha256: string;
   size: number;
   sourceKind: string;
   apiMode: string;
@@ -344,7 +346,8 @@ async function readRawObject(store: ObjectStore, key: string, inBatch: boolean, 
   const bytes = await store.get(key);
   if (!bytes) return { failures: [{ check: 'missing', detail: `${key}: no such raw object (deleted after the event?)` }] };
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const base = { key, parts, inBatch, sha256, size: bytes.byteLength };
+  const contentSha256 = parts.kind === 'charts-csv' ? csvContentSha256(bytes) : '';
+  const base = { key, parts, inBatch, sha256, contentSha256, size: bytes.byteLength };
   let sourceKind: string;
   let apiMode = 'none';
   let fetchedAt = '';
@@ -404,6 +407,7 @@ async function flatten(connection: DuckDbConnection, inputs: RawInput[], failure
     api_modes: inputs.map((input) => input.apiMode),
     fetched_at: inputs.map((input) => input.fetchedAt),
     sha256: inputs.map((input) => input.sha256),
+    content_sha256: inputs.map((input) => input.contentSha256),
     in_batch: inputs.map((input) => (input.inBatch ? 1 : 0)),
   });
 

@@ -11,6 +11,8 @@ export interface LineageRecord extends TransformedWeek {
   key: string;
   entries: number;
   rawSha256: string[];
+  /** Per raw key, a CSV's content SHA-256 (`csvContentSha256`; null for an envelope); absent in older rows. */
+  rawContentSha256?: (string | null)[];
   codeVersion: string;
   transformedAt: string;
 }
@@ -37,9 +39,8 @@ async function readLineageFiles(root: string, duck: DuckDb, charts?: readonly st
   const rows = await duck.withConnection((connection) =>
     connection.all<LineageFileRow>(
       renderSql(
-        `SELECT chart, CAST(week AS VARCHAR) AS week, run_id, source_key, source_kind, depth, entries, enriched, raw_keys, raw_sha256,
-           code_version, strftime(transformed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS transformed_at,
-           chart_entries_rows, tracks_rows, track_artists_rows, albums_rows, artists_rows, warnings, filename
+        // Every column: one added later (raw_content_sha256) is in no file of an older lake.
+        `SELECT * REPLACE (CAST(week AS VARCHAR) AS week, strftime(transformed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS transformed_at)
          FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = true, filename = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})
          ORDER BY chart, week`,
         { files },
@@ -51,6 +52,7 @@ async function readLineageFiles(root: string, duck: DuckDb, charts?: readonly st
     key: keyOf.get(row.filename) ?? row.filename,
     ...toTransformedWeek(row),
     rawSha256: row.raw_sha256,
+    ...(row.raw_content_sha256 ? { rawContentSha256: row.raw_content_sha256 } : {}),
     entries: Number(row.entries),
     codeVersion: row.code_version,
     transformedAt: row.transformed_at,
@@ -102,6 +104,7 @@ export function toTransformedWeek(row: LineageRow): TransformedWeek {
 type LineageFileRow = LineageRow & {
   entries: number;
   raw_sha256: string[];
+  raw_content_sha256?: (string | null)[] | null;
   code_version: string;
   transformed_at: string;
   filename: string;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ChartsCsvImport } from '../../src/extract/import-csv';
@@ -128,6 +128,52 @@ describe('odd files: one CSV per chart week, whatever the name; odd content refu
     expect(await copy('2023-03-02', '2024-01-04')).to.include('identical to week 2023-03-02');
     expect(await copy('2023-06-01', '2024-01-11')).to.include('identical to week 2023-06-01');
     expect(store.lists, 'listings after the copies').to.have.length(1);
+  });
+
+  it('adding a week reads none of the chart\'s stored CSVs (their content is in the lineage), and a copy is still caught; an older lineage is read past', async () => {
+    class CountingStore extends FsStore {
+      gets: string[] = [];
+      override get(key: string) {
+        this.gets.push(key);
+        return super.get(key);
+      }
+    }
+    const files = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort();
+    expect((await pipeline.importFiles(files.slice(0, -1).map((name) => path.join(US_2023, name)))).failures).to.deep.equal([]);
+    const store = new CountingStore(path.join(dir, 'lake'));
+    const counted = await LocalPipeline.open(store, silentLogger);
+    const storedCsvsRead = () => store.gets.filter((key) => key.startsWith('raw/charts-csv/') && !key.includes('week=2023-12-28')).length;
+    try {
+      expect((await counted.importFiles([path.join(US_2023, files.at(-1)!)])).weeks.map((w) => w.week)).to.deep.equal(['2023-12-28']);
+      expect(storedCsvsRead(), 'stored CSVs read to add a week').to.equal(0);
+      // A copy of a stored week under a new week's name, as it is and re-saved with LF line ends: refused, from the lineage.
+      const copy = put('regional-us-weekly-2024-01-04.csv', week('2023-06-01'));
+      expect((await counted.importFiles([copy])).failures[0]?.error.message).to.include('identical to week 2023-06-01');
+      const resaved = put('regional-us-weekly-2024-01-11.csv', Buffer.from(week('2023-06-01').toString('latin1').replace(/\r\n/g, '\n'), 'latin1'));
+      expect((await counted.importFiles([resaved])).failures[0]?.error.message).to.include('identical to week 2023-06-01');
+      expect(storedCsvsRead(), 'stored CSVs read to find the copies').to.equal(0);
+    } finally {
+      await counted.close();
+    }
+    // A lake whose lineage predates the content column: the stored CSVs of a similar size are read, and the copy caught.
+    await pipeline.duck.withConnection(async (connection) => {
+      for (const file of readdirSync(path.join(dir, 'lake', 'transformed', '_lineage'), { recursive: true }).map(String).filter((name) => name.endsWith('.parquet'))) {
+        const at = path.join(dir, 'lake', 'transformed', '_lineage', file);
+        await connection.run(`COPY (SELECT * EXCLUDE (raw_content_sha256) FROM read_parquet('${at}')) TO '${at}.old' (FORMAT parquet)`);
+        renameSync(`${at}.old`, at);
+      }
+    });
+    store.gets = [];
+    const older = await LocalPipeline.open(store, silentLogger);
+    try {
+      expect((await older.importFiles([copy()])).failures[0]?.error.message).to.include('identical to week 2023-06-01');
+      expect(storedCsvsRead(), 'stored CSVs read without the content in the lineage').to.be.greaterThan(0);
+    } finally {
+      await older.close();
+    }
+    function copy() {
+      return put('regional-us-weekly-2024-01-18.csv', week('2023-06-01'));
+    }
   });
 
   it('a gzip file named .csv is reported as compressed; a .csv.gz in a folder is reported, not skipped', async () => {

@@ -25,7 +25,7 @@ export async function commitFakeWeeks(store: ObjectStore, chart: string, weeks: 
         for (const week of all.filter((candidate) => yearOfWeek(candidate) === year)) {
           await connection.run(
             renderSql(
-              `INSERT INTO _lineage VALUES ({{chart}}, {{year}}, CAST({{week}} AS DATE), 'fake', 'raw/x', 'charts-service', 50, 50, false, ['raw/x'], ['x'], 'test', now()::TIMESTAMP, 50, 50, 50, 0, 0, [])`,
+              `INSERT INTO _lineage VALUES ({{chart}}, {{year}}, CAST({{week}} AS DATE), 'fake', 'raw/x', 'charts-service', 50, 50, false, ['raw/x'], ['x'], 'test', now()::TIMESTAMP, 50, 50, 50, 0, 0, [], NULL)`,
               { chart, year, week },
             ),
           );

@@ -166,10 +166,12 @@ SELECT
   {{code_version}},
   CAST({{transformed_at}} AS TIMESTAMP),
   coalesce(ce.n, 0), coalesce(tr.n, 0), coalesce(ta.n, 0), coalesce(al.n, 0), coalesce(ar.n, 0),
-  coalesce(warned.warnings, [])
+  coalesce(warned.warnings, []),
+  raws.content_sha256
 FROM week_built AS w
 JOIN (
-  SELECT chart, week, list(raw_key ORDER BY raw_key) AS keys, list(sha256 ORDER BY raw_key) AS sha256
+  SELECT chart, week, list(raw_key ORDER BY raw_key) AS keys, list(sha256 ORDER BY raw_key) AS sha256,
+    list(content_sha256 ORDER BY raw_key) AS content_sha256
   FROM accepted GROUP BY ALL
 ) AS raws USING (chart, week)
 -- Tracks the Web API never described (no track object): a week without any is enriched.

@@ -14,6 +14,8 @@ CREATE TEMP TABLE raw_object (
   api_mode VARCHAR NOT NULL,
   fetched_at VARCHAR,
   sha256 VARCHAR NOT NULL,
+  -- A CSV's text as a re-save keeps it (csvContentSha256); NULL for an envelope.
+  content_sha256 VARCHAR,
   in_batch BOOLEAN NOT NULL
 );
 
@@ -145,7 +147,10 @@ CREATE TEMP TABLE _lineage (
   track_artists_rows INTEGER NOT NULL,
   albums_rows INTEGER NOT NULL,
   artists_rows INTEGER NOT NULL,
-  warnings STRUCT(check_name VARCHAR, detail VARCHAR)[] NOT NULL
+  warnings STRUCT(check_name VARCHAR, detail VARCHAR)[] NOT NULL,
+  -- Per raw key, a CSV's content SHA-256 (NULL for an envelope): an import checks a new file against the chart's
+  -- stored CSVs (a copy under another week's name) without reading them. NULL in rows written before it existed.
+  raw_content_sha256 VARCHAR[]
 );
 
 -- A Charts CSV has no status column: the one the charts service states, derived from a row's text fields
