@@ -50,7 +50,13 @@ export class LocalPipeline {
     const lineage = charts.length > 0 ? await readLineage(this.store, this.duck, charts) : [];
     const committed = new Set(lineage.flatMap((week) => week.rawKeys));
     // The stored CSVs' content, as lineage recorded it: the check for a copy under another week's name reads none.
-    const contentOf = new Map(lineage.flatMap((week) => week.rawKeys.flatMap((key, index) => (week.rawContentSha256?.[index] ? [[key, week.rawContentSha256[index]!] as const] : []))));
+    const contentOf = new Map<string, string>();
+    for (const week of lineage) {
+      week.rawKeys.forEach((key, index) => {
+        const sha = week.rawContentSha256?.[index];
+        if (sha) contentOf.set(key, sha);
+      });
+    }
     const done: ImportProgress = { checks: new ChartsCsvImport(this.store, contentOf), imported: [], failures: [], total: files.length, onFile };
     const unchanged: string[] = [];
     const weeks: TransformedWeek[] = [];
