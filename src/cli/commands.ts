@@ -40,8 +40,7 @@ export const commands: Record<string, Command> = {
           started: (total) => (progress = new Progress(total, 'files')),
           file: (file, _total, routed) => progress?.tick(routed?.weeks?.reduce((sum, week) => sum + week.rows.chart_entries, 0) ?? 0, path.basename(file)),
           phase: (doing) => progress?.phase(doing),
-        });
-        progress?.finish();
+        }).finally(() => progress?.finish()); // also when it throws: the line ends before the error, and stops redrawing
         const rows = result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0);
         const warned = result.weeks.filter((week) => week.warnings.length > 0).length;
         process.stdout.write(
@@ -211,8 +210,7 @@ export const commands: Record<string, Command> = {
           started: (rawObjects) => (progress = new Progress(rawObjects, 'raw objects')),
           transformed: (rawObjects, rows) => progress?.advance(rawObjects, rows),
           phase: (doing) => progress?.phase(doing),
-        });
-        progress?.finish();
+        }).finally(() => progress?.finish());
         process.stdout.write(`rebuilt ${result.weeks} chart week(s) from ${result.rawObjects} raw object(s) in ${store.location}; removed ${result.removed} file(s) of the old layout\n`);
         for (const error of result.refused) process.stderr.write(`refused: ${error.message}\n`);
         return 0;
