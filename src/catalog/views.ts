@@ -84,7 +84,7 @@ export interface CommittedCache {
 async function loadCommitted(connection: DuckDbConnection, runs: string, lineageFiles: string | string[], cache?: CommittedCache): Promise<void> {
   const files = cache ? runsFiles(cache.lineage, lineageFiles) : [];
   if (!cache || files.length === 0) {
-    await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id, chart_entries_rows FROM _runs');
+    await connection.run(`CREATE OR REPLACE TEMP TABLE _committed AS SELECT ${COMMITTED_COLUMNS} FROM _runs`);
     return;
   }
   // Caches of one `_runs` view share a prefix; the rest of the name is the lineage state it holds.
@@ -93,7 +93,7 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
   const file = path.join(cache.dir, `${prefix}${digest(cache.lineage, 24)}.parquet`);
   const own = isOwnCacheDir(cache.dir);
   const read = (sql: string) => connection.run(sql).then(() => true, () => false); // unreadable (a full disk?): read past
-  if (own && existsSync(file) && (await read(renderSql('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id, chart_entries_rows FROM read_parquet({{file}})', { file })))) return;
+  if (own && existsSync(file) && (await read(renderSql(`CREATE OR REPLACE TEMP TABLE _committed AS SELECT ${COMMITTED_COLUMNS} FROM read_parquet({{file}})`, { file })))) return;
 
   // Each lineage file's state, short: the rows of an earlier cache whose file is unchanged are kept.
   const states = files.map((f) => ({ file: f.file, state: digest(f.state, 16) }));
@@ -102,12 +102,12 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
   const earlier = own ? (await fs.readdir(cache.dir).catch(() => [])).find((name) => name.startsWith(prefix) && name.endsWith('.parquet')) : undefined;
   if (earlier) {
     const from = path.join(cache.dir, earlier);
-    await read(renderSql('INSERT INTO _committed_files SELECT file_state, chart, week, run_id, chart_entries_rows FROM read_parquet({{from}}) SEMI JOIN _lineage_files ON state = file_state', { from }));
+    await read(renderSql(`INSERT INTO _committed_files SELECT file_state, ${COMMITTED_COLUMNS} FROM read_parquet({{from}}) SEMI JOIN _lineage_files ON state = file_state`, { from }));
   }
   const cached = new Set((await connection.all<{ file_state: string }>('SELECT DISTINCT file_state FROM _committed_files')).map((row) => row.file_state));
   const changed = states.filter((f) => !cached.has(f.state)).map((f) => f.file);
   if (changed.length > 0) await connection.run(renderSql(loadSql(SQL_DIR, 'committed-files'), { files: changed }, 'committed-files.sql'));
-  await connection.run('CREATE OR REPLACE TEMP TABLE _committed AS SELECT chart, week, run_id, chart_entries_rows FROM _committed_files');
+  await connection.run(`CREATE OR REPLACE TEMP TABLE _committed AS SELECT ${COMMITTED_COLUMNS} FROM _committed_files`);
   if (!cache.unchanged()) return;
   // A cache is a convenience: a folder that cannot be written (read-only, full) only means the next process reads
   // the lineage files again.
@@ -124,6 +124,13 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
     await fs.rm(temp, { force: true }).catch(() => undefined);
   }
 }
+
+/**
+ * What `_committed` holds of each lineage row: what the committed views join on, and each week's chart rows (the
+ * lake's biggest chart, `chart-spans-committed.sql`). Also the columns of its cache (with `file_state`), and of
+ * `_committed_files` and committed-files.sql.
+ */
+const COMMITTED_COLUMNS = 'chart, week, run_id, chart_entries_rows';
 
 /** Bumped when the cache's columns change: a cache of another format is never read. */
 const CACHE_FORMAT = 'committed-by-lineage-file/4';
