@@ -26,16 +26,14 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   }
   const root = await localLakeRoot(store);
   const connection = await duck.connect();
-  const lineage = lineageState(root);
   // The lake's committed weeks are cached between processes; a snapshot's (a query that met a replaced file) are not.
   const cacheOf = (from: string, state: string): CommittedCache | undefined =>
     from === root ? { dir: committedCacheDir(root), root, lineage: state, unchanged: () => lineageState(root) === state } : undefined;
-  // `_runs` now, each table's view when a query first names it; the drift of every table is told now.
+  // The drift of every table is told now; `_runs` and each table's view are made when a query first names them
+  // (the lineage read then: reading it here too cost a one-query process a walk of every lineage file).
   warnAllDrift(catalog, root, log);
-  await createLakeViews(connection, catalog, root, silentLogger, cacheOf(root, lineage), { only: [] });
   return new DuckDbEngine(duck, connection, !options.duck, {
     root,
-    lineage,
     tables: Object.keys(catalog.tables),
     openViews: async (from, state, only, runs) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state), { only, runs })),
   });

@@ -13,12 +13,10 @@ const SQL_DIR = path.join(__dirname, 'sql');
 export interface LakeViews {
   /** The folder holding `transformed/` (a folder lake, or the local copy of an S3 lake). */
   root: string;
-  /** `lineageState(root)` when the views were opened. */
-  lineage: string;
   /**
    * (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it), whose
-   * lineage files are as `lineage` (`lineageState(root)`) says: `_runs` (unless `runs` is false) and the views of
-   * the tables `only` names (all when absent).
+   * lineage files are as `lineage` (`lineageState(root)`) says: `_committed` (unless `runs` is false) and the views
+   * of the tables `only` names (all when absent; `_runs` is LINEAGE_TABLE's).
    */
   openViews(root: string, lineage: string, only?: readonly string[], runs?: boolean): Promise<void>;
   /** The tables the views read (folders of transformed/): a query is checked for replaced files in those it names. */
@@ -35,12 +33,9 @@ export class DuckDbEngine implements QueryEngine {
     private readonly ownsDatabase = false,
     /** The lake the views read, and how to point them at a folder laid out as it: each query sees its files whole. */
     private readonly lake?: LakeViews,
-  ) {
-    this.viewsRoot = lake?.root;
-    this.lineage = lake?.lineage;
-  }
+  ) {}
 
-  /** The folder the views read now: the lake's, or a snapshot's while a query reads one. */
+  /** The folder the views read now: the lake's, or a snapshot's while a query reads one (none before the first). */
   private viewsRoot: string | undefined;
   /** The lineage files (`filesState`) when `_runs` was read: the views are opened again when it changed. */
   private lineage: string | undefined;

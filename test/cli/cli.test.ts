@@ -151,6 +151,18 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
       expect(chartlake(['report', '--lake', lake, '--chart', 'regional-fr-weekly']).stderr).to.include('it has regional-de-weekly, regional-us-weekly');
     });
 
+    it('--chart is looked up as the chart it names: a chart held only in quarantine counts, a path does not', () => {
+      const lake = fakeLake(path.join(work, 'chart-lookup'), ['regional-us-weekly']);
+      const quarantined = path.join(lake, 'quarantine', 'raw', 'charts-csv', 'regional-de-weekly', 'week=2023-01-05');
+      mkdirSync(quarantined, { recursive: true });
+      writeFileSync(path.join(quarantined, 'regional-de-weekly-2023-01-05.csv'), 'rank\n');
+      expect(chartlake(['quality', '--lake', lake, '--chart', 'regional-de-weekly']).stderr).not.to.include('has no chart');
+      // A name with a slash is no chart, even where it would lead to a chart's folder.
+      const sideways = chartlake(['quality', '--lake', lake, '--chart', 'x/../../_lineage/chart=regional-us-weekly']);
+      expect(sideways.status).to.equal(2);
+      expect(sideways.stderr).to.include('has no chart x/../../_lineage/chart=regional-us-weekly; it has regional-de-weekly, regional-us-weekly');
+    });
+
     it('report --out names a folder: a file name is explained, and --top must be a whole number', () => {
       const lake = fakeLake(path.join(work, 'report-out'), ['regional-us-weekly']);
       const asFile = chartlake(['report', '--lake', lake, '--out', 'us-2023.html']);

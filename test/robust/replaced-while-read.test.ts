@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DuckDb, DuckDbEngine, lineageState, readWhole } from '../../src/query';
+import { DuckDb, DuckDbEngine, readWhole } from '../../src/query';
 import { FsStore, tableFileKey } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
 
@@ -118,7 +118,7 @@ describe('a lake file replaced while it is read', function () {
       opened.push(root);
       await connection.run(`CREATE OR REPLACE VIEW chart_entries AS SELECT * FROM read_parquet('${path.join(root, ...KEY.split('/'))}')`);
     };
-    const engine = new DuckDbEngine(reader, connection, false, { root: store.root, lineage: lineageState(store.root), openViews });
+    const engine = new DuckDbEngine(reader, connection, false, { root: store.root, openViews });
     const mixed: unknown[] = [];
     await whileReplaced(store, async () => {
       await openViews(store.root);
