@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateInput, REGIONS } from './generate';
-import { median, SAVED_FROM_SHELL, STEPS, type StepName, type StepResult, type QueryTiming } from './steps';
+import { DUCKDB_FLOOR, median, SAVED_FROM_SHELL, STEPS, type StepName, type StepResult, type QueryTiming } from './steps';
 
 export interface BenchOptions {
   regions: number;
@@ -217,6 +217,7 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
   const help = report.cli?.find((item) => item.command === 'chartlake --help');
   const query = report.cli?.find((item) => item.command.startsWith('chartlake query ('));
   const fromShell = (report.cli ?? []).filter((item) => item.command.startsWith(SAVED_FROM_SHELL)).sort((a, b) => b.medianMs - a.medianMs);
+  const floor = report.cli?.find((item) => item.command === DUCKDB_FLOOR);
   const notMeasured = { value: 'not measured (no ../shared or no build)', met: false };
   return [
     { target: 'backfill within 2× the limit (raw copy + one DuckDB pass, one file per chart-year)', value: `${report.ratios.backfillOverLimit.toFixed(2)}×`, met: report.ratios.backfillOverLimit <= 2 },
@@ -229,7 +230,7 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
     {
       target: 'every saved analysis < 300 ms on the full lake, from a shell (a fresh process)',
       ...(fromShell.length > 0
-        ? { value: `${fromShell[fromShell.length - 1].medianMs.toFixed(0)}–${fromShell[0].medianMs.toFixed(0)} ms median (slowest ${fromShell[0].command.slice(SAVED_FROM_SHELL.length)})`, met: fromShell[0].medianMs < 300 }
+        ? { value: `${fromShell[fromShell.length - 1].medianMs.toFixed(0)}–${fromShell[0].medianMs.toFixed(0)} ms median (slowest ${fromShell[0].command.slice(SAVED_FROM_SHELL.length)}${floor ? `; Node and DuckDB alone ${floor.medianMs.toFixed(0)} ms` : ''})`, met: fromShell[0].medianMs < 300 }
         : notMeasured),
     },
     { target: 'every saved analysis < 300 ms on the real US year, fresh database', ...(real ? { value: `slowest ${real.name} ${real.freshMs.toFixed(0)} ms`, met: real.freshMs < 300 } : notMeasured) },

@@ -245,6 +245,8 @@ export interface CliArgs {
 export async function cli({ bin, lake, runs, saved }: CliArgs): Promise<StepResult> {
   const commands: Record<string, string[]> = {
     'node -e 0': ['-e', '0'],
+    // The floor of any query from a shell: Node, DuckDB's native library and JavaScript API, an instance, one query.
+    [DUCKDB_FLOOR]: ['-e', `require(${JSON.stringify(require.resolve('@duckdb/node-api'))}).DuckDBInstance.create(':memory:').then((db) => db.connect()).then((c) => c.run('SELECT 1'))`],
     'chartlake --help': [bin, '--help'],
   };
   if (lake) commands['chartlake query (rank 1 of every week)'] = [bin, 'query', '--lake', lake, 'SELECT week, track_name, artist_names FROM chart_entries WHERE rank = 1 ORDER BY week'];
@@ -264,6 +266,9 @@ export async function cli({ bin, lake, runs, saved }: CliArgs): Promise<StepResu
   }
   return { ms: sum(timings.map((timing) => timing.medianMs)), rows: timings.length, maxRssMb: peakRssMb(), detail: { commands: timings } };
 }
+
+/** How `cli` names the floor of a query from a shell: Node and DuckDB alone. */
+export const DUCKDB_FLOOR = 'node + DuckDB (load, an in-memory instance, SELECT 1)';
 
 /** How `cli` names the run of a saved analysis on the full lake. */
 export const SAVED_FROM_SHELL = 'chartlake query --saved ';
