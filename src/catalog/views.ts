@@ -36,13 +36,14 @@ export async function createLakeViews(
   literalFilePath(lakeRoot, 'the lake path', LAKE_PATH_FIX);
   const created: string[] = [];
   const lineage = catalog.tables[LINEAGE_TABLE];
-  if (lineage && (withRuns || !only || only.includes(LINEAGE_TABLE))) {
+  // The view itself only when asked for: binding it globs every lineage file (~15 ms on a full lake), and
+  // `_committed` is mostly read from its cache.
+  const runsView = !only || only.includes(LINEAGE_TABLE);
+  if (lineage && (withRuns || runsView)) {
     const files = filesOf(lineage, lakeRoot, log);
     const runs = renderSql(loadSql(SQL_DIR, 'runs-view'), { files, union_by_name: lineage.versions.length > 1 }, 'runs-view.sql');
     if (withRuns) await loadCommitted(connection, runs, files, committedCache);
-    // The view itself only when asked for: binding it globs every lineage file (~15 ms on a full lake), and
-    // `_committed` is mostly read from its cache.
-    if (!only || only.includes(LINEAGE_TABLE)) {
+    if (runsView) {
       await connection.run(`CREATE OR REPLACE VIEW _runs AS ${runs}`);
       created.push('_runs');
     }

@@ -140,9 +140,10 @@ export async function chartsOfLake(store: ObjectStore): Promise<string[]> {
 
 async function checkCharts(store: ObjectStore, wanted: string[]): Promise<void> {
   // The charts named are looked up first (a chart's lineage folder): listing every chart's costs a walk of the lake's
-  // lineage, paid only to name the charts there are when one is missing.
+  // lineage, paid only to name the charts there are when one is missing. (The store is loaded: `store` is open.)
+  const { isChartAlias, LINEAGE_TABLE, tableChartPrefix } = require('../store') as typeof import('../store');
   const missing: string[] = [];
-  for (const chart of wanted) if (/[/\\]/.test(chart) || !(await hasAny(store, `transformed/_lineage/chart=${chart}/`))) missing.push(chart);
+  for (const chart of wanted) if (!isChartAlias(chart) || !(await hasAny(store, tableChartPrefix(LINEAGE_TABLE, chart)))) missing.push(chart);
   if (missing.length === 0) return;
   const known = await chartsOfLake(store);
   for (const chart of missing) {

@@ -37,7 +37,7 @@ export class DuckDbEngine implements QueryEngine {
 
   /** The folder the views read now: the lake's, or a snapshot's while a query reads one (none before the first). */
   private viewsRoot: string | undefined;
-  /** The lineage files (`filesState`) when `_runs` was read: the views are opened again when it changed. */
+  /** The lineage files (`filesState`) when `_committed` was read: the views are opened again when it changed. */
   private lineage: string | undefined;
   /**
    * The tables whose views exist over `viewsRoot`: a query creates those it names (each view costs a few ms to

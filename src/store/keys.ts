@@ -124,11 +124,22 @@ function assertChartYear({ chart, year }: ChartYear): void {
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]*$/;
 
+/** Whether a name is a chart alias (the `chart=` folders and raw keys are named by one). */
+export function isChartAlias(chart: string): boolean {
+  return CHART_ALIAS.test(chart);
+}
+
+/** Prefix under which a table's files of one chart lie, every year. */
+export function tableChartPrefix(table: string, chart: string): string {
+  if (!isChartAlias(chart)) throw new Error(`invalid chart alias ${JSON.stringify(chart)}`);
+  if (!TABLE_NAME.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
+  return `${TRANSFORMED_PREFIX}${table}/chart=${chart}/`;
+}
+
 /** The one Parquet file of a table for one chart and year: rewritten whole when a week in it changes. */
 export function tableFileKey(table: string, chartYear: ChartYear): string {
   assertChartYear(chartYear);
-  if (!TABLE_NAME.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
-  return `${TRANSFORMED_PREFIX}${table}/chart=${chartYear.chart}/year=${chartYear.year}/part-0.parquet`;
+  return `${tableChartPrefix(table, chartYear.chart)}year=${chartYear.year}/part-0.parquet`;
 }
 
 /** The one Parquet file of a lake-wide table (not per chart: song identity, songwriter credits). */
