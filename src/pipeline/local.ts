@@ -4,7 +4,7 @@ import { CATALOG_KEY, crawl, openLakeEngine } from '../catalog';
 import { ChartsCsvImport, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
-import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, yearOfWeek, type ObjectStore } from '../store';
 import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
@@ -13,6 +13,12 @@ import { TransformRouter, type RoutedResult } from './router';
 
 /** Files stored and transformed per batch (bounds memory at any scale; see the batch transform's chunk). */
 const BATCH_CHUNK_FILES = 500;
+/**
+ * Batches transformed at once by an import or an upgrade: a pass runs mostly on one of DuckDB's threads (small
+ * statements, a file per chart-year), so two passes keep two cores busy. Batches end where the chart-year changes,
+ * so two at once never wait on each other's chart-year lock.
+ */
+const TRANSFORMS_AT_ONCE = 2;
 
 /**
  * The pipeline on one machine: the object store's events drive the transform exactly as S3 notifications drive
@@ -36,8 +42,8 @@ export class LocalPipeline {
   /**
    * Imports CSV files (folders are searched for `*.csv`), in week order. Each chunk's files are stored first, byte
    * for byte, their object-created events collected instead of routed one by one, and the chunk is transformed as
-   * one batch by the same handler the Lambda runs. The next chunk is stored while one is transformed (the store waits
-   * on the disk, the transform on DuckDB); chunks are stored in order.
+   * one batch by the same handler the Lambda runs. Chunks are stored in order, the next while others are transformed
+   * (the store waits on the disk, the transform on DuckDB), and `TRANSFORMS_AT_ONCE` are transformed at once.
    */
   async importFiles(inputs: string[], listener: ImportListener = {}): Promise<ImportResult> {
     const { files, skipped } = await expandInputs(inputs);
@@ -59,40 +65,44 @@ export class LocalPipeline {
     }
     const done: ImportProgress = { checks: new ChartsCsvImport(this.store, contentOf), imported: [], failures: [], total: files.length, onFile };
     const unchanged: string[] = [];
-    const weeks: TransformedWeek[] = [];
-    const chunks: string[][] = [];
-    for (let start = 0; start < files.length; start += BATCH_CHUNK_FILES) chunks.push(files.slice(start, start + BATCH_CHUNK_FILES));
-    if (chunks.length > 0) phase(`reading and storing ${counted(chunks[0].length, 'file')}${ofBatches(0, chunks.length)}`);
-    let storing = chunks.length > 0 ? this.storeChunk(chunks[0], done) : undefined;
-    for (let index = 0; index < chunks.length; index += 1) {
-      const stored = await storing!;
-      storing = index + 1 < chunks.length ? this.storeChunk(chunks[index + 1], done) : undefined;
-      const already = stored.already.filter((key) => committed.has(key));
-      for (const key of already) {
-        unchanged.push(stored.fileOf.get(key) ?? key);
-        onFile(stored.fileOf.get(key) ?? key, files.length);
-      }
-      const keys = [...stored.keys, ...stored.already.filter((key) => !committed.has(key))];
-      if (keys.length > 0) phase(`transforming ${counted(keys.length, 'file')}${ofBatches(index, chunks.length)}`);
-      let result: TransformResult;
-      try {
-        result = await transformRawObjects(keys, this.router.context, { songs: false });
-      } catch (error) {
-        await storing?.catch(() => undefined); // never leave the next chunk's writes running unobserved
-        throw error;
-      }
-      const refused = new Map(result.refused.map((error) => [error.rawKey, error]));
-      const weekOf = new Map<string, TransformedWeek>();
-      for (const week of result.weeks) for (const key of week.rawKeys) weekOf.set(key, week);
-      for (const key of keys) {
-        const file = stored.fileOf.get(key) ?? key;
-        const error = refused.get(key);
-        if (error) done.failures.push({ file, error });
-        const week = weekOf.get(key);
-        onFile(file, files.length, { key, weeks: week ? [week] : undefined, error });
-      }
-      weeks.push(...result.weeks);
+    const chunks = chunksOf(files, BATCH_CHUNK_FILES, chartYearOfFile);
+    // Chunks are stored in order, each once the one before is stored, and one ahead of the newest transform.
+    const stores: Promise<StoredChunk>[] = [];
+    const stored = (index: number): Promise<StoredChunk> =>
+      (stores[index] ??= (index === 0 ? Promise.resolve() : stored(index - 1).then(() => undefined, () => undefined)).then(() => {
+        if (index === 0) phase(`reading and storing ${counted(chunks[0].length, 'file')}${ofBatches(0, chunks.length)}`);
+        return this.storeChunk(chunks[index], done);
+      }));
+    const weeksOf: TransformedWeek[][] = [];
+    try {
+      await inPool(chunks.map((_, index) => index), TRANSFORMS_AT_ONCE, async (index) => {
+        const chunk = await stored(index);
+        if (index + 1 < chunks.length) stored(index + 1).catch(() => undefined); // awaited by its transform, or below
+        const already = chunk.already.filter((key) => committed.has(key));
+        for (const key of already) {
+          unchanged.push(chunk.fileOf.get(key) ?? key);
+          onFile(chunk.fileOf.get(key) ?? key, files.length);
+        }
+        const keys = [...chunk.keys, ...chunk.already.filter((key) => !committed.has(key))];
+        if (keys.length === 0) return;
+        phase(`transforming ${counted(keys.length, 'file')}${ofBatches(index, chunks.length)}`);
+        const result = await transformRawObjects(keys, this.router.context, { songs: false });
+        const refused = new Map(result.refused.map((error) => [error.rawKey, error]));
+        const weekOf = new Map<string, TransformedWeek>();
+        for (const week of result.weeks) for (const key of week.rawKeys) weekOf.set(key, week);
+        for (const key of keys) {
+          const file = chunk.fileOf.get(key) ?? key;
+          const error = refused.get(key);
+          if (error) done.failures.push({ file, error });
+          const week = weekOf.get(key);
+          onFile(file, files.length, { key, weeks: week ? [week] : undefined, error });
+        }
+        weeksOf[index] = result.weeks;
+      });
+    } finally {
+      await Promise.all(stores.map((storing) => storing.catch(() => undefined))); // never leave a chunk's writes running unobserved
     }
+    const weeks = weeksOf.flat();
     // Song identity spans the whole lake: rebuilt once for the import (or when an earlier run did not reach it).
     if (weeks.length > 0 || (await songsAreStale(this.store))) {
       phase('song identity');
@@ -109,7 +119,7 @@ export class LocalPipeline {
    * Checks and stores one chunk's files (one bulk write, one flush to disk); returns the raw keys their events name,
    * and the keys of files whose identical bytes the lake already held (not written again).
    */
-  private async storeChunk(chunk: string[], done: ImportProgress): Promise<{ keys: string[]; already: string[]; fileOf: Map<string, string> }> {
+  private async storeChunk(chunk: string[], done: ImportProgress): Promise<StoredChunk> {
     const fileOf = new Map<string, string>();
     const already: string[] = [];
     const keys = await this.router.collect(async () => {
@@ -171,8 +181,9 @@ export class LocalPipeline {
 
   /**
    * Rebuilds the transformed zone from the raw zone (which is not changed): every raw object is transformed again,
-   * in passes of `BATCH_CHUNK_FILES`, and files of the per-week layout of chartlake 0.1 are removed. This is how a
-   * lake is upgraded to a new layout. Derived tables (forecasts) of the old layout are removed: run forecast again.
+   * in passes of about `BATCH_CHUNK_FILES` (`TRANSFORMS_AT_ONCE` at once), and files of the per-week layout of
+   * chartlake 0.1 are removed. This is how a lake is upgraded to a new layout. Derived tables (forecasts) of the old
+   * layout are removed: run forecast again.
    */
   async rebuildFromRaw(listener: RebuildListener = {}): Promise<{ rawObjects: number; weeks: number; refused: RawObjectRejected[]; removed: number }> {
     const keys = (await this.store.list(RAW_PREFIX)).map((object) => object.key).filter((key) => parseRawKey(key) !== undefined);
@@ -182,15 +193,18 @@ export class LocalPipeline {
     await inPool([...old, ...oldCatalog, CATALOG_KEY], 16, (key) => this.store.delete(key));
     let weeks = 0;
     const refused: RawObjectRejected[] = [];
-    const passes = Math.ceil(keys.length / BATCH_CHUNK_FILES);
-    for (let start = 0; start < keys.length; start += BATCH_CHUNK_FILES) {
-      const pass = keys.slice(start, start + BATCH_CHUNK_FILES);
-      listener.phase?.(`transforming ${counted(pass.length, 'raw object')}${ofBatches(start / BATCH_CHUNK_FILES, passes)}`);
+    const passes = chunksOf(keys, BATCH_CHUNK_FILES, (key) => {
+      const parts = parseRawKey(key);
+      return parts && `${parts.chart}/${yearOfWeek(parts.week)}`;
+    });
+    await inPool(passes.map((_, index) => index), TRANSFORMS_AT_ONCE, async (index) => {
+      const pass = passes[index];
+      listener.phase?.(`transforming ${counted(pass.length, 'raw object')}${ofBatches(index, passes.length)}`);
       const result = await transformRawObjects(pass, this.router.context, { songs: false });
       weeks += result.weeks.length;
       refused.push(...result.refused);
       listener.transformed?.(pass.length, result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0));
-    }
+    });
     if (weeks > 0) {
       listener.phase?.('song identity');
       await rebuildSongs(this.router.context);
@@ -277,6 +291,44 @@ function counted(count: number, noun: string): string {
 /** " (batch 2 of 23)" when the work comes in several batches, else nothing. */
 function ofBatches(index: number, batches: number): string {
   return batches > 1 ? ` (batch ${index + 1} of ${batches})` : '';
+}
+
+/** What `storeChunk` stored: the raw keys to transform, those whose bytes the lake held already, and each key's file. */
+interface StoredChunk {
+  keys: string[];
+  already: string[];
+  fileOf: Map<string, string>;
+}
+
+/**
+ * Splits `items` in order into chunks of `size`, each cut where the chart-year (`chartYearOf`) changes, if that
+ * comes before twice the size: files of one chart-year go in one chunk, whose transform locks it.
+ */
+export function chunksOf<T>(items: readonly T[], size: number, chartYearOf: (item: T) => string | undefined): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  let last: string | undefined;
+  for (const item of items) {
+    const chartYear = chartYearOf(item);
+    if (chunk.length >= 2 * size || (chunk.length >= size && chartYear !== last)) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+    chunk.push(item);
+    last = chartYear;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** "regional-us-weekly/2023" for a CSV whose name says its chart and week, else undefined. */
+function chartYearOfFile(file: string): string | undefined {
+  try {
+    const { chart, week } = parseChartsCsvName(path.basename(file));
+    return `${chart}/${yearOfWeek(week)}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The chart a CSV's name says, or undefined when it says none. */

@@ -92,14 +92,25 @@ export function assertDistinctKeys(entries: readonly PutEntry[]): void {
   }
 }
 
-/** Runs `work` over `items` with at most `concurrency` at once. */
+/**
+ * Runs `work` over `items` in order, with at most `concurrency` at once. After a failure no item is started; the
+ * first error is thrown once the items running have finished, so nothing is left running unobserved.
+ */
 export async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
+      while (next < items.length && !failure) {
+        try {
+          await work(items[next++]);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
     }),
   );
+  if (failure) throw failure.error;
 }
 
 /** `get` that fails with a clear message when the object is missing. */
