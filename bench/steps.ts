@@ -101,8 +101,8 @@ export async function backfill({ files, lake }: BackfillArgs): Promise<StepResul
 
 export async function limit({ files, out, layout }: { files: string[]; out: string; layout: LimitLayout }): Promise<StepResult> {
   const started = performance.now();
-  const { rows, copyMs, duckMs } = await duckdbOnlyImport(files, out, layout);
-  return { ms: performance.now() - started, rows, maxRssMb: peakRssMb(), detail: { copyMs, duckMs } };
+  const { rows, copyMs, duckMs, tablesMs } = await duckdbOnlyImport(files, out, layout);
+  return { ms: performance.now() - started, rows, maxRssMb: peakRssMb(), detail: { copyMs, duckMs, tablesMs } };
 }
 
 export async function usual({ files, out }: { files: string[]; out: string }): Promise<StepResult> {

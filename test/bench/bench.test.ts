@@ -3,8 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatReport, runBench, type BenchReport } from '../../bench/main';
 import { generateInput } from '../../bench/generate';
+import { duckdbOnlyImport } from '../../bench/limit';
 import { DUCKDB_FLOOR, SAVED_FROM_SHELL } from '../../bench/steps';
-import { listSavedAnalyses } from '../../src/query';
+import { silentLogger } from '../../src/log';
+import { LocalPipeline } from '../../src/pipeline';
+import { DuckDb, listSavedAnalyses } from '../../src/query';
+import { FsStore } from '../../src/store';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../../src/transform';
 import { removeDir, requireShared, tempDir } from '../support/lake';
 
@@ -97,6 +101,39 @@ describe('bench input generator', function () {
       const streams = rows.map((row) => Number(row[6]));
       for (let index = 1; index < streams.length; index += 1) expect(streams[index]).to.be.at.most(streams[index - 1]);
       if (week === input.weeks[0]) expect(rows.every((row) => row[4] === '-1')).to.equal(true);
+    }
+  });
+});
+
+describe('the limit writes the rows an import writes (what the backfill is compared with)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => (dir = tempDir('bench-limit')));
+  after(() => removeDir(dir));
+
+  it('the same rows of chart_entries, tracks and track_artists, and a lineage row per week, one file per table and chart-year', async () => {
+    const input = await generateInput(path.join(dir, 'input'), { regions: 2, weeks: 3 });
+    const files = input.files.map((item) => item.file);
+    const limit = await duckdbOnlyImport(files, path.join(dir, 'limit'), 'chart-year');
+    expect(limit.tablesMs).to.be.greaterThan(0);
+    const lake = path.join(dir, 'lake');
+    const pipeline = await LocalPipeline.open(new FsStore(lake), silentLogger);
+    try {
+      await pipeline.importFiles(files);
+    } finally {
+      await pipeline.close();
+    }
+    const duck = await DuckDb.open();
+    try {
+      const rows = (root: string, table: string, columns: string) =>
+        duck.withConnection((connection) =>
+          connection.all<{ rows: string }>(`SELECT count(*) AS rows, count(DISTINCT filename) AS files, string_agg(DISTINCT ${columns}, '|' ORDER BY ${columns}) AS sample FROM read_parquet('${root}/transformed/${table}/*/*/*.parquet', filename = true, hive_partitioning = true)`),
+        );
+      for (const [table, columns] of [['chart_entries', "chart || week || rank || track_id"], ['tracks', "chart || week || track_id || name"], ['track_artists', "chart || week || track_id || artist_name || position"], ['_lineage', "chart || week"]]) {
+        expect(await rows(path.join(dir, 'limit'), table, columns), table).to.deep.equal(await rows(lake, table, columns));
+      }
+    } finally {
+      duck.close();
     }
   });
 });
