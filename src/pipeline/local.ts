@@ -342,10 +342,15 @@ function chartOfFile(file: string): string | undefined {
 
 async function readInput(file: string): Promise<Buffer> {
   try {
-    // Refused before reading: a file this large is not a chart week (and would only cost memory).
-    const { size } = await fs.stat(file);
-    if (size > MAX_RAW_OBJECT_BYTES) throw new Error(`${size} bytes, larger than any chart week (limit ${MAX_RAW_OBJECT_BYTES} bytes); not imported`);
-    return await fs.readFile(file);
+    const handle = await fs.open(file, 'r');
+    try {
+      // Refused before reading: a file this large is not a chart week (and would only cost memory).
+      const { size } = await handle.stat();
+      if (size > MAX_RAW_OBJECT_BYTES) throw new Error(`${size} bytes, larger than any chart week (limit ${MAX_RAW_OBJECT_BYTES} bytes); not imported`);
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);

@@ -196,6 +196,11 @@ export function quarantineKey(rawKey: string): string {
   return `${QUARANTINE_PREFIX}${rawKey}.error.json`;
 }
 
+/** The prefix of the quarantine reports (`quarantineKey`) of a chart's raw objects of one kind. */
+export function quarantineChartPrefix(kind: RawKind, chart: string): string {
+  return `${QUARANTINE_PREFIX}${rawChartPrefix(kind, chart)}`;
+}
+
 function assertPurpose(purpose: string): void {
   if (!/^[a-z][a-z0-9-]*$/.test(purpose)) throw new Error(`invalid lock purpose ${JSON.stringify(purpose)}`);
 }

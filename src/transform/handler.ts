@@ -17,6 +17,7 @@ import {
   processIsAlive,
   parseRawKey,
   putAll,
+  quarantineChartPrefix,
   quarantineKey,
   rawChartPrefix,
   rawWeekPrefix,
@@ -305,10 +306,14 @@ async function transformPass(pass: Pass, context: TransformContext, workDir: str
       refused.push(new RawObjectRejected(key, found, report));
     }
     // A raw object that passes now is no longer quarantined (deleting only reports that exist: on a versioned
-    // bucket a delete of nothing still leaves a delete marker).
-    await inPool([...pass.keys.keys()].filter((key) => !failures.has(key)), 16, async (key) => {
-      if (await context.store.head(quarantineKey(key))) await context.store.delete(quarantineKey(key));
-    });
+    // bucket a delete of nothing still leaves a delete marker). The reports are listed per chart, not asked for
+    // one by one: a pass of 500 CSVs was 500 HEADs (stats) for reports that mostly do not exist.
+    const passed = new Set([...pass.keys.keys()].filter((key) => !failures.has(key)).map(quarantineKey));
+    const reports: string[] = [];
+    for (const chart of pass.weeks.keys()) {
+      for (const kind of RAW_KINDS) reports.push(...(await context.store.list(quarantineChartPrefix(kind, chart))).map((object) => object.key));
+    }
+    await inPool(reports.filter((key) => passed.has(key)), 16, (key) => context.store.delete(key));
     const weeks = built.weeks.map(toTransformedWeek);
     log.log('info', 'transformed', { weeks: weeks.length, refused: refused.length, raw_objects: inputs.length, ms: Date.now() - started });
     return { weeks, refused, files: [...tableFiles, ...lineageFiles].map((entry) => entry.key) };

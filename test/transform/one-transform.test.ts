@@ -126,6 +126,22 @@ describe('one transform: a bad file in a batch is quarantined alone', function (
     expect(rows.chart_entries).to.have.length(400);
   });
 
+  it('removes the report of a raw object that passes now (refused by older rules), and no other report', async () => {
+    await pipeline.importFiles([path.join(inputs, names[0])]);
+    const passing = rawCsvKey({ chart: CHART, week: '2023-01-05' }, names[0]);
+    // As an older version's gates would have left them: a report for the object that passes now, one for a week
+    // of another chart, and one beside it for another object of the same chart.
+    const other = quarantineKey(rawCsvKey({ chart: 'regional-gb-weekly', week: '2023-01-05' }, 'regional-gb-weekly-2023-01-05.csv'));
+    const sibling = quarantineKey(rawCsvKey({ chart: CHART, week: '2023-01-12' }, names[1]));
+    for (const key of [quarantineKey(passing), other, sibling]) await pipeline.store.put(key, JSON.stringify({ raw_key: key, failures: [] }));
+
+    const result = await transformRawObjects([passing], pipeline.router.context);
+    expect(result.refused).to.deep.equal([]);
+    expect(await pipeline.store.head(quarantineKey(passing))).to.equal(undefined);
+    expect(await pipeline.store.head(other)).to.not.equal(undefined);
+    expect(await pipeline.store.head(sibling)).to.not.equal(undefined);
+  });
+
   it('keeps a week whose streams rise as the rank falls, with a warning in its lineage', async () => {
     const odd = path.join(inputs, names[1]);
     const lines = readFileSync(odd, 'utf8').split('\r\n');
