@@ -143,7 +143,10 @@ SELECT other.raw_id, 'sources_disagree',
   min(mine.track_id) || ': rank ' || coalesce(CAST(arg_min(other.rank, mine.track_id) AS VARCHAR), '?') || ' vs ' ||
   coalesce(CAST(arg_min(mine.rank, mine.track_id) AS VARCHAR), '?') || ', streams ' ||
   coalesce(CAST(arg_min(other.streams, mine.track_id) AS VARCHAR), '?') || ' vs ' || coalesce(CAST(arg_min(mine.streams, mine.track_id) AS VARCHAR), '?')
-FROM week_built AS w
+FROM (
+  -- only weeks built from two raw objects or more (a backfill of CSVs has none: no join of all its entries)
+  SELECT * FROM week_built WHERE (chart, week) IN (SELECT (chart, week) FROM week_raw GROUP BY chart, week HAVING count(*) > 1)
+) AS w
 JOIN stage_entry AS mine ON mine.raw_id = w.source_id
 JOIN week_raw AS r ON r.chart = w.chart AND r.week = w.week AND r.raw_id <> w.source_id
 JOIN stage_entry AS other ON other.raw_id = r.raw_id AND other.track_id = mine.track_id

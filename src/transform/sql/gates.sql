@@ -102,7 +102,8 @@ FROM (
     list_filter(range(1, s.size + 1), r -> NOT list_contains(coalesce(ranks.present, []), r)) AS missing
   FROM entry_size AS s
   LEFT JOIN (SELECT raw_id, list(rank) AS present FROM stage_entry WHERE rank IS NOT NULL GROUP BY raw_id) AS ranks USING (raw_id)
-  WHERE s.n > 0 AND s.n <= s.size AND s.source_kind <> 'playlist'
+  -- n = size: no rank is missing unless one is doubled or out of range, which is refused (not warned) anyway
+  WHERE s.n > 0 AND s.n < s.size AND s.source_kind <> 'playlist'
 )
 WHERE len(missing) > 0 AND raw_id NOT IN (SELECT raw_id FROM refusal)
 UNION ALL
