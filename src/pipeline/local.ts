@@ -74,6 +74,7 @@ export class LocalPipeline {
         return this.storeChunk(chunks[index], done);
       }));
     const weeksOf: TransformedWeek[][] = [];
+    const progress = new BatchProgress(chunks.length, 'file', phase);
     try {
       await inPool(chunks.map((_, index) => index), TRANSFORMS_AT_ONCE, async (index) => {
         const chunk = await stored(index);
@@ -85,8 +86,7 @@ export class LocalPipeline {
         }
         const keys = [...chunk.keys, ...chunk.already.filter((key) => !committed.has(key))];
         if (keys.length === 0) return;
-        phase(`transforming ${counted(keys.length, 'file')}${ofBatches(index, chunks.length)}`);
-        const result = await transformRawObjects(keys, this.router.context, { songs: false });
+        const result = await progress.run(index, keys.length, () => transformRawObjects(keys, this.router.context, { songs: false }));
         const refused = new Map(result.refused.map((error) => [error.rawKey, error]));
         const weekOf = new Map<string, TransformedWeek>();
         for (const week of result.weeks) for (const key of week.rawKeys) weekOf.set(key, week);
@@ -197,10 +197,10 @@ export class LocalPipeline {
       const parts = parseRawKey(key);
       return parts && `${parts.chart}/${yearOfWeek(parts.week)}`;
     });
+    const progress = new BatchProgress(passes.length, 'raw object', (doing) => listener.phase?.(doing));
     await inPool(passes.map((_, index) => index), TRANSFORMS_AT_ONCE, async (index) => {
       const pass = passes[index];
-      listener.phase?.(`transforming ${counted(pass.length, 'raw object')}${ofBatches(index, passes.length)}`);
-      const result = await transformRawObjects(pass, this.router.context, { songs: false });
+      const result = await progress.run(index, pass.length, () => transformRawObjects(pass, this.router.context, { songs: false }));
       weeks += result.weeks.length;
       refused.push(...result.refused);
       listener.transformed?.(pass.length, result.weeks.reduce((sum, week) => sum + week.rows.chart_entries, 0));
@@ -286,6 +286,38 @@ interface ImportProgress {
 /** "1 file", "1,000 files". */
 function counted(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The batches being transformed, named in the progress step as each starts and ends: "transforming 520 files
+ * (batch 2 of 23)", or with two at once "transforming 1,040 files (batches 2 and 3 of 23)".
+ */
+class BatchProgress {
+  private readonly running = new Map<number, number>();
+
+  constructor(
+    private readonly batches: number,
+    private readonly noun: string,
+    private readonly phase: (doing: string) => void,
+  ) {}
+
+  async run<T>(index: number, items: number, transform: () => Promise<T>): Promise<T> {
+    this.running.set(index, items);
+    this.phase(this.doing());
+    try {
+      return await transform();
+    } finally {
+      this.running.delete(index);
+      if (this.running.size > 0) this.phase(this.doing());
+    }
+  }
+
+  private doing(): string {
+    const indexes = [...this.running.keys()].sort((a, b) => a - b);
+    const items = counted([...this.running.values()].reduce((sum, count) => sum + count, 0), this.noun);
+    if (indexes.length === 1) return `transforming ${items}${ofBatches(indexes[0], this.batches)}`;
+    return `transforming ${items} (batches ${indexes.slice(0, -1).map((index) => index + 1).join(', ')} and ${indexes[indexes.length - 1] + 1} of ${this.batches})`;
+  }
 }
 
 /** " (batch 2 of 23)" when the work comes in several batches, else nothing. */
