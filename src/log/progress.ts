@@ -13,6 +13,13 @@ export class Progress {
   private doing = '';
   private note = '';
   private readonly timer?: NodeJS.Timeout;
+  /**
+   * Items done and seconds elapsed when the last turn of the event loop that counted items ended: the pace the time
+   * left is estimated from. An import counts a batch's 500 files in one turn when its transform ends, and an estimate
+   * from the first of them (a file done in 3 s: "74 min left" for a 7 s import) says nothing.
+   */
+  private settled = { done: 0, seconds: 0 };
+  private settling = false;
 
   constructor(
     private total: number,
@@ -30,6 +37,7 @@ export class Progress {
   advance(items: number, rows = 0, note = ''): void {
     this.done += items;
     this.rows += rows;
+    this.settle();
     this.draw(note);
   }
 
@@ -46,7 +54,18 @@ export class Progress {
     this.counted = true;
     this.done = done;
     this.total = total;
+    this.settle();
     this.draw(note);
+  }
+
+  /** Takes the pace once the items counted in this turn of the event loop are all counted. */
+  private settle(): void {
+    if (this.settling) return;
+    this.settling = true;
+    setImmediate(() => {
+      this.settling = false;
+      this.settled = { done: this.done, seconds: (Date.now() - this.started) / 1000 };
+    });
   }
 
   finish(): { seconds: number; rows: number; done: number } {
@@ -75,7 +94,10 @@ export class Progress {
     const elapsed = (Date.now() - this.started) / 1000;
     const rows = this.counted ? '' : ` · ${this.rows.toLocaleString('en-US')} rows`;
     // The estimate assumes the pace so far holds for what remains.
-    const left = this.done > 0 && this.done < this.total ? ` · ~${formatSeconds((elapsed / this.done) * (this.total - this.done))} left` : '';
+    // Counted down from when the pace was taken (a redraw between items), never below a second while work remains.
+    const { done, seconds } = this.settled;
+    const remaining = (seconds / done) * (this.total - this.done) - (elapsed - seconds);
+    const left = done > 0 && this.done < this.total ? ` · ~${formatSeconds(Math.max(1, remaining))} left` : '';
     return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} ${this.label}${rows} · ${elapsed.toFixed(1)}s${left}${note ? ` · ${note}` : ''}`;
   }
 }

@@ -41,3 +41,22 @@ describe('progress line: shows the work moving before its first item is done', (
     progress.finish();
   });
 });
+
+describe('progress line: the time left', () => {
+  it('is estimated from the items counted before this moment, not from the first of a batch counted at once', async () => {
+    const out = stream(true);
+    const progress = new Progress(100, 'files', out);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A batch's 20 files, counted in one go when its transform ends 0.2 s in: the line is redrawn for each, and no
+    // pace is known yet. From the first file alone (0.2 s a file) it said ~20 s left.
+    for (let file = 0; file < 20; file += 1) progress.tick(200);
+    expect(out.written.filter((line) => line.includes(' left'))).to.deep.equal([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The next batch: the pace is the first batch's, 0.01 s a file, so about a second for the 70-80 files left.
+    for (let file = 0; file < 10; file += 1) progress.tick(200);
+    const estimates = out.written.filter((line) => line.includes(' left')).map((line) => Number(/~(\d+)s left/.exec(line)?.[1]));
+    expect(estimates).to.have.length(10);
+    for (const seconds of estimates) expect(seconds).to.be.within(1, 3);
+    progress.finish();
+  });
+});
