@@ -4,8 +4,8 @@ import { CATALOG_KEY, crawl, openLakeEngine } from '../catalog';
 import { ChartsCsvImport, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
-import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, yearOfWeek, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
+import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, chartYearId, type ObjectStore } from '../store';
+import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type ChartsCsvName, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -195,7 +195,7 @@ export class LocalPipeline {
     const refused: RawObjectRejected[] = [];
     const passes = chunksOf(keys, BATCH_CHUNK_FILES, (key) => {
       const parts = parseRawKey(key);
-      return parts && `${parts.chart}/${yearOfWeek(parts.week)}`;
+      return parts && chartYearId(parts);
     });
     const progress = new BatchProgress(passes.length, 'raw object', (doing) => listener.phase?.(doing));
     await inPool(passes.map((_, index) => index), TRANSFORMS_AT_ONCE, async (index) => {
@@ -353,20 +353,21 @@ export function chunksOf<T>(items: readonly T[], size: number, chartYearOf: (ite
   return chunks;
 }
 
-/** "regional-us-weekly/2023" for a CSV whose name says its chart and week, else undefined. */
+/** The chart-year ("regional-us-weekly/2023") of a CSV whose name says its chart and week, else undefined. */
 function chartYearOfFile(file: string): string | undefined {
-  try {
-    const { chart, week } = parseChartsCsvName(path.basename(file));
-    return `${chart}/${yearOfWeek(week)}`;
-  } catch {
-    return undefined;
-  }
+  const name = csvNameOf(file);
+  return name && chartYearId(name);
 }
 
 /** The chart a CSV's name says, or undefined when it says none. */
 function chartOfFile(file: string): string | undefined {
+  return csvNameOf(file)?.chart;
+}
+
+/** What a CSV's name says (chart, week), or undefined when it is no Charts export's name (refused later, by name). */
+function csvNameOf(file: string): ChartsCsvName | undefined {
   try {
-    return parseChartsCsvName(path.basename(file)).chart;
+    return parseChartsCsvName(path.basename(file));
   } catch {
     return undefined;
   }

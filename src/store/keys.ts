@@ -110,10 +110,15 @@ export interface ChartYear {
   year: number;
 }
 
+/** A chart week's chart-year as one string, "regional-us-weekly/2023": what tells two weeks' chart-years apart. */
+export function chartYearId({ chart, week }: ChartWeek): string {
+  return `${chart}/${yearOfWeek(week)}`;
+}
+
 /** The chart-years the weeks fall in, each once, in the order first met. */
 export function chartYearsOf(weeks: readonly ChartWeek[]): ChartYear[] {
   const seen = new Map<string, ChartYear>();
-  for (const { chart, week } of weeks) seen.set(`${chart}/${yearOfWeek(week)}`, { chart, year: yearOfWeek(week) });
+  for (const { chart, week } of weeks) seen.set(chartYearId({ chart, week }), { chart, year: yearOfWeek(week) });
   return [...seen.values()];
 }
 

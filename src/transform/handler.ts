@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, type SqlValue } from '../query/sql';
 import {
+  chartYearId,
   chartYearsOf,
   decodeEventKey,
   FsStore,
@@ -208,7 +209,7 @@ function passesOf(batch: Map<string, RawKeyParts>): Pass[] {
   type Piece = { chartYear: ChartYear; entries: [string, RawKeyParts][]; envelopes: number };
   const weeksOf = new Map<string, Map<string, [string, RawKeyParts][]>>();
   for (const entry of batch) {
-    const id = `${entry[1].chart}/${yearOfWeek(entry[1].week)}`;
+    const id = chartYearId(entry[1]);
     const weeks = weeksOf.get(id) ?? new Map<string, [string, RawKeyParts][]>();
     weeks.set(entry[1].week, [...(weeks.get(entry[1].week) ?? []), entry]);
     weeksOf.set(id, weeks);

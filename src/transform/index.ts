@@ -6,6 +6,7 @@ export type { CheckFailure } from './errors';
 export { TABLES, CHART_TABLES, LINEAGE_TABLE } from './tables';
 export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
+export type { ChartsCsvName } from './csv-file';
 export { readLineage } from './lineage';
 export type { LineageRecord } from './lineage';
 export { buildSongs, FULL_SONG_STEPS, rebuildSongs, songsAreStale, type SongRow, type SongLink, type SongsRebuild } from './songs';
