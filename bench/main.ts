@@ -41,15 +41,16 @@ export interface BenchReport {
   scale: { regions: number; weeks: number; files: number; rows: number };
   backfill: StepResult & { rowsPerSecond: number };
   /**
-   * Raw copy + one DuckDB pass writing the rows an import writes (chart rows, tracks, track_artists, lineage), one
-   * file per table, chart and year (the compact layout). `chartRowsMs`: the same without the other tables' rows
-   * (the limit of the bench runs before 2026-12-01).
+   * Raw copy + one DuckDB pass writing the rows an import writes (chart rows, tracks, track_artists, lineage, and
+   * the lake-wide songs table), one file per table, chart and year (the compact layout). `withoutSongsMs`: the
+   * same without songs (the limit of the bench runs of 2026-12-01 before 06:30 UTC); `chartRowsMs`: the chart rows
+   * alone (the limit of the runs before 2026-12-01).
    */
-  limit: StepResult & { rowsPerSecond: number; chartRowsMs: number };
+  limit: StepResult & { rowsPerSecond: number; withoutSongsMs: number; chartRowsMs: number };
   /** The same with one file per chart week (the layout of chartlake 0.1, whose figures the README compares). */
   limitPerWeek: StepResult & { rowsPerSecond: number };
   usual: StepResult & { rowsPerSecond: number };
-  ratios: { backfillOverLimit: number; backfillOverChartRowsLimit: number; backfillOverPerWeekLimit: number; usualOverBackfill: number };
+  ratios: { backfillOverLimit: number; backfillOverLimitWithoutSongs: number; backfillOverChartRowsLimit: number; backfillOverPerWeekLimit: number; usualOverBackfill: number };
   increment: IncrementTiming[];
   /** The lake-wide songs rebuild on the full lake, statement by statement. */
   songs: { ms: number; rows: number; statements: SongsStatement[] };
@@ -107,10 +108,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const backfill = await runStep('backfill', { files: filesOf(options.weeks), lake }, isolate);
     log(`  ${(backfill.ms / 1000).toFixed(1)} s, peak RSS ${backfill.maxRssMb} MB`);
     log(`  ${(backfill.ms / 1000).toFixed(1)} s, of which songs rebuilds ${((backfill.detail?.songsMs as number) / 1000).toFixed(1)} s`);
-    log('the limit: raw copy + one DuckDB pass writing every table\'s rows, one file per table and chart-year');
+    log('the limit: raw copy + one DuckDB pass writing every table\'s rows (songs included), one file per table and chart-year');
     const limit = await runStep('limit', { files: filesOf(options.weeks), out: path.join(work, 'limit'), layout: 'chart-year' }, isolate);
-    const chartRowsMs = limit.ms - Number(limit.detail?.tablesMs ?? 0);
-    log(`  ${(limit.ms / 1000).toFixed(1)} s (the chart rows alone ${(chartRowsMs / 1000).toFixed(1)} s)`);
+    const withoutSongsMs = limit.ms - Number(limit.detail?.songsMs ?? 0);
+    const chartRowsMs = withoutSongsMs - Number(limit.detail?.tablesMs ?? 0);
+    log(`  ${(limit.ms / 1000).toFixed(1)} s (without songs ${(withoutSongsMs / 1000).toFixed(1)} s, the chart rows alone ${(chartRowsMs / 1000).toFixed(1)} s)`);
     await fs.rm(path.join(work, 'limit'), { recursive: true, force: true });
     log('the per-week limit: raw copy + one DuckDB pass, one file per chart week');
     const limitPerWeek = await runStep('limit', { files: filesOf(options.weeks), out: path.join(work, 'limit'), layout: 'chart-week' }, isolate);
@@ -193,10 +195,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` },
       scale: { regions: options.regions, weeks: options.weeks, files: files.length, rows },
       backfill: { ...backfill, rowsPerSecond: perSecond(backfill.rows, backfill.ms) },
-      limit: { ...limit, rowsPerSecond: perSecond(limit.rows, limit.ms), chartRowsMs },
+      limit: { ...limit, rowsPerSecond: perSecond(limit.rows, limit.ms), withoutSongsMs, chartRowsMs },
       limitPerWeek: { ...limitPerWeek, rowsPerSecond: perSecond(limitPerWeek.rows, limitPerWeek.ms) },
       usual: { ...usual, rowsPerSecond: perSecond(usual.rows, usual.ms) },
-      ratios: { backfillOverLimit: backfill.ms / limit.ms, backfillOverChartRowsLimit: backfill.ms / chartRowsMs, backfillOverPerWeekLimit: backfill.ms / limitPerWeek.ms, usualOverBackfill: usual.ms / backfill.ms },
+      ratios: {
+        backfillOverLimit: backfill.ms / limit.ms,
+        backfillOverLimitWithoutSongs: backfill.ms / withoutSongsMs,
+        backfillOverChartRowsLimit: backfill.ms / chartRowsMs, backfillOverPerWeekLimit: backfill.ms / limitPerWeek.ms, usualOverBackfill: usual.ms / backfill.ms },
       increment,
       songs,
       queries,
@@ -227,7 +232,7 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
   return [
     {
       target: 'backfill within 2× the limit (raw copy + one DuckDB pass writing the same rows, one file per table and chart-year)',
-      value: `${report.ratios.backfillOverLimit.toFixed(2)}× (${report.ratios.backfillOverChartRowsLimit.toFixed(2)}× a pass writing the chart rows alone)`,
+      value: `${report.ratios.backfillOverLimit.toFixed(2)}× (${report.ratios.backfillOverLimitWithoutSongs.toFixed(2)}× a pass writing all but songs, ${report.ratios.backfillOverChartRowsLimit.toFixed(2)}× the chart rows alone)`,
       met: report.ratios.backfillOverLimit <= 2,
     },
     {
@@ -259,12 +264,13 @@ export function formatReport(report: BenchReport): string {
     '| backfill | wall time | rows/s | peak RSS | vs. limit |',
     '| --- | ---: | ---: | ---: | ---: |',
     `| chartlake import | ${s(report.backfill.ms)} | ${n(report.backfill.rowsPerSecond)} | ${report.backfill.maxRssMb} MB | ${report.ratios.backfillOverLimit.toFixed(2)}× |`,
-    `| the limit: raw copy + one DuckDB pass writing the same rows (chart rows, tracks, track_artists, lineage), a file per table and chart-year | ${s(report.limit.ms)} | ${n(report.limit.rowsPerSecond)} | ${report.limit.maxRssMb} MB | 1.00× |`,
+    `| the limit: raw copy + one DuckDB pass writing the same rows (chart rows, tracks, track_artists, lineage, songs), a file per table and chart-year | ${s(report.limit.ms)} | ${n(report.limit.rowsPerSecond)} | ${report.limit.maxRssMb} MB | 1.00× |`,
+    `| … without songs (the limit of 2026-12-01 before 06:30 UTC) | ${s(report.limit.withoutSongsMs)} | | | ${(report.limit.withoutSongsMs / report.limit.ms).toFixed(2)}× (import: ${report.ratios.backfillOverLimitWithoutSongs.toFixed(2)}×) |`,
     `| … the chart rows alone (the limit before 2026-12-01) | ${s(report.limit.chartRowsMs)} | | | ${(report.limit.chartRowsMs / report.limit.ms).toFixed(2)}× (import: ${report.ratios.backfillOverChartRowsLimit.toFixed(2)}×) |`,
     `| the same, a file per chart week (0.1's layout) | ${s(report.limitPerWeek.ms)} | ${n(report.limitPerWeek.rowsPerSecond)} | ${report.limitPerWeek.maxRssMb} MB | ${(report.limitPerWeek.ms / report.limit.ms).toFixed(2)}× |`,
     `| the usual approach (JS rows → JSON files) | ${s(report.usual.ms)} | ${n(report.usual.rowsPerSecond)} | ${report.usual.maxRssMb} MB | ${(report.usual.ms / report.limit.ms).toFixed(2)}× |`,
     '',
-    `Of the import, the transform's passes took ${s(Number(report.backfill.detail?.passMs))} in all (two run at once, so more than the wall time) and the songs rebuild ${s(Number(report.backfill.detail?.songsMs))}; the raw copy of the limit ${s(Number(report.limit.detail?.copyMs))}.`,
+    `Of the import, the transform's passes took ${s(Number(report.backfill.detail?.passMs))} in all (two run at once, so more than the wall time) and the songs rebuild ${s(Number(report.backfill.detail?.songsMs))}; the raw copy of the limit ${s(Number(report.limit.detail?.copyMs))}, its songs build ${s(Number(report.limit.detail?.songsMs))}.`,
     '',
     '| add one week to a lake of | total (median) | import + transform + crawl | of which songs rebuild | opening the views | next query | vs. smallest |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',

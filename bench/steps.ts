@@ -101,8 +101,8 @@ export async function backfill({ files, lake }: BackfillArgs): Promise<StepResul
 
 export async function limit({ files, out, layout }: { files: string[]; out: string; layout: LimitLayout }): Promise<StepResult> {
   const started = performance.now();
-  const { rows, copyMs, duckMs, tablesMs } = await duckdbOnlyImport(files, out, layout);
-  return { ms: performance.now() - started, rows, maxRssMb: peakRssMb(), detail: { copyMs, duckMs, tablesMs } };
+  const { rows, copyMs, duckMs, tablesMs, songsMs } = await duckdbOnlyImport(files, out, layout);
+  return { ms: performance.now() - started, rows, maxRssMb: peakRssMb(), detail: { copyMs, duckMs, tablesMs, songsMs } };
 }
 
 export async function usual({ files, out }: { files: string[]; out: string }): Promise<StepResult> {

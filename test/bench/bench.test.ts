@@ -8,7 +8,7 @@ import { DUCKDB_FLOOR, SAVED_FROM_SHELL } from '../../bench/steps';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
 import { DuckDb, listSavedAnalyses } from '../../src/query';
-import { FsStore } from '../../src/store';
+import { FsStore, lakeTableKey } from '../../src/store';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../../src/transform';
 import { removeDir, requireShared, tempDir } from '../support/lake';
 
@@ -111,11 +111,12 @@ describe('the limit writes the rows an import writes (what the backfill is compa
   before(() => (dir = tempDir('bench-limit')));
   after(() => removeDir(dir));
 
-  it('the same rows of chart_entries, tracks and track_artists, and a lineage row per week, one file per table and chart-year', async () => {
+  it('the same rows of chart_entries, tracks and track_artists, a lineage row per week, one file per table and chart-year, and the same songs', async () => {
     const input = await generateInput(path.join(dir, 'input'), { regions: 2, weeks: 3 });
     const files = input.files.map((item) => item.file);
     const limit = await duckdbOnlyImport(files, path.join(dir, 'limit'), 'chart-year');
     expect(limit.tablesMs).to.be.greaterThan(0);
+    expect(limit.songsMs).to.be.greaterThan(0);
     const lake = path.join(dir, 'lake');
     const pipeline = await LocalPipeline.open(new FsStore(lake), silentLogger);
     try {
@@ -132,6 +133,12 @@ describe('the limit writes the rows an import writes (what the backfill is compa
       for (const [table, columns] of [['chart_entries', "chart || week || rank || track_id"], ['tracks', "chart || week || track_id || name"], ['track_artists', "chart || week || track_id || artist_name || position"], ['_lineage', "chart || week"]]) {
         expect(await rows(path.join(dir, 'limit'), table, columns), table).to.deep.equal(await rows(lake, table, columns));
       }
+      // songs: every row the same, read from the one lake-wide file each wrote.
+      const songs = (root: string) =>
+        duck.withConnection((connection) => connection.all(`SELECT * FROM read_parquet('${root}/${lakeTableKey('songs')}') ORDER BY track_id`));
+      const imported = await songs(lake);
+      expect(imported.length).to.be.greaterThan(0);
+      expect(await songs(path.join(dir, 'limit'))).to.deep.equal(imported);
     } finally {
       duck.close();
     }
