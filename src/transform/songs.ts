@@ -211,7 +211,7 @@ async function writeSongTables(connection: DuckDbConnection, out: (name: string)
   const stamp = `${stateFormat()}:${randomBytes(8).toString('hex')}`;
   const copy = (select: string, file: string, metadata: Record<string, string> = {}) => {
     const kv = Object.entries(metadata).map(([name, value]) => `${name}: ${sqlString(value)}`);
-    return connection.run(renderSql(`COPY (${select}) TO {{file}} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${LAKE_TABLE_ROW_GROUP}${kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : ''})`, { file }));
+    return connection.run(renderSql(`COPY (${select}) TO {{file}} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${LAKE_TABLE_ROW_GROUP}${kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : ''})`, { file }));
   };
   await copy('SELECT * FROM songs', out('songs'));
   if (idsStamp !== undefined) {
@@ -238,7 +238,9 @@ const COPY_CONCURRENCY = 16;
 /**
  * Rows per row group of the lake-wide files (songs, the state): DuckDB reads and writes a file's row groups in
  * parallel, and the full lake's 94,000 ids in one group (the default holds 122,880) took one thread ~110 ms to read
- * and ~160 ms to write; in groups of 16,384, 70 and 100 ms on two cores.
+ * and ~160 ms to write; in groups of 16,384, 70 and 100 ms on two cores. At zstd's level 1 (the default is 3), the
+ * full lake's songs are written in 54 ms instead of 71 and read in 37 instead of 46, and the file is 3 % smaller
+ * (every rebuild writes songs whole).
  */
 const LAKE_TABLE_ROW_GROUP = 16_384;
 
