@@ -45,6 +45,9 @@ export function memoryLimitFromEnv(env: NodeJS.ProcessEnv = process.env): string
  * takes its own connection, so temporary tables of concurrent work never meet.
  */
 export class DuckDb {
+  /** Callers of `withThreads` running now, the change they wait for, and the count the last sets back. */
+  private narrowed: { callers: number; set?: Promise<void>; threads: number } = { callers: 0, threads: 0 };
+
   private constructor(readonly instance: DuckDBInstance) {}
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDb> {
@@ -68,6 +71,28 @@ export class DuckDb {
 
   async connect(): Promise<DuckDbConnection> {
     return new DuckDbConnection(await this.instance.connect());
+  }
+
+  /**
+   * Runs `work` with DuckDB's threads (a setting of the whole database) at `threads`, then sets back the count
+   * there was. Overlapping callers share one change: the first makes it, the last undoes it.
+   */
+  async withThreads<T>(threads: number, work: () => Promise<T>): Promise<T> {
+    if (this.narrowed.callers++ === 0) {
+      this.narrowed.threads = 0;
+      this.narrowed.set = this.withConnection(async (connection) => {
+        const [{ count }] = await connection.all<{ count: number }>("SELECT current_setting('threads') AS count");
+        this.narrowed.threads = Number(count);
+        await connection.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
+      });
+    }
+    try {
+      await this.narrowed.set;
+      return await work();
+    } finally {
+      // (0: the change itself failed, and there is nothing to set back)
+      if (--this.narrowed.callers === 0 && this.narrowed.threads > 0) await this.withConnection((connection) => connection.run(`SET threads = ${this.narrowed.threads}`));
+    }
   }
 
   /** Runs `work` on a fresh connection and closes it afterwards. */

@@ -50,12 +50,23 @@ describe('import batches: cut where the chart-year changes, two transformed at o
     const lake = path.join(dir, 'lake');
     const events: string[] = [];
     const pipeline = await LocalPipeline.open(new FsStore(lake), silentLogger);
+    const threads = async () => Number((await pipeline.duck.withConnection((connection) => connection.all<{ n: number }>("SELECT current_setting('threads') AS n")))[0].n);
+    const threadsBefore = await threads();
+    // DuckDB's threads while the two batches run at once (asked when the first batch's first file is reported,
+    // while the second runs): one each, set back after.
+    let threadsDuring: Promise<number> | undefined;
     try {
       const result = await pipeline.importFiles([path.join(dir, 'input')], {
         phase: (doing) => events.push(doing),
-        file: (file) => events.push(`file ${path.basename(file)}`),
+        file: (file) => {
+          threadsDuring ??= threads();
+          events.push(`file ${path.basename(file)}`);
+        },
       });
       expect(result.failures).to.deep.equal([]);
+      expect(await threadsDuring).to.equal(1);
+      expect(await threads()).to.equal(threadsBefore);
+      expect(threadsBefore).to.be.greaterThan(1, 'this test needs a machine of two cores or more');
       const lastOfFirst = `regional-${input.regions[2]}-weekly-${input.weeks.filter((week) => week < '2023-01-01').at(-1)}.csv`;
       // The progress step names the batches being transformed: the second joins the first before the first is done
       // (its files are reported when its transform ends), and the one left is named alone again.
