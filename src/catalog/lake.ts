@@ -35,6 +35,7 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   return new DuckDbEngine(duck, connection, !options.duck, {
     root,
     tables: Object.keys(catalog.tables),
+    chartTables: Object.values(catalog.tables).filter((table) => table.partition_keys.some((key) => key.name === 'chart')).map((table) => table.name),
     openViews: async (from, state, only, runs) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state), { only, runs })),
   });
 }

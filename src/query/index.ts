@@ -1,6 +1,6 @@
 export { DuckDb, DuckDbConnection } from './duckdb';
 export type { DuckDbOptions, QueryResult, Row } from './duckdb';
-export type { QueryEngine, Parameter, ChartSpan } from './engine';
+export type { QueryEngine, QueryScope, Parameter, ChartSpan } from './engine';
 export { DuckDbEngine } from './duckdb-engine';
 export type { LakeViews } from './duckdb-engine';
 export { ReadOnlyQueryError } from './read-only';

@@ -92,8 +92,12 @@ const MISSING_TABLE_HINTS: Record<string, string> = {
 /** Runs a saved analysis with named values; a missing value, or a table the lake lacks, is a clear error. */
 export async function runSavedAnalysis(engine: QueryEngine, analysis: SavedAnalysis, values: Record<string, Parameter | undefined>): Promise<QueryResult> {
   const bound = bindSavedAnalysis(analysis, values);
+  // A saved analysis of this project reads only the chart it is asked about (its filters prune every other chart's
+  // files: test/analyses/saved-analyses.test.ts), so a local engine checks only that chart's files while it reads.
+  const chart = bound[analysis.parameters.findIndex((parameter) => parameter.name === 'chart')];
+  const scope = typeof chart === 'string' && path.dirname(analysis.file) === ANALYSES_DIR ? { charts: [chart] } : undefined;
   try {
-    return await engine.query(analysis.sql, bound);
+    return await engine.query(analysis.sql, bound, scope);
   } catch (error) {
     // DuckDB: "Table with name song_credits does not exist"; Athena: "Table 'catalog.db.song_credits' does not exist".
     const message = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Parser } from 'node-sql-parser';
 import { LocalPipeline } from '../../src/pipeline';
 import { FsStore } from '../../src/store';
-import { bindSavedAnalysis, foldParams, listSavedAnalyses, runSavedAnalysis, savedAnalysis, sqlString, type DuckDbEngine, type Row } from '../../src/query';
+import { bindSavedAnalysis, foldParams, listSavedAnalyses, parseSavedAnalysis, runSavedAnalysis, savedAnalysis, sqlString, type DuckDbEngine, type QueryEngine, type QueryScope, type Row } from '../../src/query';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { silentLogger } from '../../src/log';
 import { buildReport } from '../../src/report';
@@ -51,6 +51,32 @@ describe('saved analyses: portable SQL', () => {
       expect(() => parser.astify(folded, { database: 'trino' }), `${analysis.name} folded`).not.to.throw();
     });
   }
+});
+
+describe('saved analyses: the scope an engine is given', () => {
+  it("this project's analyses of a chart name it as their scope; an analysis from another folder names none", async () => {
+    const scopes: (QueryScope | undefined)[] = [];
+    const engine: QueryEngine = {
+      name: 'duckdb',
+      query: async (_sql, _parameters, scope) => {
+        scopes.push(scope);
+        return { columns: [], rows: [] };
+      },
+      queryReadOnly: async () => ({ columns: [], rows: [] }),
+      chartSpans: async () => [],
+      close: async () => undefined,
+    };
+    await runSavedAnalysis(engine, savedAnalysis('week-top10'), RANGE);
+    expect(scopes).to.deep.equal([{ charts: ['regional-us-weekly'] }]);
+    const dir = tempDir('own-analyses');
+    try {
+      copyFileSync(savedAnalysis('week-top10').file, path.join(dir, 'mine.sql'));
+      await runSavedAnalysis(engine, parseSavedAnalysis(path.join(dir, 'mine.sql')), RANGE);
+      expect(scopes[1]).to.equal(undefined);
+    } finally {
+      removeDir(dir);
+    }
+  });
 });
 
 /**

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DuckDb, DuckDbEngine, readWhole } from '../../src/query';
+import { watchedFolders } from '../../src/query/duckdb-engine';
 import { FsStore, tableFileKey } from '../../src/store';
 import { removeDir, tempDir } from '../support/lake';
 
@@ -108,6 +109,48 @@ describe('a lake file replaced while it is read', function () {
     expect(roots).to.have.length(2);
     expect(path.basename(roots[1])).to.match(/^\.snapshot\.tmp-/);
     expect(seen).to.equal('version 2');
+  });
+
+  it("a query scoped to a chart checks that chart's files only: another chart's file replaced under it sends it to no snapshot", async () => {
+    const store = new FsStore(path.join(dir, 'scoped-lake'));
+    const other = tableFileKey('chart_entries', { chart: 'gb', year: 2023 });
+    const parquet = async (version: number) => {
+      const temp = path.join(dir, `scoped-${version}.parquet`);
+      await writer.withConnection((c) => c.run(`COPY (SELECT ${version} AS version, i AS rank FROM range(${rowsOf(version)}) t(i)) TO '${temp}' (FORMAT parquet)`));
+      const bytes = readFileSync(temp);
+      removeDir(temp);
+      return bytes;
+    };
+    await store.put(KEY, await parquet(1));
+    await store.put(other, await parquet(2));
+    // Each query on an engine of its own: the views are opened (and a file replaced, `replacing`) inside the read.
+    const rootsOf = async (replacing: string, scope?: { charts: string[] }) => {
+      const roots: string[] = [];
+      const connection = await reader.connect();
+      const openViews = async (root: string) => {
+        roots.push(root);
+        if (roots.length === 1) await store.put(replacing, await parquet(roots.length + 10));
+        await connection.run(`CREATE OR REPLACE VIEW chart_entries AS SELECT * FROM read_parquet('${path.join(root, ...KEY.split('/'))}')`);
+      };
+      const engine = new DuckDbEngine(reader, connection, false, { root: store.root, openViews, tables: ['chart_entries'], chartTables: ['chart_entries'] });
+      try {
+        await engine.query(WHOLE_VIEW, [], scope);
+      } finally {
+        connection.close();
+      }
+      return roots.map((root) => (root === store.root ? 'lake' : 'snapshot'));
+    };
+    expect(await rootsOf(other, { charts: ['us'] }), "scoped to us, gb's file replaced").to.deep.equal(['lake']);
+    expect(await rootsOf(KEY, { charts: ['us'] }), "scoped to us, us's file replaced").to.deep.equal(['lake', 'snapshot']);
+    expect(await rootsOf(other), "unscoped, gb's file replaced").to.deep.equal(['lake', 'snapshot']);
+    // A scope that names no chart, or a name that is no chart, checks the whole table.
+    expect(watchedFolders(['chart_entries', 'songs'], ['chart_entries'], { charts: ['us', 'gb'] })).to.deep.equal([
+      'transformed/chart_entries/chart=us/',
+      'transformed/chart_entries/chart=gb/',
+      'transformed/songs/',
+    ]);
+    expect(watchedFolders(['chart_entries'], ['chart_entries'], { charts: ['../us'] })).to.deep.equal(['transformed/chart_entries/']);
+    expect(watchedFolders(['chart_entries'], ['chart_entries'], { charts: [] })).to.deep.equal(['transformed/chart_entries/']);
   });
 
   it('a query engine answers from a snapshot when its files changed, then reads the lake again', async () => {
