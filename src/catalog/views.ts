@@ -22,7 +22,8 @@ export const LATEST_VIEWS: Record<string, string> = { tracks: 'track_id', albums
  * Schema drift is never cast away: a file whose column has another type than the table's established type is
  * left out of the view, with a warning naming it (`chartlake tables --drift` lists them all).
  *
- * `only` names the tables whose views to create (every table's when absent; `_runs` is the view of LINEAGE_TABLE);
+ * `only` names the views to create (every table's and every `*_latest` when absent; `_runs` is the view of
+ * LINEAGE_TABLE; `<table>_latest` makes the table's view too);
  * `runs: false` leaves `_committed` as it is (an engine adding the views a later query names).
  */
 export async function createLakeViews(
@@ -50,7 +51,8 @@ export async function createLakeViews(
   }
   for (const table of Object.values(catalog.tables)) {
     if (table.name === LINEAGE_TABLE || !/^[a-z_][a-z0-9_]*$/.test(table.name) || table.partitions.length === 0) continue;
-    if (only && !only.includes(table.name)) continue;
+    const latest = !only || only.includes(`${table.name}_latest`);
+    if (only && !only.includes(table.name) && !latest) continue;
     const files = filesOf(table, lakeRoot, log);
     if (files.length === 0) continue;
     const partitioned = table.partition_keys.length > 0;
@@ -61,7 +63,8 @@ export async function createLakeViews(
       ? renderSql(loadSql(SQL_DIR, 'committed-view'), { files, union_by_name: unionByName }, 'committed-view.sql')
       : renderSql(loadSql(SQL_DIR, partitioned ? 'table-view' : 'lake-table-view'), { files, union_by_name: unionByName }, 'table-view.sql');
     await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${select}`);
-    created.push(table.name, ...(await createLatestView(connection, table.name)));
+    // `<table>_latest` only when asked for: binding it binds the table's view again (~10 ms on a full lake).
+    created.push(table.name, ...(latest ? await createLatestView(connection, table.name) : []));
   }
   return created;
 }

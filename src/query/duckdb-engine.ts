@@ -135,17 +135,21 @@ export class DuckDbEngine implements QueryEngine {
  */
 export function watchedFolders(named: readonly string[], chartTables: readonly string[], scope?: QueryScope): string[] {
   const charts = scope && scope.charts.length > 0 && scope.charts.every(isChartAlias) ? scope.charts : undefined;
-  return named.flatMap((table) =>
+  // (a `<table>_latest` view reads its table, which `named` holds too)
+  return named.filter((name) => !(name.endsWith('_latest') && named.includes(name.slice(0, -'_latest'.length)))).flatMap((table) =>
     charts && table !== LINEAGE_TABLE && chartTables.includes(table) ? charts.map((chart) => tableChartPrefix(table, chart)) : [`${TRANSFORMED_PREFIX}${table}/`],
   );
 }
 
 /**
- * The tables a query reads (their views and table folders): those whose view (or `<table>_latest`, or `_runs` for
- * the lineage) its SQL names; all when it names none (a catalog query binds every view).
+ * The views a query reads: the tables whose view (or `_runs` for the lineage) its SQL names, and the `<table>_latest`
+ * views it names (with their table); all when it names none (a catalog query binds every view).
  */
 function tablesNamed(sql: string, tables: readonly string[] = []): string[] | undefined {
   const words = namesIn(sql);
-  const named = tables.filter((table) => words.has(table) || words.has(`${table}_latest`) || (table === LINEAGE_TABLE && words.has('_runs')));
+  const named = tables.flatMap((table) => {
+    const latest = words.has(`${table}_latest`) ? [`${table}_latest`] : [];
+    return words.has(table) || latest.length > 0 || (table === LINEAGE_TABLE && words.has('_runs')) ? [table, ...latest] : [];
+  });
   return named.length > 0 ? named : undefined;
 }

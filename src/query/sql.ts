@@ -131,12 +131,17 @@ export function foldParams(sql: string, parameters: readonly (string | number | 
 
 /**
  * The names a query's code mentions, lower case (string literals, quoted identifiers and comments left out): a
- * superset of the tables it reads, whatever the syntax that names them (FROM, JOIN, a comma, DESCRIBE).
+ * superset of the tables it reads, whatever the syntax that names them (FROM, JOIN, a comma, DESCRIBE). A name
+ * right after `AS` is an alias or a type, never a table read (`count(*) AS artists` reads no `artists`).
  */
 export function namesIn(sql: string): Set<string> {
   const names = new Set<string>();
   rewriteCode(sql, (code) => {
-    for (const name of code.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []) names.add(name);
+    let previous = '';
+    for (const name of code.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []) {
+      if (previous !== 'as') names.add(name);
+      previous = name;
+    }
     return code;
   });
   return names;

@@ -42,6 +42,9 @@ describe('catalog: views created when a query names them', function () {
       expect(await views()).to.deep.equal([]);
       expect((await engine.query('SELECT count(*) AS n FROM chart_entries')).rows).to.deep.equal([{ n: 1 }]);
       expect(await views()).to.deep.equal(['chart_entries']);
+      // A table's `_latest` view only when a query names it.
+      expect((await engine.query('SELECT count(*) AS n FROM tracks')).rows).to.deep.equal([{ n: 1 }]);
+      expect(await views()).to.deep.equal(['chart_entries', 'tracks']);
       expect((await engine.query('SELECT name FROM tracks_latest')).rows).to.deep.equal([{ name: 'A' }]);
       expect(await views()).to.deep.equal(['chart_entries', 'tracks', 'tracks_latest']);
       expect((await engine.query('SELECT count(*) AS n FROM _runs')).rows).to.deep.equal([{ n: 1 }]);

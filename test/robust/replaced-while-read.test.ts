@@ -150,6 +150,8 @@ describe('a lake file replaced while it is read', function () {
       'transformed/songs/',
     ]);
     expect(watchedFolders(['chart_entries'], ['chart_entries'], { charts: ['../us'] })).to.deep.equal(['transformed/chart_entries/']);
+    // A `<table>_latest` view reads its table's folder, named beside it.
+    expect(watchedFolders(['tracks', 'tracks_latest'], ['tracks'], { charts: ['us'] })).to.deep.equal(['transformed/tracks/chart=us/']);
     expect(watchedFolders(['chart_entries'], ['chart_entries'], { charts: [] })).to.deep.equal(['transformed/chart_entries/']);
   });
 
