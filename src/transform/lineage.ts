@@ -25,7 +25,7 @@ export async function readLineage(store: ObjectStore, duck: DuckDb, charts?: rea
   // Only the charts' folders are listed and watched: adding a week to one chart reads that chart's lineage, not
   // the lake's (a walk of a full lake's lineage is ~10 ms, and it was walked three times).
   const lineage = `${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`;
-  const prefixes = charts ? charts.filter(isChartAlias).map((chart) => tableChartPrefix(LINEAGE_TABLE, chart)) : [lineage];
+  const prefixes = charts ? [...new Set(charts)].filter(isChartAlias).map((chart) => tableChartPrefix(LINEAGE_TABLE, chart)) : [lineage];
   if (prefixes.length === 0) return [];
   // Another import may replace a lineage file meanwhile: each is read whole.
   return readWhole(await localLakeRoot(store), lineage, (root) => readLineageFiles(root, duck, prefixes), prefixes);

@@ -24,6 +24,7 @@ describe('readLineage of some charts', function () {
       const [first, second] = input.regions.map((region) => `regional-${region}-weekly`);
       const weeksOf = async (charts?: string[]) => (await readLineage(store, pipeline.duck, charts)).map((week) => `${week.chart} ${week.week}`);
       expect(await weeksOf([first])).to.deep.equal(input.weeks.map((week) => `${first} ${week}`));
+      expect(await weeksOf([first, first]), 'a chart named twice').to.have.length(3);
       expect(await weeksOf()).to.have.length(6);
       expect(await weeksOf(['../x', 'no chart'])).to.deep.equal([]);
       // Another chart's lineage file unreadable: reading the first chart's does not touch it, reading all does.
