@@ -36,7 +36,7 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
     root,
     tables: Object.keys(catalog.tables),
     chartTables: Object.values(catalog.tables).filter((table) => table.partition_keys.some((key) => key.name === 'chart')).map((table) => table.name),
-    openViews: async (from, state, only, runs) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state), { only, runs })),
+    openViews: async (from, state, only, runs, charts) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state), { only, runs, charts })),
   });
 }
 

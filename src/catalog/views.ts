@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { isOwnCacheDir } from '../query/lake-files';
@@ -24,7 +24,8 @@ export const LATEST_VIEWS: Record<string, string> = { tracks: 'track_id', albums
  *
  * `only` names the views to create (every table's and every `*_latest` when absent; `_runs` is the view of
  * LINEAGE_TABLE; `<table>_latest` makes the table's view too);
- * `runs: false` leaves `_committed` as it is (an engine adding the views a later query names).
+ * `runs: false` leaves `_committed` as it is (an engine adding the views a later query names);
+ * `charts` makes the views of tables partitioned by chart read only those charts' folders (a query scoped to them).
  */
 export async function createLakeViews(
   connection: DuckDbConnection,
@@ -32,7 +33,7 @@ export async function createLakeViews(
   lakeRoot: string,
   log: Logger = silentLogger,
   committedCache?: CommittedCache,
-  { only, runs: withRuns = true }: { only?: readonly string[]; runs?: boolean } = {},
+  { only, runs: withRuns = true, charts }: { only?: readonly string[]; runs?: boolean; charts?: readonly string[] } = {},
 ): Promise<string[]> {
   literalFilePath(lakeRoot, 'the lake path', LAKE_PATH_FIX);
   const created: string[] = [];
@@ -53,7 +54,7 @@ export async function createLakeViews(
     if (table.name === LINEAGE_TABLE || !/^[a-z_][a-z0-9_]*$/.test(table.name) || table.partitions.length === 0) continue;
     const latest = !only || only.includes(`${table.name}_latest`);
     if (only && !only.includes(table.name) && !latest) continue;
-    const files = filesOf(table, lakeRoot, log);
+    const files = filesOf(table, lakeRoot, log, charts);
     if (files.length === 0) continue;
     const partitioned = table.partition_keys.length > 0;
     const committed = partitioned && table.columns.some((column) => column.name === 'run_id');
@@ -179,15 +180,35 @@ async function startCacheDir(cache: CommittedCache): Promise<void> {
 const CACHE_LAKE_FILE = 'lake-root.txt';
 
 /** The files a table's view reads: its glob when no file drifted, else the catalogued files that did not. */
-function filesOf(table: CatalogTable, lakeRoot: string, log: Logger): string | string[] {
+function filesOf(table: CatalogTable, lakeRoot: string, log: Logger, charts?: readonly string[]): string | string[] {
   const excluded = new Set(table.drift.flatMap((drift) => drift.excluded));
   warnDrift(table, [...excluded], log);
+  const byChart = charts && table.partition_keys.some((key) => key.name === 'chart');
   if (excluded.size === 0) {
-    return table.partition_keys.length > 0
-      ? path.join(lakeRoot, 'transformed', table.name, '*', '*', '*.parquet')
-      : path.join(lakeRoot, 'transformed', table.name, '*.parquet');
+    if (table.partition_keys.length === 0) return path.join(lakeRoot, 'transformed', table.name, '*.parquet');
+    const held = byChart ? charts.filter((chart) => holdsFiles(path.join(lakeRoot, 'transformed', table.name, `chart=${chart}`))) : [];
+    // A view over charts none of whose folders hold a file reads the whole table (the query's filter leaves it empty).
+    return held.length > 0
+      ? held.map((chart) => path.join(lakeRoot, 'transformed', table.name, `chart=${chart}`, '*', '*.parquet'))
+      : path.join(lakeRoot, 'transformed', table.name, '*', '*', '*.parquet');
   }
-  return table.partitions.filter((partition) => !excluded.has(partition.key)).map((partition) => path.join(lakeRoot, ...partition.key.split('/')));
+  const kept = table.partitions.filter((partition) => !excluded.has(partition.key));
+  const ofCharts = byChart ? kept.filter((partition) => partition.chart !== undefined && charts.includes(partition.chart)) : [];
+  return (ofCharts.length > 0 ? ofCharts : kept).map((partition) => path.join(lakeRoot, ...partition.key.split('/')));
+}
+
+/** Whether a chart's folder of a table holds a Parquet file in a year folder (what its glob needs to match). */
+function holdsFiles(chartFolder: string): boolean {
+  const entries = (folder: string) => {
+    try {
+      return readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return []; // no such chart in this table
+    }
+  };
+  return entries(chartFolder).some(
+    (year) => year.isDirectory() && entries(path.join(chartFolder, year.name)).some((file) => file.isFile() && file.name.endsWith('.parquet') && !file.name.includes('.tmp-')),
+  );
 }
 
 /** `<table>_latest` for the tables that have one. */

@@ -16,9 +16,10 @@ export interface LakeViews {
   /**
    * (Re)creates the views over the files below `root` (the lake's folder, or a snapshot laid out as it), whose
    * lineage files are as `lineage` (`lineageState(root)`) says: `_committed` (unless `runs` is false) and the views
-   * of the tables `only` names (all when absent; `_runs` is LINEAGE_TABLE's).
+   * of the tables `only` names (all when absent; `_runs` is LINEAGE_TABLE's); with `charts`, the views of the tables
+   * partitioned by chart read only those charts' folders.
    */
-  openViews(root: string, lineage: string, only?: readonly string[], runs?: boolean): Promise<void>;
+  openViews(root: string, lineage: string, only?: readonly string[], runs?: boolean, charts?: readonly string[]): Promise<void>;
   /** The tables the views read (folders of transformed/): a query is checked for replaced files in those it names. */
   tables?: readonly string[];
   /** Of those, the tables partitioned by chart (`chart=` folders): a query scoped to charts is checked in theirs only. */
@@ -42,10 +43,12 @@ export class DuckDbEngine implements QueryEngine {
   /** The lineage files (`filesState`) when `_committed` was read: the views are opened again when it changed. */
   private lineage: string | undefined;
   /**
-   * The tables whose views exist over `viewsRoot`: a query creates those it names (each view costs a few ms to
-   * bind over its files, ~30 ms for all of a full lake, which a one-query process need not pay).
+   * The views that exist over `viewsRoot`, each with the charts it reads (`scopeKey`; '' for all): a query creates
+   * those it names (each view costs a few ms to bind over its files, ~30 ms for all of a full lake, which a
+   * one-query process need not pay), over its scope's charts only (a full lake's table is 73 charts' folders, which
+   * DuckDB lists at each mention of the view: ~8 ms a mention, against ~1.5 ms for one chart's).
    */
-  private opened: Set<string> | 'all' = new Set();
+  private opened: Map<string, string> | 'all' = new Map();
 
   /**
    * `?` values are inlined as SQL literals rather than bound: DuckDB plans a prepared statement before it sees
@@ -82,7 +85,7 @@ export class DuckDbEngine implements QueryEngine {
     const lake = this.lake;
     if (!lake) return this.connection.table(sql);
     return readWhole(lake.root, TRANSFORMED_PREFIX, async (root) => {
-      await this.openViews(lake, root, named);
+      await this.openViews(lake, root, named, scope);
       return this.connection.table(sql);
     }, named && watchedFolders(named, lake.chartTables ?? [], scope));
   }
@@ -103,22 +106,30 @@ export class DuckDbEngine implements QueryEngine {
     if (this.lake) await this.openViews(this.lake, this.lake.root, tables);
   }
 
-  /** Points the views at `root` when it or the lineage changed, and creates those of `tables` (all) still missing. */
-  private async openViews(lake: LakeViews, root: string, tables: readonly string[] | undefined): Promise<void> {
+  /**
+   * Points the views at `root` when it or the lineage changed, and creates those of `tables` (all) still missing or
+   * made for another scope. Only named views are made for a scope: all of them (a catalog query) read every chart.
+   */
+  private async openViews(lake: LakeViews, root: string, tables: readonly string[] | undefined, scope?: QueryScope): Promise<void> {
     const lineage = lineageState(root);
+    const charts = tables ? scopedCharts(scope) : undefined;
+    const key = scopeKey(charts);
     if (root !== this.viewsRoot || lineage !== this.lineage) {
-      await lake.openViews(root, lineage, tables);
+      await lake.openViews(root, lineage, tables, true, charts);
       this.viewsRoot = root;
       this.lineage = lineage;
-      this.opened = tables ? new Set(tables) : 'all';
+      this.opened = tables ? new Map(tables.map((table) => [table, key])) : 'all';
       return;
     }
+    if (this.opened === 'all') {
+      if (key === '') return;
+      this.opened = new Map((lake.tables ?? []).flatMap((table) => [[table, ''], [`${table}_latest`, '']]));
+    }
     const opened = this.opened;
-    if (opened === 'all') return;
-    const missing = tables?.filter((table) => !opened.has(table));
+    const missing = tables?.filter((table) => opened.get(table) !== key);
     if (missing?.length === 0) return;
-    await lake.openViews(root, lineage, missing, false);
-    if (missing) missing.forEach((table) => opened.add(table));
+    await lake.openViews(root, lineage, missing, false, charts);
+    if (missing) missing.forEach((table) => opened.set(table, key));
     else this.opened = 'all';
   }
 
@@ -134,12 +145,19 @@ export class DuckDbEngine implements QueryEngine {
  * a full lake's table is ~660 directory reads and stats: 73 charts × 4 years; a chart's is 9).
  */
 export function watchedFolders(named: readonly string[], chartTables: readonly string[], scope?: QueryScope): string[] {
-  const charts = scope && scope.charts.length > 0 && scope.charts.every(isChartAlias) ? scope.charts : undefined;
+  const charts = scopedCharts(scope);
   // (a `<table>_latest` view reads its table, which `named` holds too)
   return named.filter((name) => !(name.endsWith('_latest') && named.includes(name.slice(0, -'_latest'.length)))).flatMap((table) =>
     charts && table !== LINEAGE_TABLE && chartTables.includes(table) ? charts.map((chart) => tableChartPrefix(table, chart)) : [`${TRANSFORMED_PREFIX}${table}/`],
   );
 }
+
+/** The charts of a scope, when it names some and each is a chart's name (a folder `chart=<name>`). */
+function scopedCharts(scope?: QueryScope): readonly string[] | undefined {
+  return scope && scope.charts.length > 0 && scope.charts.every(isChartAlias) ? [...new Set(scope.charts)] : undefined;
+}
+
+const scopeKey = (charts?: readonly string[]) => (charts ? [...charts].sort().join('\n') : '');
 
 /**
  * The views a query reads: the tables whose view (or `_runs` for the lineage) its SQL names, and the `<table>_latest`

@@ -7,8 +7,8 @@ export interface QueryEngine {
   readonly name: 'duckdb' | 'athena';
   /**
    * Runs one statement; `?` parameters are bound in order (DuckDB prepared statements, Athena ExecutionParameters).
-   * `scope`, when the caller knows it, is what the statement reads (a local engine checks only those files for
-   * replacement while it reads).
+   * `scope`, when the caller knows it, is what the statement reads (a local engine reads only those files, and
+   * checks only those for replacement while it reads).
    */
   query(sql: string, parameters?: readonly Parameter[], scope?: QueryScope): Promise<QueryResult>;
   /** Runs one statement a user typed (`chartlake query`), refused with ReadOnlyQueryError unless it only reads. */
@@ -22,7 +22,8 @@ export interface QueryEngine {
 export interface QueryScope {
   /**
    * The charts whose files it reads of the tables partitioned by chart: its filters on `chart` prune every other
-   * chart's files (a saved analysis of one chart; test/analyses/saved-analyses.test.ts proves it for each).
+   * chart's files (a saved analysis of one chart; test/analyses/saved-analyses.test.ts proves it for each). A
+   * local engine's views read only those charts' folders then: a row of another chart is never seen.
    */
   charts: readonly string[];
 }

@@ -58,3 +58,61 @@ describe('catalog: views created when a query names them', function () {
     }
   });
 });
+
+/**
+ * A query scoped to charts (a saved analysis of one chart) gets views over those charts' folders only: DuckDB lists
+ * a view's folders at each mention, and a full lake's table is 73 charts' folders.
+ */
+describe('catalog: views of a query scoped to charts', function () {
+  let dir: string;
+  let duck: DuckDb;
+  let store: FsStore;
+  const [US, GB] = ['regional-us-weekly', 'regional-gb-weekly'];
+
+  before(async () => {
+    dir = tempDir('scoped-views');
+    duck = await DuckDb.open();
+    store = new FsStore(dir);
+    for (const chart of [US, GB]) await commitFakeWeeks(store, chart, ['2023-01-05']);
+    const files: [string, string, string][] = [
+      ['chart_entries', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
+      ['chart_entries', GB, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'b' AS track_id`],
+      // gb has no tracks: a view scoped to gb reads the whole table, whose filter on chart would leave it empty
+      ['tracks', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
+    ];
+    for (const [table, chart, select] of files) {
+      const file = path.join(dir, 'transformed', table, `chart=${chart}`, 'year=2023', 'part-0.parquet');
+      mkdirSync(path.dirname(file), { recursive: true });
+      await duck.withConnection((c) => c.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet)`));
+    }
+    await crawl(store, duck);
+  });
+  after(() => {
+    duck?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it("reads only the scope's charts, and every chart again for a query without scope", async () => {
+    const engine = await openLakeEngine(store, { duck });
+    const charts = async (sql: string, scope?: { charts: string[] }) => (await engine.query(sql, [], scope)).rows.map((row) => row.chart);
+    const ALL = 'SELECT DISTINCT chart FROM chart_entries ORDER BY chart';
+    try {
+      expect(await charts(ALL, { charts: [GB] })).to.deep.equal([GB]);
+      const [view] = await engine.connection.all<{ sql: string }>(`SELECT sql FROM duckdb_views() WHERE view_name = 'chart_entries'`);
+      expect(view.sql).to.include(`chart=${GB}`).and.not.include(`chart=${US}`);
+      expect(await charts(ALL), 'no scope after a scoped query').to.deep.equal([GB, US]);
+      expect(await charts(ALL, { charts: [US] })).to.deep.equal([US]);
+      expect(await charts(ALL, { charts: [US, GB] })).to.deep.equal([GB, US]);
+      // A chart without files of a table, or a name that is no chart's: the whole table, never an error.
+      expect((await engine.query('SELECT count(*) AS n FROM tracks', [], { charts: [GB] })).rows).to.deep.equal([{ n: 1 }]);
+      expect(await charts(ALL, { charts: ['../x'] })).to.deep.equal([GB, US]);
+      // After every view was made for all charts (a catalog query), a scoped query makes its own again.
+      await engine.views();
+      expect(await charts(ALL, { charts: [GB] })).to.deep.equal([GB]);
+      expect((await engine.query(`SELECT name FROM tracks_latest WHERE chart = '${US}'`, [], { charts: [US] })).rows).to.deep.equal([{ name: 'A' }]);
+      expect(await charts(ALL)).to.deep.equal([GB, US]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
