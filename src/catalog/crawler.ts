@@ -16,6 +16,12 @@ import {
 
 export interface CrawlOptions {
   now?: Date;
+  /**
+   * The only folders (key prefixes) whose files may have changed since the last crawl: an import names its charts'
+   * folders and the lake-wide tables'. Only those are listed again; the catalog keeps its other partitions as they
+   * were (a full lake is ~1,300 files, a chart's ~20). Without a catalog yet, everything is listed.
+   */
+  changed?: readonly string[];
 }
 
 /**
@@ -27,14 +33,14 @@ export interface CrawlOptions {
  */
 export async function crawl(store: ObjectStore, duck: DuckDb, options: CrawlOptions = {}): Promise<Catalog> {
   const lock = { key: lakeLockKey('crawl'), subject: { chart: 'lake', week: 'catalog' } };
-  return withLocks(store, [lock], 'crawl', () => crawlLocked(store, duck, options.now ?? new Date()), { waitMs: 5 * 60_000 });
+  return withLocks(store, [lock], 'crawl', () => crawlLocked(store, duck, options.now ?? new Date(), options.changed), { waitMs: 5 * 60_000 });
 }
 
-async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date): Promise<Catalog> {
+async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date, changedPrefixes?: readonly string[]): Promise<Catalog> {
   const previous = await readCatalog(store);
   const root = await localLakeRoot(store);
   const files = new Map<string, ObjectInfo[]>();
-  for (const object of await store.list(TRANSFORMED_PREFIX)) {
+  for (const object of await listTableFiles(store, previous, changedPrefixes)) {
     const parts = parseTableFileKey(object.key);
     if (!parts || !parts.file.endsWith('.parquet') || !isCatalogTable(parts.table)) continue;
     files.set(parts.table, [...(files.get(parts.table) ?? []), object]);
@@ -59,6 +65,21 @@ async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date): Promise
   const catalog: Catalog = { format: 3, updated_at: now.toISOString(), tables };
   await store.put(CATALOG_KEY, JSON.stringify(catalog, null, 2));
   return catalog;
+}
+
+/**
+ * The files of transformed/: all of them, or, with a catalog and the prefixes that changed since it was written,
+ * those prefixes' files and the catalog's partitions elsewhere.
+ */
+async function listTableFiles(store: ObjectStore, previous: Catalog | undefined, changed: readonly string[] | undefined): Promise<ObjectInfo[]> {
+  if (!previous || !changed) return store.list(TRANSFORMED_PREFIX);
+  const prefixes = [...new Set(changed)].filter((prefix, _, all) => !all.some((other) => other !== prefix && prefix.startsWith(other)));
+  const inChanged = (key: string) => prefixes.some((prefix) => key.startsWith(prefix));
+  const kept = Object.values(previous.tables).flatMap((table) =>
+    table.partitions.filter((partition) => !inChanged(partition.key)).map((partition): ObjectInfo => ({ key: partition.key, size: partition.size, lastModified: new Date(partition.last_modified) })),
+  );
+  const listed = (await Promise.all(prefixes.map((prefix) => store.list(prefix)))).flat();
+  return [...kept, ...listed];
 }
 
 /** The catalog as last crawled, or undefined when there is none or it cannot be read (the next crawl rebuilds it). */

@@ -4,8 +4,8 @@ import { CATALOG_KEY, crawl, openLakeEngine } from '../catalog';
 import { ChartsCsvImport, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
-import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, chartYearId, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type ChartsCsvName, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
+import { inPool, isPerWeekLayoutKey, lakeTableKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, chartYearId, tableChartPrefix, type ObjectStore } from '../store';
+import { CHART_TABLES, LINEAGE_TABLE, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type ChartsCsvName, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -117,7 +117,9 @@ export class LocalPipeline {
     }
     if (weeks.length > 0) {
       phase('catalog');
-      await this.crawl();
+      // Only the folders the import wrote: its charts' of every table, and the lake-wide tables'.
+      const charts = [...new Set(weeks.map((week) => week.chart))];
+      await crawl(this.store, this.duck, { changed: [...charts.flatMap((chart) => [...CHART_TABLES, LINEAGE_TABLE].map((table) => tableChartPrefix(table, chart))), lakeTableKey('songs')] });
     }
     return { imported: done.imported, weeks, unchanged, skipped, failures: done.failures };
   }

@@ -5,6 +5,9 @@ import { crawl, describeDrift, openLakeEngine, readCatalog } from '../../src/cat
 import { memoryLogger } from '../../src/log';
 import { DuckDb, sqlString } from '../../src/query';
 import { FsStore } from '../../src/store';
+import { LocalPipeline } from '../../src/pipeline';
+import { silentLogger } from '../../src/log';
+import { generateInput } from '../../bench/generate';
 import { removeDir, tempDir } from '../support/lake';
 
 /** Hand-made files of a small `chart_entries` table (one per year, `week` a column), written with DuckDB COPY. */
@@ -178,5 +181,90 @@ describe('catalog: versions and drift from hand-made Parquet files', function ()
       await engine.close();
     }
     expect((await readCatalog(store))?.tables.chart_entries.partitions).to.have.length(3);
+  });
+});
+
+/**
+ * A crawl told which folders changed (an import names its charts' and the lake-wide tables') lists only those and
+ * keeps the catalog's other partitions: the same catalog as a full crawl whenever nothing else changed.
+ */
+describe('catalog: a crawl of the folders that changed', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let duck: DuckDb;
+  let store: FsStore;
+  const NOW = new Date('2024-06-01T00:00:00Z');
+  const key = (chart: string, year: number) => `transformed/chart_entries/chart=${chart}/year=${year}/part-0.parquet`;
+  const prefix = (chart: string) => `transformed/chart_entries/chart=${chart}/`;
+  const write = async (objectKey: string, select: string) => {
+    const file = path.join(dir, ...objectKey.split('/'));
+    mkdirSync(path.dirname(file), { recursive: true });
+    await duck.withConnection((c) => c.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet)`));
+  };
+  const fullCrawl = async () => {
+    const kept = await store.get('catalog.json');
+    await store.delete('catalog.json');
+    try {
+      return await crawl(store, duck, { now: NOW });
+    } finally {
+      if (kept) await store.put('catalog.json', kept);
+    }
+  };
+  const files = (catalog: Awaited<ReturnType<typeof crawl>>) =>
+    Object.values(catalog.tables).flatMap((table) => table.partitions.map((p) => `${p.key} ${p.size} ${p.last_modified} v${p.version}`));
+
+  before(async () => {
+    dir = tempDir('crawl-changed');
+    duck = await DuckDb.open();
+    store = new FsStore(dir);
+    for (const chart of ['a', 'b']) await write(key(chart, 2021), `SELECT DATE '2021-01-07' AS week, 1 AS rank`);
+    await write('transformed/songs/part-0.parquet', `SELECT 'x' AS track_id, 'x' AS song_id`);
+  });
+  after(() => {
+    duck?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it('without a catalog lists everything; with one, only the folders named', async () => {
+    const first = await crawl(store, duck, { now: NOW, changed: [prefix('a')] });
+    expect(files(first)).to.deep.equal(files(await fullCrawl()));
+    expect(first.tables.songs.partitions).to.have.length(1);
+
+    // a gets a new year, b's file is rewritten with another column: a crawl of a's folder sees a's file only.
+    await write(key('a', 2022), `SELECT DATE '2022-01-06' AS week, 1 AS rank`);
+    await write(key('b', 2021), `SELECT DATE '2021-01-07' AS week, 1 AS rank, 'L' AS label`);
+    const ofA = await crawl(store, duck, { now: NOW, changed: [prefix('a')] });
+    expect(ofA.tables.chart_entries.partitions.map((p) => `${p.chart} ${p.year} v${p.version}`)).to.deep.equal(['a 2021 v1', 'a 2022 v1', 'b 2021 v1']);
+    expect(files(ofA)).to.not.deep.equal(files(await fullCrawl()));
+    // Once b's folder is named too, the catalog is what a crawl from nothing makes.
+    const ofB = await crawl(store, duck, { now: NOW, changed: [prefix('b'), 'transformed/songs/part-0.parquet'] });
+    expect(files(ofB)).to.deep.equal(files(await fullCrawl()));
+    expect(ofB.tables.chart_entries.columns.map((c) => c.name)).to.deep.equal(['week', 'rank', 'label']);
+
+    // A file removed from a folder named is forgotten.
+    rmSync(path.join(dir, ...key('a', 2022).split('/')));
+    const removed = await crawl(store, duck, { now: NOW, changed: [prefix('a')] });
+    expect(removed.tables.chart_entries.partitions.map((p) => `${p.chart} ${p.year}`)).to.deep.equal(['a 2021', 'b 2021']);
+    expect(files(removed)).to.deep.equal(files(await fullCrawl()));
+  });
+  it("an import's crawl (its charts' folders and songs) leaves the catalog a full crawl makes", async () => {
+    const lake = path.join(dir, 'imported');
+    const input = await generateInput(path.join(dir, 'input'), { regions: 2, weeks: 3 });
+    const pipeline = await LocalPipeline.open(new FsStore(lake), silentLogger);
+    try {
+      const [last] = input.files.filter((file) => file.week === input.weeks[2]);
+      const earlier = input.files.filter((file) => file !== last);
+      expect((await pipeline.importFiles(earlier.map((file) => file.file))).failures).to.deep.equal([]);
+      const imported = await pipeline.importFiles([last.file]);
+      expect(imported.weeks.map((week) => week.chart)).to.deep.equal([`regional-${last.region}-weekly`]);
+      const lakeStore = new FsStore(lake);
+      const scoped = await readCatalog(lakeStore);
+      await lakeStore.delete('catalog.json');
+      const full = await crawl(lakeStore, pipeline.duck);
+      expect(files(scoped!)).to.deep.equal(files(full));
+      expect(Object.keys(scoped!.tables)).to.deep.equal(Object.keys(full.tables));
+    } finally {
+      await pipeline.close();
+    }
   });
 });
