@@ -7,24 +7,24 @@
 WITH params AS (
   SELECT CAST(? AS VARCHAR) AS chart, CAST(? AS DATE) AS from_week, CAST(? AS DATE) AS to_week
 ),
-song_debuts AS (
-  SELECT s.song_id, min(CAST(e.week AS DATE)) AS debut_week
+chart_songs AS (
+  -- The chart's rows of every week with their song, read once: a song's debut is its first week on the chart.
+  SELECT e.chart, e.week, e.rank, e.track_id, e.streams, e.weeks_on_chart, e.entry_status, s.song_id
   FROM chart_entries AS e
   JOIN songs AS s ON s.track_id = e.track_id
   CROSS JOIN params AS p
   WHERE e.chart = p.chart
-  GROUP BY s.song_id
+),
+song_debuts AS (
+  SELECT song_id, min(CAST(week AS DATE)) AS debut_week FROM chart_songs GROUP BY song_id
 ),
 entries AS (
   SELECT e.chart, e.week, CAST(e.week AS DATE) AS week_date, e.rank, e.track_id, e.streams, e.weeks_on_chart,
     CASE WHEN e.entry_status = 'NEW_ENTRY' AND CAST(e.week AS DATE) > d.debut_week THEN 'RE_ENTRY' ELSE e.entry_status END AS entry_status
-  FROM chart_entries AS e
-  JOIN songs AS s ON s.track_id = e.track_id
-  JOIN song_debuts AS d ON d.song_id = s.song_id
+  FROM chart_songs AS e
+  JOIN song_debuts AS d ON d.song_id = e.song_id
   CROSS JOIN params AS p
-  WHERE e.chart = p.chart AND CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
-    -- the partition columns: only the chart's files of the range's years are read (here and on Athena)
-    AND CAST(e.year AS INTEGER) BETWEEN year(p.from_week) AND year(p.to_week)
+  WHERE CAST(e.week AS DATE) BETWEEN p.from_week AND p.to_week
 ),
 credits AS (
   SELECT a.chart, a.week, a.track_id, count(DISTINCT a.position) AS artists
