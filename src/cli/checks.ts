@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../config';
+import { resolveLake } from '../config';
 import { FilePatternPathError, LAKE_PATH_FIX, literalFilePath } from '../query/sql';
 import type { ObjectStore } from '../store';
 import { UsageError, listOf, stringOf, type Command, type OptionSpec, type Values } from './command';
@@ -48,7 +48,7 @@ export function lakeUse(command: Command, values: Values): Command['lake'] {
 
 /** The lake the command works on: `--lake`, else the configuration (CHARTLAKE_LAKE, chartlake.config.json, ./lake). */
 export function lakeOf(values: Values): string {
-  return loadConfig({ lake: stringOf(values, 'lake') }).lake;
+  return resolveLake({ lake: stringOf(values, 'lake') });
 }
 
 /** The lake's object store; the store layer (and the AWS SDK with it) loads only when a command needs it. */

@@ -60,22 +60,37 @@ function pick(name: SettingName, layers: Layer[], secret = false): ResolvedSetti
   return { name, value: hit?.value, source: hit?.source ?? 'unset', secret };
 }
 
-export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ResolvedConfig {
+/** The config file's layers: where it is, whether it is there, what it says. */
+function configLayers(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string) {
   const filePath = env[ENV.configFile] ? path.resolve(cwd, env[ENV.configFile]!) : path.join(cwd, CONFIG_FILE_NAME);
   const found = existsSync(filePath);
-  const file = found ? readConfigFile(filePath) : {};
+  const file: ConfigFile = found ? readConfigFile(filePath) : {};
   const fileName = path.basename(filePath);
-  const defaults = sourceDefaults();
   const fromFile = (value: string | undefined): Layer => ({ source: fileName, value });
   const fromEnv = (name: string): Layer => ({ source: name, value: env[name] });
   const fromFlag = (name: SettingName, value: string | undefined): Layer => ({ source: FLAG_OF[name] ?? name, value });
   const byDefault = (value: string | undefined): Layer => ({ source: 'default', value });
+  const lake = pick('lake', [fromFlag('lake', flags.lake), fromEnv(ENV.lake), fromFile(file.lake), byDefault('lake')]);
+  return { filePath, found, file, fromFile, fromEnv, fromFlag, byDefault, lake };
+}
+
+/**
+ * The lake alone, as `resolveConfig` resolves it: what a command that only reads the lake needs (a query), without
+ * loading the sources' defaults.
+ */
+export function resolveLake(flags: Pick<ConfigFlags, 'lake'> = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return configLayers(flags, env, cwd).lake.value!;
+}
+
+export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ResolvedConfig {
+  const { filePath, found, file, fromFile, fromEnv, fromFlag, byDefault, lake } = configLayers(flags, env, cwd);
+  const defaults = sourceDefaults();
   // One base URL for all three services (the demo server) unless a service has its own.
   const url = (name: SettingName, own: string, fileValue: string | undefined, fallback: string) =>
     pick(name, [fromEnv(own), fromEnv(ENV.spotifyBaseUrl), fromFile(fileValue), byDefault(fallback)]);
 
   const settings: ResolvedSetting[] = [
-    pick('lake', [fromFlag('lake', flags.lake), fromEnv(ENV.lake), fromFile(file.lake), byDefault('lake')]),
+    lake,
     pick('chart', [fromFlag('chart', flags.chart), fromEnv(ENV.chart), fromFile(file.chart), byDefault('regional-global-weekly')]),
     pick('schedule', [fromFlag('schedule', flags.schedule), fromEnv(ENV.schedule), fromFile(file.schedule), byDefault(DEFAULT_SCHEDULE)]),
     pick('source', [fromFlag('source', flags.source), fromEnv(ENV.source), fromFile(file.spotify?.source), byDefault(defaults.source)]),

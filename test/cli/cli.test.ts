@@ -283,7 +283,7 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
       expect(traced(['query', '--help']).loaded.filter((request) => HEAVY.test(request) || request.startsWith('@duckdb'))).to.deep.equal([]);
     });
 
-    it('a query on a lake loads DuckDB only: no AWS SDK, vega, Pulumi or got', function () {
+    it('a query on a lake loads DuckDB only: no AWS SDK, vega, Pulumi, got or the sources layer', function () {
       this.timeout(120_000);
       requireShared(this);
       const lake = path.join(work, 'query-loads');
@@ -294,6 +294,8 @@ describe('chartlake command line (the compiled CLI, spawned)', function () {
       expect(result.stdout).to.include('200');
       expect(result.loaded).to.include('@duckdb/node-api');
       expect(result.loaded.filter((request) => HEAVY.test(request))).to.deep.equal([]);
+      // nor the sources layer (Spotify and MusicBrainz clients): a query resolves the lake alone
+      expect(result.loaded).to.not.include('../sources');
     });
 
     it('the build puts every file the code reads at run time (.sql) beside the compiled code', () => {

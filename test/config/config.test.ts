@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { sourceOptionsFromEnv } from '../../src/aws/lambda/extract';
 import { ENV as LAMBDA_ENV } from '../../src/aws/lambda/environment';
-import { ENV, resolveConfig } from '../../src/config';
+import { ENV, resolveConfig, resolveLake } from '../../src/config';
 import { removeDir, tempDir } from '../support/lake';
 
 describe('one configuration for every command and the Lambdas', () => {
@@ -29,6 +29,18 @@ describe('one configuration for every command and the Lambdas', () => {
     expect([defaults.config.lake, defaults.config.chart, sourceOf(defaults, 'chart'), defaults.file.found]).to.deep.equal(['lake', 'regional-global-weekly', 'default', false]);
     const elsewhere = resolveConfig({}, { [ENV.configFile]: path.join(cwd, 'chartlake.config.json') }, path.join(cwd, 'nowhere'));
     expect(elsewhere.config.lake).to.equal('file-lake');
+  });
+
+  it('the lake alone (what a query resolves) is the lake of the whole configuration, layer for layer', () => {
+    const cases: [{ lake?: string }, NodeJS.ProcessEnv, string][] = [
+      [{ lake: 'flag-lake' }, { CHARTLAKE_LAKE: 'env-lake' }, cwd],
+      [{}, { CHARTLAKE_LAKE: 'env-lake' }, cwd],
+      [{}, {}, cwd],
+      [{}, {}, path.join(cwd, 'nowhere')],
+      [{}, { [ENV.configFile]: path.join(cwd, 'chartlake.config.json') }, path.join(cwd, 'nowhere')],
+    ];
+    expect(cases.map(([flags, env, dir]) => resolveLake(flags, env, dir))).to.deep.equal(['flag-lake', 'env-lake', 'file-lake', 'lake', 'file-lake']);
+    for (const [flags, env, dir] of cases) expect(resolveLake(flags, env, dir)).to.equal(resolveConfig(flags, env, dir).config.lake);
   });
 
   it('a service URL of its own wins over the one base URL', () => {
