@@ -3,7 +3,6 @@
 // `ensureBuilt()` is the up-to-date check the `chartlake` bin runs first: a few stat calls when nothing changed.
 // Plain JS: it runs before anything is compiled.
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -44,7 +43,7 @@ function build(state, log) {
   const started = Date.now();
   log('chartlake: compiling src/ to dist/ (tsc, incremental)...');
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  const result = require('node:child_process').spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('tsc reported errors (above); fix them and run the command again');
   for (const file of state.files) {
     if (file.endsWith('.ts')) continue;

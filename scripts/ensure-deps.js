@@ -5,7 +5,6 @@
 // installed at the locked version, except optional ones for other platforms. Nothing is stamped by us, so
 // `npm ci` followed by a command never installs again. Plain JS: it runs before anything is installed.
 'use strict';
-const { execSync } = require('node:child_process');
 const { existsSync, readFileSync, statSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -54,7 +53,8 @@ function ensureDeps() {
   const reason = staleReason();
   if (!reason) return false;
   process.stderr.write(`chartlake: installing dependencies (npm ci): ${reason}\n`);
-  execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: projectRoot, stdio: 'inherit' });
+  // (loaded here: child_process costs every command ~2 ms of start-up, and is needed only to install)
+  require('node:child_process').execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: projectRoot, stdio: 'inherit' });
   return true;
 }
 
