@@ -17,17 +17,10 @@ describe('catalog: views created when a query names them', function () {
   before(async () => {
     dir = tempDir('lazy-views');
     duck = await DuckDb.open();
-    store = new FsStore(dir);
-    await commitFakeWeeks(store, CHART, ['2023-01-05']);
-    for (const [table, select] of [
-      ['chart_entries', `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
-      ['tracks', `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
-    ]) {
-      const file = path.join(dir, 'transformed', table, `chart=${CHART}`, 'year=2023', 'part-0.parquet');
-      mkdirSync(path.dirname(file), { recursive: true });
-      await duck.withConnection((c) => c.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet)`));
-    }
-    await crawl(store, duck);
+    store = await fakeLake(dir, duck, [
+      ['chart_entries', CHART, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
+      ['tracks', CHART, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
+    ]);
   });
   after(() => {
     duck?.close();
@@ -72,20 +65,12 @@ describe('catalog: views of a query scoped to charts', function () {
   before(async () => {
     dir = tempDir('scoped-views');
     duck = await DuckDb.open();
-    store = new FsStore(dir);
-    for (const chart of [US, GB]) await commitFakeWeeks(store, chart, ['2023-01-05']);
-    const files: [string, string, string][] = [
+    store = await fakeLake(dir, duck, [
       ['chart_entries', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
       ['chart_entries', GB, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'b' AS track_id`],
       // gb has no tracks: a view scoped to gb reads the whole table, whose filter on chart would leave it empty
       ['tracks', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
-    ];
-    for (const [table, chart, select] of files) {
-      const file = path.join(dir, 'transformed', table, `chart=${chart}`, 'year=2023', 'part-0.parquet');
-      mkdirSync(path.dirname(file), { recursive: true });
-      await duck.withConnection((c) => c.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet)`));
-    }
-    await crawl(store, duck);
+    ]);
   });
   after(() => {
     duck?.close();
@@ -116,3 +101,16 @@ describe('catalog: views of a query scoped to charts', function () {
     }
   });
 });
+
+/** A lake of one committed week (2023-01-05) per chart named, whose 2023 files of each table hold what `select` gives. */
+async function fakeLake(dir: string, duck: DuckDb, files: [table: string, chart: string, select: string][]): Promise<FsStore> {
+  const store = new FsStore(dir);
+  for (const chart of new Set(files.map(([, chart]) => chart))) await commitFakeWeeks(store, chart, ['2023-01-05']);
+  for (const [table, chart, select] of files) {
+    const file = path.join(dir, 'transformed', table, `chart=${chart}`, 'year=2023', 'part-0.parquet');
+    mkdirSync(path.dirname(file), { recursive: true });
+    await duck.withConnection((c) => c.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet)`));
+  }
+  await crawl(store, duck);
+  return store;
+}
