@@ -117,7 +117,7 @@ export class LocalPipeline {
     }
     if (weeks.length > 0) {
       phase('catalog');
-      // Only the folders the import wrote: its charts' of every table, and the lake-wide tables'.
+      // Only the folders the import wrote: its charts' of every table and of the lineage, and the songs it rebuilt.
       const charts = [...new Set(weeks.map((week) => week.chart))];
       await crawl(this.store, this.duck, { changed: [...charts.flatMap((chart) => [...CHART_TABLES, LINEAGE_TABLE].map((table) => tableChartPrefix(table, chart))), lakeTableKey('songs')] });
     }
