@@ -4,7 +4,7 @@ import { committedCacheDir, lineageState, localLakeRoot } from '../query/lake-fi
 import { silentLogger, type Logger } from '../log';
 import { isPerWeekLayoutKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { crawl, readCatalog } from './crawler';
-import { createLakeViews, warnAllDrift, type CommittedCache } from './views';
+import { createLakeViews, isChartTable, warnAllDrift, type CommittedCache } from './views';
 
 export interface OpenLakeOptions {
   duck?: DuckDb;
@@ -35,7 +35,7 @@ export async function openLakeEngine(store: ObjectStore, options: OpenLakeOption
   return new DuckDbEngine(duck, connection, !options.duck, {
     root,
     tables: Object.keys(catalog.tables),
-    chartTables: Object.values(catalog.tables).filter((table) => table.partition_keys.some((key) => key.name === 'chart')).map((table) => table.name),
+    chartTables: Object.values(catalog.tables).filter(isChartTable).map((table) => table.name),
     openViews: async (from, state, only, runs, charts) => void (await createLakeViews(connection, catalog, from, silentLogger, cacheOf(from, state), { only, runs, charts })),
   });
 }

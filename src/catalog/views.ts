@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { isOwnCacheDir } from '../query/lake-files';
 import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, valuesRelation } from '../query/sql';
-import { LINEAGE_TABLE } from '../store';
+import { isTemporaryName, LINEAGE_TABLE, tableChartPrefix } from '../store';
 import { silentLogger, type Logger } from '../log';
 import type { Catalog, CatalogTable } from './types';
 
@@ -183,14 +183,13 @@ const CACHE_LAKE_FILE = 'lake-root.txt';
 function filesOf(table: CatalogTable, lakeRoot: string, log: Logger, charts?: readonly string[]): string | string[] {
   const excluded = new Set(table.drift.flatMap((drift) => drift.excluded));
   warnDrift(table, [...excluded], log);
-  const byChart = charts && table.partition_keys.some((key) => key.name === 'chart');
+  const byChart = charts && isChartTable(table);
   if (excluded.size === 0) {
     if (table.partition_keys.length === 0) return path.join(lakeRoot, 'transformed', table.name, '*.parquet');
-    const held = byChart ? charts.filter((chart) => holdsFiles(path.join(lakeRoot, 'transformed', table.name, `chart=${chart}`))) : [];
+    const chartFolder = (chart: string) => path.join(lakeRoot, ...tableChartPrefix(table.name, chart).split('/'));
+    const held = byChart ? charts.filter((chart) => holdsFiles(chartFolder(chart))) : [];
     // A view over charts none of whose folders hold a file reads the whole table (the query's filter leaves it empty).
-    return held.length > 0
-      ? held.map((chart) => path.join(lakeRoot, 'transformed', table.name, `chart=${chart}`, '*', '*.parquet'))
-      : path.join(lakeRoot, 'transformed', table.name, '*', '*', '*.parquet');
+    return held.length > 0 ? held.map((chart) => path.join(chartFolder(chart), '*', '*.parquet')) : path.join(lakeRoot, 'transformed', table.name, '*', '*', '*.parquet');
   }
   const kept = table.partitions.filter((partition) => !excluded.has(partition.key));
   const ofCharts = byChart ? kept.filter((partition) => partition.chart !== undefined && charts.includes(partition.chart)) : [];
@@ -207,8 +206,13 @@ function holdsFiles(chartFolder: string): boolean {
     }
   };
   return entries(chartFolder).some(
-    (year) => year.isDirectory() && entries(path.join(chartFolder, year.name)).some((file) => file.isFile() && file.name.endsWith('.parquet') && !file.name.includes('.tmp-')),
+    (year) => year.isDirectory() && entries(path.join(chartFolder, year.name)).some((file) => file.isFile() && file.name.endsWith('.parquet') && !isTemporaryName(file.name)),
   );
+}
+
+/** Whether a table is partitioned by chart (`chart=` folders), as the crawl found it. */
+export function isChartTable(table: CatalogTable): boolean {
+  return table.partition_keys.some((key) => key.name === 'chart');
 }
 
 /** `<table>_latest` for the tables that have one. */

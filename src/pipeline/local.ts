@@ -4,8 +4,8 @@ import { CATALOG_KEY, crawl, openLakeEngine } from '../catalog';
 import { ChartsCsvImport, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
-import { inPool, isPerWeekLayoutKey, lakeTableKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, chartYearId, tableChartPrefix, type ObjectStore } from '../store';
-import { CHART_TABLES, LINEAGE_TABLE, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, type ChartsCsvName, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
+import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, chartYearId, type ObjectStore } from '../store';
+import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, writtenPrefixes, type ChartsCsvName, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -117,9 +117,8 @@ export class LocalPipeline {
     }
     if (weeks.length > 0) {
       phase('catalog');
-      // Only the folders the import wrote: its charts' of every table and of the lineage, and the songs it rebuilt.
-      const charts = [...new Set(weeks.map((week) => week.chart))];
-      await crawl(this.store, this.duck, { changed: [...charts.flatMap((chart) => [...CHART_TABLES, LINEAGE_TABLE].map((table) => tableChartPrefix(table, chart))), lakeTableKey('songs')] });
+      // Only the folders the import wrote.
+      await this.crawl(writtenPrefixes(weeks.map((week) => week.chart)));
     }
     return { imported: done.imported, weeks, unchanged, skipped, failures: done.failures };
   }
@@ -242,9 +241,12 @@ export class LocalPipeline {
     return passes > 1 && TRANSFORMS_AT_ONCE > 1 ? this.duck.withThreads(THREADS_WHILE_PASSES_RUN_AT_ONCE, run) : run();
   }
 
-  /** Updates the catalog from the files on disk (cheap: a few files per table and chart-year). */
-  crawl() {
-    return crawl(this.store, this.duck);
+  /**
+   * Updates the catalog from the files on disk (cheap: a few files per table and chart-year): all of them, or those
+   * below the prefixes that `changed` since the last crawl.
+   */
+  crawl(changed?: readonly string[]) {
+    return crawl(this.store, this.duck, { changed });
   }
 
   /** A query engine over the lake, sharing this pipeline's DuckDB. */

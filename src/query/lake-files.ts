@@ -2,7 +2,7 @@ import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { FsStore, isCatalogTable, LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
+import { FsStore, isCatalogTable, isTemporaryName, LINEAGE_TABLE, parseTableFileKey, TRANSFORMED_PREFIX, type ObjectStore } from '../store';
 import { LAKE_PATH_FIX, literalFilePath } from './sql';
 
 /**
@@ -148,7 +148,7 @@ export function filesState(dir: string): string {
     for (const entry of entries) {
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (!entry.name.includes('.tmp-')) {
+      else if (!isTemporaryName(entry.name)) {
         // (a writer's temporary file is never read: it comes and goes without changing what a reader sees)
         line(full);
       }

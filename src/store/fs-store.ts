@@ -7,6 +7,11 @@ import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo
 import { assertValidKey } from './keys';
 
 const TEMP_MARKER = '.tmp-';
+
+/** Whether a file or folder name is a writer's temporary one (renamed into place when whole, or a snapshot): never a key. */
+export function isTemporaryName(name: string): boolean {
+  return name.includes(TEMP_MARKER);
+}
 /** File operations of a bulk write in flight at once (libuv runs them on its thread pool). */
 const BULK_CONCURRENCY = 16;
 
@@ -147,9 +152,9 @@ export class FsStore implements ObjectStore {
         const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           // A temporary folder (a snapshot) never holds keys.
-          if (entry.name.includes(TEMP_MARKER)) continue;
+          if (isTemporaryName(entry.name)) continue;
           if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) walk(path.join(dir, entry.name), key);
-        } else if (entry.isFile() && !entry.name.includes(TEMP_MARKER) && key.startsWith(prefix)) {
+        } else if (entry.isFile() && !isTemporaryName(entry.name) && key.startsWith(prefix)) {
           // (undefined: removed since the folder was read)
           const stat = statSync(path.join(dir, entry.name), { bigint: true, throwIfNoEntry: false });
           if (stat) found.push(objectInfo(key, stat));

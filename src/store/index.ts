@@ -2,7 +2,7 @@ export type { ObjectInfo, ObjectStore, ObjectCreatedListener, PutEntry, PutIfAbs
 export { ObjectNotFoundError, getRequired, putAll, inPool } from './types';
 export type { S3Event, S3EventRecord } from './events';
 export { objectCreatedEvent, eventKeys, encodeEventKey, decodeEventKey } from './events';
-export { FsStore, processIsAlive } from './fs-store';
+export { FsStore, isTemporaryName, processIsAlive } from './fs-store';
 export type { StoreSnapshot } from './fs-store';
 export { S3Store } from './s3-store';
 export type { S3StoreOptions } from './s3-store';

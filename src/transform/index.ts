@@ -3,7 +3,7 @@ export type { TransformContext } from './context';
 export type { TransformedWeek, TransformResult, TransformOptions, WeekWarning } from './handler';
 export { RawObjectRejected } from './errors';
 export type { CheckFailure } from './errors';
-export { TABLES, CHART_TABLES, LINEAGE_TABLE } from './tables';
+export { TABLES, CHART_TABLES, LINEAGE_TABLE, writtenPrefixes } from './tables';
 export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
 export type { ChartsCsvName } from './csv-file';

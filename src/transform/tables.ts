@@ -1,4 +1,4 @@
-import { LINEAGE_TABLE } from '../store';
+import { lakeTableKey, LINEAGE_TABLE, tableChartPrefix } from '../store';
 
 /**
  * Row types of the transformed tables (DESIGN.md, "Tables") as the lake's views show them. In the files, `chart`
@@ -11,6 +11,14 @@ export const TABLES = CHART_TABLES;
 export type TableName = (typeof CHART_TABLES)[number];
 /** One row per chart week: what produced it. Written after the tables: it commits them. */
 export { LINEAGE_TABLE };
+
+/**
+ * Where a transform of these charts' weeks writes (the folders a crawl after it lists again): each table's and the
+ * lineage's folder of each chart, and the lake-wide `songs` file the songs rebuild writes.
+ */
+export function writtenPrefixes(charts: readonly string[]): string[] {
+  return [...new Set(charts)].flatMap((chart) => [...CHART_TABLES, LINEAGE_TABLE].map((table) => tableChartPrefix(table, chart))).concat(lakeTableKey('songs'));
+}
 
 /** How each file's rows are sorted (readers order by columns; a sorted file reads and compresses better). */
 export const FILE_ORDER: Record<TableName | typeof LINEAGE_TABLE, string[]> = {
