@@ -53,7 +53,7 @@ function ensureDeps() {
   const reason = staleReason();
   if (!reason) return false;
   process.stderr.write(`chartlake: installing dependencies (npm ci): ${reason}\n`);
-  // (loaded here: child_process costs every command ~2 ms of start-up, and is needed only to install)
+  // (loaded here: child_process costs ~2 ms of start-up, and only an install needs it; a query loads it anyway with DuckDB)
   require('node:child_process').execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: projectRoot, stdio: 'inherit' });
   return true;
 }
