@@ -69,7 +69,7 @@ export interface SongFallback {
 }
 
 /**
- * Adds the weeks of `added_weeks` to the state (`state_ids`, `state_links`, `state_songs`), from the relations
+ * Adds the weeks of `added_weeks` to the state (`state_all_ids`, `state_links`, `state_songs`), from the relations
  * `chart_entries`, `tracks` and `track_artists` holding those weeks and the week before each. Builds `songs`,
  * `next_ids` and `next_links` equal to what `buildSongs` builds over the whole lake, or returns why it cannot.
  */
@@ -215,7 +215,7 @@ async function writeSongTables(connection: DuckDbConnection, out: (name: string)
   };
   await copy('SELECT * FROM songs', out('songs'));
   if (idsStamp !== undefined) {
-    const [{ changed, ids }] = await connection.all<{ changed: number; ids: number }>('SELECT (SELECT count(*) FROM changed_ids) AS changed, (SELECT count(*) FROM state_ids) AS ids');
+    const [{ changed, ids }] = await connection.all<{ changed: number; ids: number }>('SELECT (SELECT count(*) FROM changed_ids) AS changed, (SELECT id_rows FROM state_ids_file) AS ids');
     if (Number(changed) > Number(ids) * CHANGED_IDS_SHARE) idsStamp = undefined;
   }
   const parts = [...REWRITTEN_PARTS];
@@ -226,7 +226,7 @@ async function writeSongTables(connection: DuckDbConnection, out: (name: string)
   }
   const state: Record<SongIdentityPart, string> = {
     ids: 'SELECT * FROM next_ids',
-    'changed-ids': parts.includes('ids') ? 'SELECT * FROM next_ids LIMIT 0' : 'SELECT * FROM next_ids WHERE track_id IN (SELECT track_id FROM changed_ids)',
+    'changed-ids': parts.includes('ids') ? 'SELECT * FROM next_ids LIMIT 0' : 'SELECT * FROM next_changed_ids',
     links: 'SELECT * FROM next_links',
     weeks: 'SELECT * FROM committed',
   };
@@ -280,9 +280,15 @@ class LakeSource {
 
 /** Views `chart_entries`, `tracks`, `track_artists` of the committed rows (of `loaded_weeks` only when given). */
 async function createSourceViews(connection: DuckDbConnection, source: LakeSource, chartYears?: readonly ChartYear[]): Promise<void> {
+  // The committed weeks a view joins: of the loaded weeks only, when given (a few rows, not one per week of the lake
+  // at each mention of each view).
+  let weeks = 'committed';
+  if (chartYears) {
+    weeks = 'loaded_committed';
+    await connection.run('CREATE OR REPLACE TEMP TABLE loaded_committed AS SELECT c.chart, c.week, c.run_id FROM committed AS c SEMI JOIN loaded_weeks AS w ON w.chart = c.chart AND w.week = c.week');
+  }
   for (const table of SONG_SOURCES) {
-    const weeks = chartYears ? ' SEMI JOIN loaded_weeks AS w ON w.chart = t.chart AND w.week = CAST(t.week AS DATE)' : '';
-    await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${await source.read(table, chartYears)} AS t SEMI JOIN committed USING (chart, week, run_id)${weeks}`);
+    await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT t.* FROM ${await source.read(table, chartYears)} AS t SEMI JOIN ${weeks} USING (chart, week, run_id)`);
   }
 }
 

@@ -2,6 +2,7 @@
 -- put in conflict, and the next state: next_ids, next_links, and touched_ids (the ids of every group whose songs
 -- rows songs-final.sql computes again; the others keep theirs). A group is named by its smallest id, as a
 -- component of the whole lake is; a case the increment cannot decide from the state alone is a song_fallback row.
+-- An id seen before that a new link ends at is one of state_ids, with every id of its group (songs-add-keys.sql).
 
 -- New links: those of a new id, and handovers between two ids seen before that the state does not hold yet.
 CREATE OR REPLACE TEMP TABLE delta_links AS
@@ -57,9 +58,9 @@ WHERE d.node IN (SELECT grp FROM state_ids)
 GROUP BY d.grp
 HAVING count(*) > 1;
 
-CREATE OR REPLACE TEMP TABLE next_members AS
+CREATE OR REPLACE TEMP VIEW next_members AS
 SELECT s.track_id, coalesce(d.grp, s.grp) AS grp, s.conflict AS was_conflict, d.grp IS NOT NULL AS linked
-FROM state_ids AS s
+FROM state_members AS s
 LEFT JOIN delta_groups AS d ON d.node = s.grp
 UNION ALL
 SELECT n.track_id, d.grp, false, true
@@ -77,15 +78,17 @@ GROUP BY e.chart, e.week, m.grp
 HAVING count(DISTINCT e.track_id) > 1;
 
 -- Views over the state and the delta, read once when written (song_ids is the touched ids' below). next_ids is
--- next_members' grp by the small delta_groups, not by a join of every id with next_members (~60 ms on a full lake).
-CREATE OR REPLACE TEMP VIEW next_ids AS
+-- next_members' grp by the small delta_groups, not by a join of every id with next_members (~60 ms on a full lake):
+-- over every id of the state, or over the rows copied in state_ids (next_changed_ids, songs-changed-ids.sql).
+CREATE OR REPLACE TEMP MACRO next_ids_of(state) AS TABLE
 SELECT s.* REPLACE (coalesce(d.grp, s.grp) AS grp, coalesce(d.grp, s.grp) IN (SELECT grp FROM song_conflicts) AS conflict)
-FROM state_ids AS s
+FROM query_table(state) AS s
 LEFT JOIN delta_groups AS d ON d.node = s.grp
 UNION ALL BY NAME
-SELECT n.*, d.grp, d.grp IN (SELECT grp FROM song_conflicts) AS conflict
+SELECT n.* EXCLUDE (title_key, loose_title_key, artists), d.grp, d.grp IN (SELECT grp FROM song_conflicts) AS conflict
 FROM delta_ids AS n
 JOIN delta_groups AS d ON d.node = n.track_id;
+CREATE OR REPLACE TEMP VIEW next_ids AS SELECT * FROM next_ids_of('state_all_ids');
 
 CREATE OR REPLACE TEMP VIEW next_links AS
 SELECT l.a, l.b, l.linked_by, l.strength, l.linked_by = 'chart_continuity' OR m.grp NOT IN (SELECT grp FROM song_conflicts) AS kept
@@ -103,9 +106,7 @@ SELECT track_id FROM next_members WHERE grp IN (SELECT grp FROM touched);
 
 -- What songs-final.sql computes again: the touched groups' ids (their keys, which next_ids keeps as they are) and
 -- their links.
-CREATE OR REPLACE TEMP TABLE touched_song_ids AS SELECT * FROM song_ids WHERE track_id IN (SELECT track_id FROM touched_ids);
-DROP VIEW song_ids;
-ALTER TABLE touched_song_ids RENAME TO song_ids;
+DELETE FROM song_ids WHERE track_id NOT IN (SELECT track_id FROM touched_ids);
 
 CREATE OR REPLACE TEMP TABLE song_links AS
 SELECT * FROM next_links WHERE a IN (SELECT track_id FROM touched_ids);

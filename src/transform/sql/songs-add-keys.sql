@@ -1,14 +1,38 @@
 -- Song identity, increment step 2 (after songs-keys.sql over the added weeks and the week before each): the keys of
 -- the ids never seen before, a reason to rebuild the whole lake whenever the added weeks would change what the state
 -- holds about an id seen before, and then song_ids over every id (the state's and the new), for songs-links.sql.
--- Inputs: song_entries and song_ids of the loaded weeks, added_weeks (chart, week), state_ids, and the chart_entries
--- view of the loaded weeks.
+-- Inputs: song_entries and song_ids of the loaded weeks, added_weeks (chart, week), the state (songs-state.sql), and
+-- the chart_entries view of the loaded weeks.
+
+-- What most steps join: every id's group and the keys that link a new id to it (not the whole rows: see
+-- songs-state.sql).
+CREATE OR REPLACE TEMP TABLE state_members AS SELECT track_id, grp, conflict, isrc, title_artists_key FROM state_all_ids;
 
 CREATE OR REPLACE TEMP TABLE added_entries AS
 SELECT e.* FROM song_entries AS e SEMI JOIN added_weeks AS w ON w.chart = e.chart AND w.week = e.week;
 
 CREATE OR REPLACE TEMP TABLE delta_ids AS
-SELECT * FROM song_ids WHERE track_id IN (SELECT track_id FROM added_entries) AND track_id NOT IN (SELECT track_id FROM state_ids);
+SELECT * FROM song_ids WHERE track_id IN (SELECT track_id FROM added_entries) AND track_id NOT IN (SELECT track_id FROM state_members);
+
+-- The whole rows of the ids seen before that the steps below can reach, and of the state's changed-ids (the rows
+-- songs-changed-ids.sql writes again): every id of each group that holds an id of the loaded weeks or one sharing
+-- an ISRC or title and artists with a new id. The links of the added weeks have their ends among these, so each
+-- group they join or put in conflict is here whole.
+CREATE OR REPLACE TEMP TABLE state_ids AS
+WITH reached AS (
+  SELECT track_id FROM song_entries
+  UNION
+  SELECT s.track_id FROM state_members AS s SEMI JOIN delta_ids AS d ON d.isrc = s.isrc
+  UNION
+  SELECT s.track_id FROM state_members AS s SEMI JOIN delta_ids AS d ON d.title_artists_key = s.title_artists_key
+),
+members AS (
+  SELECT track_id FROM state_members
+  WHERE grp IN (SELECT grp FROM state_members SEMI JOIN reached USING (track_id))
+  UNION
+  SELECT track_id FROM state_changed_ids
+)
+SELECT * FROM state_all_ids WHERE track_id IN (SELECT track_id FROM members);
 
 CREATE OR REPLACE TEMP TABLE song_fallback AS
 SELECT 'an id seen before charts under another title or artists' AS reason, e.track_id AS track_id
@@ -28,10 +52,10 @@ JOIN state_ids AS s USING (track_id)
 WHERE (p.credits IS NOT NULL AND (s.credits IS NULL OR NOT list_has_all(string_split(s.credits, chr(31)), string_split(p.credits, chr(31)))))
    OR (p.isrc IS NOT NULL AND (s.isrc IS NULL OR p.isrc < s.isrc));
 
--- A view, not a copy: every pass over the lake's ids costs ~100 ms on a large lake.
+-- The ids songs-links.sql and songs-final.sql read: the new ones and those of state_ids.
 DROP TABLE song_ids;
-CREATE TEMP VIEW song_ids AS
-SELECT * EXCLUDE (grp, conflict) FROM state_ids
+CREATE TEMP TABLE song_ids AS
+SELECT * EXCLUDE (grp, conflict) FROM with_song_keys('state_ids')
 UNION ALL BY NAME
 SELECT * FROM delta_ids;
 

@@ -7,7 +7,12 @@ UNION
 SELECT track_id FROM delta_ids
 UNION
 SELECT s.track_id
-FROM state_ids AS s
+FROM state_members AS s
 LEFT JOIN delta_groups AS d ON d.node = s.grp
 WHERE coalesce(d.grp, s.grp) IS DISTINCT FROM s.grp
    OR (coalesce(d.grp, s.grp) IN (SELECT grp FROM song_conflicts)) IS DISTINCT FROM s.conflict;
+
+-- Their rows: every changed id is a new one, one of a group the increment reached, or one of the state's changed-ids,
+-- and state_ids holds the whole rows of the last two.
+CREATE OR REPLACE TEMP VIEW next_changed_ids AS
+SELECT * FROM next_ids_of('state_ids') WHERE track_id IN (SELECT track_id FROM changed_ids);

@@ -20,8 +20,9 @@ UPDATE song_links SET kept = false
 WHERE linked_by <> 'chart_continuity'
   AND a IN (SELECT track_id FROM song_groups WHERE grp IN (SELECT grp FROM song_conflicts));
 
+-- The state keeps no key that an id's names give again (songs-keys.sql).
 CREATE OR REPLACE TEMP TABLE next_ids AS
-SELECT i.*, g.grp, g.grp IN (SELECT grp FROM song_conflicts) AS conflict
+SELECT i.* EXCLUDE (title_key, loose_title_key, artists), g.grp, g.grp IN (SELECT grp FROM song_conflicts) AS conflict
 FROM song_ids AS i
 JOIN song_groups AS g USING (track_id);
 
