@@ -58,9 +58,11 @@ WHERE d.node IN (SELECT grp FROM state_ids)
 GROUP BY d.grp
 HAVING count(*) > 1;
 
-CREATE OR REPLACE TEMP VIEW next_members AS
+-- Each id's next group: of every id of the state (state_members), or of the ids of the groups the increment reached
+-- (state_ids: fewer to read), and of the new ids.
+CREATE OR REPLACE TEMP MACRO next_members_of(state) AS TABLE
 SELECT s.track_id, coalesce(d.grp, s.grp) AS grp, s.conflict AS was_conflict, d.grp IS NOT NULL AS linked
-FROM state_members AS s
+FROM query_table(state) AS s
 LEFT JOIN delta_groups AS d ON d.node = s.grp
 UNION ALL
 SELECT n.track_id, d.grp, false, true
@@ -69,16 +71,16 @@ JOIN delta_groups AS d ON d.node = n.track_id;
 
 -- In conflict: a group that was, or one in which two ids chart in the same added week.
 CREATE OR REPLACE TEMP TABLE song_conflicts AS
-SELECT DISTINCT grp FROM next_members WHERE was_conflict
+SELECT DISTINCT grp FROM next_members_of('state_members') WHERE was_conflict
 UNION
 SELECT m.grp
 FROM added_entries AS e
-JOIN next_members AS m USING (track_id)
+JOIN next_members_of('state_ids') AS m USING (track_id)
 GROUP BY e.chart, e.week, m.grp
 HAVING count(DISTINCT e.track_id) > 1;
 
 -- Views over the state and the delta, read once when written (song_ids is the touched ids' below). next_ids is
--- next_members' grp by the small delta_groups, not by a join of every id with next_members (~60 ms on a full lake):
+-- each id's next group by the small delta_groups, not by a join of every id with its next group (~60 ms on a full lake):
 -- over every id of the state, or over the rows copied in state_ids (next_changed_ids, songs-changed-ids.sql).
 CREATE OR REPLACE TEMP MACRO next_ids_of(state) AS TABLE
 SELECT s.* REPLACE (coalesce(d.grp, s.grp) AS grp, coalesce(d.grp, s.grp) IN (SELECT grp FROM song_conflicts) AS conflict)
@@ -93,16 +95,19 @@ CREATE OR REPLACE TEMP VIEW next_ids AS SELECT * FROM next_ids_of('state_all_ids
 CREATE OR REPLACE TEMP VIEW next_links AS
 SELECT l.a, l.b, l.linked_by, l.strength, l.linked_by = 'chart_continuity' OR m.grp NOT IN (SELECT grp FROM song_conflicts) AS kept
 FROM (SELECT a, b, linked_by, strength FROM state_links UNION ALL SELECT a, b, linked_by, strength FROM delta_links) AS l
-JOIN next_members AS m ON m.track_id = l.a;
+JOIN next_members_of('state_members') AS m ON m.track_id = l.a;
 
--- Touched: a group a new id or link reached, or one newly in conflict.
+-- Touched: a group a new id or link reached, or one newly in conflict (a group of state_ids either way).
 CREATE OR REPLACE TEMP TABLE touched_ids AS
-WITH touched AS (
-  SELECT grp FROM next_members WHERE linked
+WITH members AS (
+  SELECT * FROM next_members_of('state_ids')
+),
+touched AS (
+  SELECT grp FROM members WHERE linked
   UNION
-  SELECT grp FROM song_conflicts WHERE grp NOT IN (SELECT grp FROM next_members WHERE was_conflict)
+  SELECT grp FROM song_conflicts WHERE grp NOT IN (SELECT grp FROM members WHERE was_conflict)
 )
-SELECT track_id FROM next_members WHERE grp IN (SELECT grp FROM touched);
+SELECT track_id FROM members WHERE grp IN (SELECT grp FROM touched);
 
 -- What songs-final.sql computes again: the touched groups' ids (their keys, which next_ids keeps as they are) and
 -- their links.

@@ -12,7 +12,7 @@ CREATE OR REPLACE TEMP TABLE added_entries AS
 SELECT e.* FROM song_entries AS e SEMI JOIN added_weeks AS w ON w.chart = e.chart AND w.week = e.week;
 
 CREATE OR REPLACE TEMP TABLE delta_ids AS
-SELECT * FROM song_ids WHERE track_id IN (SELECT track_id FROM added_entries) AND track_id NOT IN (SELECT track_id FROM state_members);
+SELECT p.* FROM song_ids AS p SEMI JOIN added_entries AS e USING (track_id) ANTI JOIN state_members AS s USING (track_id);
 
 -- The whole rows of the ids seen before that the steps below can reach, and of the state's changed-ids (the rows
 -- songs-changed-ids.sql writes again): every id of each group that holds an id of the loaded weeks or one sharing
