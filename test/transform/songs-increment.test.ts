@@ -178,6 +178,39 @@ describe('song identity by increments equals song identity over the whole lake',
     for (const name of Object.keys(tables)) expect(tables[name], name).to.deep.equal(full.tables[name]);
   });
 
+  it('keeps a new id in the state after it leaves the chart, while only changed ids are written', async () => {
+    // 40 songs of one id each, then a new id for one week: the increment copies the rows of the ids its weeks reach,
+    // and two weeks later the new id is in none of them, but still in the rows the state changed since its ids file.
+    const lake = new SongChartLake(context.store, duck, scratchDir('song-charts'));
+    const chart = 'regional-aa-weekly';
+    const song = (n: number) => ({ track_id: `s${String(n).padStart(3, '0')}`, name: `Song ${n}`, artist: `Artist ${n}` });
+    const weekOf = (index: number, ids: ReturnType<typeof song>[]): ChartWeekRows => {
+      const week = new Date(Date.UTC(2023, 10, 30 + 7 * index)).toISOString().slice(0, 10);
+      return {
+        chart,
+        week,
+        runId: `run-${week}`,
+        entries: ids.map((id, rank) => ({ rank: rank + 1, track_id: id.track_id, track_name: id.name, artist_names: id.artist, previous_rank: null, weeks_on_chart: 1 })),
+        tracks: ids.map((id) => ({ track_id: id.track_id, isrc: null })),
+        credits: ids.map((id) => ({ track_id: id.track_id, artist_name: id.artist })),
+      };
+    };
+    const usual = Array.from({ length: 40 }, (_, index) => song(index + 1));
+    const withNewId = [...usual.slice(0, 39), song(99)];
+    await lake.commit([weekOf(0, usual)]);
+    expect((await rebuildSongs(context)).mode).to.equal('full');
+    const idsFile = idsFileVersion(context.store);
+    for (const [index, ids] of [withNewId, usual, usual].entries()) {
+      await lake.commit([weekOf(index + 1, ids)]);
+      expect((await rebuildSongs(context)).mode, `week ${index + 2}`).to.equal('increment');
+    }
+    // Every increment wrote only the changed ids: the new id lies in changed-ids alone.
+    expect(idsFileVersion(context.store), 'the ids file').to.equal(idsFile);
+    const tables = await songTables(duck, context.store);
+    expect((tables.ids as { track_id: string }[]).map((row) => row.track_id)).to.include('s099');
+    expect(tables).to.deep.equal((await fullTables(context)).tables);
+  });
+
   it('reads every committed week when a week is replaced, an older week arrives, or the state was written in part', async function () {
     requireShared(this);
     const files = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort();

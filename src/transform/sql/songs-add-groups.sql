@@ -109,8 +109,8 @@ touched AS (
 )
 SELECT track_id FROM members WHERE grp IN (SELECT grp FROM touched);
 
--- What songs-final.sql computes again: the touched groups' ids (their keys, which next_ids keeps as they are) and
--- their links.
+-- What songs-final.sql computes again: the touched groups' ids (their rows of song_ids, keys included) and their
+-- links.
 DELETE FROM song_ids WHERE track_id NOT IN (SELECT track_id FROM touched_ids);
 
 CREATE OR REPLACE TEMP TABLE song_links AS
