@@ -1,4 +1,4 @@
-import { isCatalogTable, lakeLockKey, parseTableFileKey, TRANSFORMED_PREFIX, withLocks, type ObjectInfo, type ObjectStore } from '../store';
+import { byKey, isCatalogTable, lakeLockKey, parseTableFileKey, TRANSFORMED_PREFIX, withLocks, type ObjectInfo, type ObjectStore } from '../store';
 import type { DuckDb } from '../query/duckdb';
 import { localLakeRoot, readWhole } from '../query/lake-files';
 import { readSchemas } from './footers';
@@ -43,7 +43,9 @@ async function crawlLocked(store: ObjectStore, duck: DuckDb, now: Date, changedP
   for (const object of await listTableFiles(store, previous, changedPrefixes)) {
     const parts = parseTableFileKey(object.key);
     if (!parts || !parts.file.endsWith('.parquet') || !isCatalogTable(parts.table)) continue;
-    files.set(parts.table, [...(files.get(parts.table) ?? []), object]);
+    const ofTable = files.get(parts.table);
+    if (ofTable) ofTable.push(object);
+    else files.set(parts.table, [object]);
   }
   // Footers only for files new or changed since the last crawl.
   const known = new Map<string, CatalogPartition>();
@@ -111,7 +113,7 @@ function crawlTable(
     return version;
   };
   const partitions: CatalogPartition[] = [];
-  for (const object of [...objects].sort((a, b) => a.key.localeCompare(b.key))) {
+  for (const object of [...objects].sort(byKey)) {
     const parts = parseTableFileKey(object.key)!;
     const columns = schemas.get(object.key);
     const old = known.get(object.key);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { objectCreatedEvent } from './events';
 import { flushFiles } from './fs-sync';
 import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry, type PutIfAbsentOptions } from './types';
-import { assertValidKey } from './keys';
+import { assertValidKey, byKey } from './keys';
 
 const TEMP_MARKER = '.tmp-';
 
@@ -162,7 +162,7 @@ export class FsStore implements ObjectStore {
       }
     };
     walk(start, folder);
-    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return found.sort(byKey);
   }
 
   /**
@@ -185,7 +185,7 @@ export class FsStore implements ObjectStore {
         const stat = await fs.stat(file);
         objects.push({ key, size: stat.size, lastModified: stat.mtime });
       });
-      objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      objects.sort(byKey);
       return { root, objects, pathOf: (key) => path.join(root, ...key.split('/')), release };
     } catch (error) {
       await release();

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { objectCreatedEvent } from './events';
-import { assertValidKey } from './keys';
+import { assertValidKey, byKey } from './keys';
 import { promises as fs } from 'node:fs';
 import { assertDistinctKeys, inPool, type ObjectCreatedListener, type ObjectInfo, type ObjectStore, type PutEntry, type PutIfAbsentOptions } from './types';
 
@@ -141,7 +141,7 @@ export class S3Store implements ObjectStore {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return found.sort(byKey);
   }
 
   /**
