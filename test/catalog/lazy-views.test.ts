@@ -9,26 +9,14 @@ import { removeDir, tempDir } from '../support/lake';
 
 /** An engine creates a table's view when a query first names it: a one-query process binds only what it reads. */
 describe('catalog: views created when a query names them', function () {
-  let dir: string;
-  let duck: DuckDb;
-  let store: FsStore;
   const CHART = 'regional-zz-weekly';
-
-  before(async () => {
-    dir = tempDir('lazy-views');
-    duck = await DuckDb.open();
-    store = await fakeLake(dir, duck, [
-      ['chart_entries', CHART, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
-      ['tracks', CHART, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
-    ]);
-  });
-  after(() => {
-    duck?.close();
-    if (dir) removeDir(dir);
-  });
+  const lake = useFakeLake('lazy-views', [
+    ['chart_entries', CHART, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
+    ['tracks', CHART, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
+  ]);
 
   it('creates the views a query names, then those a later query names, and all for a query that names none', async () => {
-    const engine = await openLakeEngine(store, { duck });
+    const engine = await openLakeEngine(lake.store, { duck: lake.duck });
     const views = async () => (await engine.connection.all<{ name: string }>('SELECT view_name AS name FROM duckdb_views() WHERE NOT internal ORDER BY 1')).map((row) => row.name);
     try {
       // Nothing at open: the first query reads the committed weeks (the lineage) and makes the views it names.
@@ -43,7 +31,7 @@ describe('catalog: views created when a query names them', function () {
       expect((await engine.query('SELECT count(*) AS n FROM _runs')).rows).to.deep.equal([{ n: 1 }]);
       expect(await views()).to.deep.equal(['_runs', 'chart_entries', 'tracks', 'tracks_latest']);
       // A week committed since: the views are opened again over the new lineage, with the tables the query names.
-      await commitFakeWeeks(store, CHART, ['2023-01-12']);
+      await commitFakeWeeks(lake.store, CHART, ['2023-01-12']);
       expect((await engine.query('SELECT count(*) AS n FROM _runs')).rows).to.deep.equal([{ n: 2 }]);
       expect((await engine.query(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'tracks_latest'`)).rows).to.deep.equal([{ n: 1 }]);
     } finally {
@@ -57,28 +45,16 @@ describe('catalog: views created when a query names them', function () {
  * a view's folders at each mention, and a full lake's table is 73 charts' folders.
  */
 describe('catalog: views of a query scoped to charts', function () {
-  let dir: string;
-  let duck: DuckDb;
-  let store: FsStore;
   const [US, GB] = ['regional-us-weekly', 'regional-gb-weekly'];
-
-  before(async () => {
-    dir = tempDir('scoped-views');
-    duck = await DuckDb.open();
-    store = await fakeLake(dir, duck, [
-      ['chart_entries', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
-      ['chart_entries', GB, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'b' AS track_id`],
-      // gb has no tracks: a view scoped to gb reads the whole table, whose filter on chart would leave it empty
-      ['tracks', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
-    ]);
-  });
-  after(() => {
-    duck?.close();
-    if (dir) removeDir(dir);
-  });
+  const lake = useFakeLake('scoped-views', [
+    ['chart_entries', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'a' AS track_id`],
+    ['chart_entries', GB, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 1 AS rank, 'b' AS track_id`],
+    // gb has no tracks: a view scoped to gb reads the whole table, whose filter on chart would leave it empty
+    ['tracks', US, `SELECT DATE '2023-01-05' AS week, 'fake' AS run_id, 'a' AS track_id, 'A' AS name`],
+  ]);
 
   it("reads only the scope's charts, and every chart again for a query without scope", async () => {
-    const engine = await openLakeEngine(store, { duck });
+    const engine = await openLakeEngine(lake.store, { duck: lake.duck });
     const charts = async (sql: string, scope?: { charts: string[] }) => (await engine.query(sql, [], scope)).rows.map((row) => row.chart);
     const ALL = 'SELECT DISTINCT chart FROM chart_entries ORDER BY chart';
     try {
@@ -102,8 +78,25 @@ describe('catalog: views of a query scoped to charts', function () {
   });
 });
 
+type FakeFiles = [table: string, chart: string, select: string][];
+
+/** A fake lake (`fakeLake`) made before the tests of the describe block it is called in, with its DuckDB, and removed after them. */
+function useFakeLake(label: string, files: FakeFiles): { store: FsStore; duck: DuckDb } {
+  const lake = {} as { store: FsStore; duck: DuckDb; dir?: string };
+  before(async () => {
+    lake.dir = tempDir(label);
+    lake.duck = await DuckDb.open();
+    lake.store = await fakeLake(lake.dir, lake.duck, files);
+  });
+  after(() => {
+    lake.duck?.close();
+    if (lake.dir) removeDir(lake.dir);
+  });
+  return lake;
+}
+
 /** A lake of one committed week (2023-01-05) per chart named, whose 2023 files of each table hold what `select` gives. */
-async function fakeLake(dir: string, duck: DuckDb, files: [table: string, chart: string, select: string][]): Promise<FsStore> {
+async function fakeLake(dir: string, duck: DuckDb, files: FakeFiles): Promise<FsStore> {
   const store = new FsStore(dir);
   for (const chart of new Set(files.map(([, chart]) => chart))) await commitFakeWeeks(store, chart, ['2023-01-05']);
   for (const [table, chart, select] of files) {
