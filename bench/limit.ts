@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DuckDb } from '../src/query/duckdb';
 import { loadSql, renderSql } from '../src/query/sql';
-import { lakeTableKey } from '../src/store';
-import { buildSongs } from '../src/transform';
+import { SONGS_PREFIX, songsFileKey } from '../src/store';
+import { buildSongs, writeSongsFiles } from '../src/transform';
 
 /** How the limit lays the rows out: the compact lake's one file per chart-year, or 0.1's one file per chart week. */
 export type LimitLayout = 'chart-year' | 'chart-week';
@@ -60,10 +60,9 @@ export async function duckdbOnlyImport(files: string[], outDir: string, layout: 
         await connection.runScript(renderSql(loadSql(__dirname, 'limit-tables'), { tracks: table('tracks'), track_artists: table('track_artists'), lineage: table('_lineage') }, 'limit-tables.sql'));
         tablesMs = performance.now() - duckStarted - duckMs;
         await buildSongs(connection);
-        const songs = path.join(outDir, ...lakeTableKey('songs').split('/'));
-        await fs.mkdir(path.dirname(songs), { recursive: true });
-        // As the import writes it (row groups of 16,384: see songs.ts).
-        await connection.run(renderSql('COPY (SELECT * FROM songs) TO {{songs}} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)', { songs }));
+        await fs.mkdir(path.join(outDir, SONGS_PREFIX), { recursive: true });
+        // As the import writes them.
+        await writeSongsFiles(connection, (year) => path.join(outDir, ...songsFileKey(year).split('/')));
         songsMs = performance.now() - duckStarted - duckMs - tablesMs;
       }
       return Number(Count);

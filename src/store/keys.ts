@@ -5,7 +5,8 @@
  *   raw/spotify/<chart>/week=<YYYY-MM-DD>/enrichment-<fetched-at>.json
  *   raw/charts-csv/<chart>/week=<YYYY-MM-DD>/<original file name>
  *   transformed/<table>/chart=<chart>/year=<YYYY>/part-0.parquet     one file per table, chart and year (`week` a column)
- *   transformed/<table>/part-0.parquet                                 a lake-wide table (songs, song_credits)
+ *   transformed/<table>/part-0.parquet                                 a lake-wide table (song_credits)
+ *   transformed/songs/part-<YYYY>.parquet                              song identity: one file per year its track ids first charted
  *   transformed/_lineage/chart=<chart>/year=<YYYY>/part-0.parquet     one row per chart week: the commit record
  *   transformed/_song_identity/<ids|changed-ids|links|weeks>.parquet  what `songs` was built from: not a table
  *   raw/musicbrainz/isrc=<ISRC>/<fetched-at>.<outcome>.json                songwriter lookups, as MusicBrainz answered
@@ -160,6 +161,26 @@ export function tableFileKey(table: string, chartYear: ChartYear): string {
 export function lakeTableKey(table: string): string {
   if (!TABLE_NAME.test(table)) throw new Error(`invalid table name ${JSON.stringify(table)}`);
   return `${TRANSFORMED_PREFIX}${table}/part-0.parquet`;
+}
+
+/** The lake-wide table of song identity, kept in files by the year its track ids first charted (`songsFileKey`). */
+export const SONGS_TABLE = 'songs';
+export const SONGS_PREFIX = `${TRANSFORMED_PREFIX}${SONGS_TABLE}/`;
+
+/**
+ * The file of `songs` holding the ids that first charted in `year`: a week added rewrites the files of the years its
+ * new and changed ids first charted in (mostly this year's), not the whole table. An id's row never moves: the week
+ * it first charted is fixed unless an older week is imported, which rebuilds every file.
+ */
+export function songsFileKey(year: number): string {
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new Error(`invalid year ${year}`);
+  return `${SONGS_PREFIX}part-${year}.parquet`;
+}
+
+/** The year of a `songsFileKey`, or `undefined` for any other key (a file of another layout). */
+export function songsFileYear(key: string): number | undefined {
+  const match = /^transformed\/songs\/part-(\d{4})\.parquet$/.exec(key);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Where the state of song identity lies (`ids`, `links`, `weeks`): an increment starts from it. Not a table. */

@@ -158,7 +158,7 @@ export async function transformRawObjects(rawKeys: readonly string[], context: T
     result.refused.push(...done.refused);
     result.files.push(...done.files);
   }
-  if (result.weeks.length > 0 && options.songs !== false) result.files.push((await rebuildSongs(context)).key);
+  if (result.weeks.length > 0 && options.songs !== false) result.files.push(...(await rebuildSongs(context)).keys);
   return result;
 }
 

@@ -9,7 +9,7 @@ export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsv
 export type { ChartsCsvName } from './csv-file';
 export { readLineage } from './lineage';
 export type { LineageRecord } from './lineage';
-export { buildSongs, FULL_SONG_STEPS, rebuildSongs, songsAreStale, type SongRow, type SongLink, type SongsRebuild } from './songs';
+export { buildSongs, FULL_SONG_STEPS, rebuildSongs, songsAreStale, writeSongsFiles, type SongRow, type SongLink, type SongsRebuild } from './songs';
 export { splitArtistLists } from './artists';
 export { buildSongCredits, copyCreditTable, SONG_CREDITS_COLUMNS, CREDIT_LOOKUPS_COLUMNS } from './song-credits';
 export type { CreditTable } from './song-credits';

@@ -10,11 +10,13 @@ import {
   FsStore,
   inPool,
   lakeLockKey,
-  lakeTableKey,
   LINEAGE_TABLE,
   parseTableFileKey,
   putAll,
   songIdentityKey,
+  SONGS_PREFIX,
+  songsFileKey,
+  songsFileYear,
   tableFileKey,
   TRANSFORMED_PREFIX,
   withLocks,
@@ -32,7 +34,7 @@ const SQL_DIR = path.join(__dirname, 'sql');
 /** Why a track id belongs to its song (see sql/songs-links.sql). */
 export type SongLink = 'self' | 'chart_continuity' | 'isrc' | 'title_artists';
 
-/** One row of `songs`: grain track_id. */
+/** One row of `songs`: grain track_id (each in the file of the year it first charted: `songsFileKey`). */
 export interface SongRow {
   track_id: string;
   /** The id of the song's track that charted first. */
@@ -80,19 +82,22 @@ export async function addSongWeeks(connection: DuckDbConnection): Promise<SongFa
   );
   if (fallbacks.length > 0) return fallbacks;
   // The macro reads song_ids and song_links as they are when it is made: the touched groups' here.
-  await run(connection, ['songs-macros', 'songs-final', 'songs-add-merge', 'songs-changed-ids']);
+  await run(connection, ['songs-macros', 'songs-final']);
   return [];
 }
 
 /**
  * Whether the lake-wide `songs` table is older than a lineage file (a week committed after it was built, by a run
- * that deferred or did not reach the rebuild: killed, or a bulk import in progress).
+ * that deferred or did not reach the rebuild: killed, or a bulk import in progress), or kept in another layout. A
+ * rebuild writes only the files of songs that changed, and the state's `weeks` after them, always: its time is
+ * when songs was last built.
  */
 export async function songsAreStale(store: ObjectStore): Promise<boolean> {
   const lineage = await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
   if (lineage.length === 0) return false;
-  const songs = await store.head(lakeTableKey('songs'));
-  return !songs || lineage.some((object) => object.lastModified > songs.lastModified);
+  const [songs, built] = await Promise.all([store.list(SONGS_PREFIX), store.head(songIdentityKey('weeks'))]);
+  if (!built || songs.length === 0 || songs.some((object) => songsFileYear(object.key) === undefined)) return true;
+  return lineage.some((object) => object.lastModified > built.lastModified);
 }
 
 /** The tables song identity reads (the lineage says which of their rows are committed). */
@@ -120,7 +125,8 @@ function stateFormat(): string {
 
 /** How `rebuildSongs` went: from the state (`added` weeks read), or over every committed week, and why. */
 export interface SongsRebuild {
-  key: string;
+  /** The files of songs written (of the years whose rows changed); a full rebuild writes every year's. */
+  keys: string[];
   mode: 'increment' | 'full';
   /** Chart weeks read besides the state: the added ones and the week before each (increment), or all (full). */
   weeks: number;
@@ -145,14 +151,16 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
     try {
       const out = (name: string) => path.join(work, `${name}.parquet`);
       // Each attempt on a connection of its own: the increment and the full build name their relations alike. It
-      // returns the state's parts it wrote beside songs.
-      type Attempt = { outcome: Omit<SongsRebuild, 'key'>; written: SongIdentityPart[] };
+      // returns what it wrote (songs' years, the state's parts) and the files of songs a full build leaves behind.
+      type Attempt = { outcome: Omit<SongsRebuild, 'keys'>; written: SongTablesWritten; removed: string[] };
       const attempt = async (root: string | undefined, watch: Watch): Promise<Attempt> => {
         const source = new LakeSource(root ? new FsStore(root) : context.store, work, watch);
         const lineage = await source.list(LINEAGE_TABLE);
+        const songs = await source.listSongs();
         const increment = await context.duck.withConnection(async (connection): Promise<Attempt> => {
-          const { idsStamp, ...outcome } = await fromState(connection, context.store, source, lineage, work);
-          return { outcome, written: outcome.mode === 'increment' ? await writeSongTables(connection, out, idsStamp) : [] };
+          const { idsStamp, ...outcome } = await fromState(connection, context.store, source, lineage, songs, work);
+          const written = outcome.mode === 'increment' ? await writeSongTables(connection, out, idsStamp) : { years: [], parts: [] };
+          return { outcome, written, removed: [] };
         });
         if (increment.outcome.mode === 'increment') return increment;
         return context.duck.withConnection(async (connection) => {
@@ -160,19 +168,29 @@ export async function rebuildSongs(context: TransformContext): Promise<SongsRebu
           await createSourceViews(connection, source);
           await buildSongs(connection);
           const written = await writeSongTables(connection, out);
-          return { outcome: { ...increment.outcome, weeks: Number((await connection.all('SELECT count(*) AS n FROM committed'))[0].n) }, written };
+          const keys = new Set(written.years.map(songsFileKey));
+          const removed = songs.map((object) => object.key).filter((key) => !keys.has(key));
+          return { outcome: { ...increment.outcome, weeks: Number((await connection.all('SELECT count(*) AS n FROM committed'))[0].n) }, written, removed };
         });
       };
       // Read whole, though other runs rewrite chart-years meanwhile under their own locks: a folder lake is read in
       // place, and everything runs again over a snapshot when a file it listed or read changed (every statement is
       // repeatable).
-      const { outcome, written } = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt, []) : attempt(undefined, () => undefined));
+      const { outcome, written, removed } = await (context.store instanceof FsStore ? readWhole(context.store.root, TRANSFORMED_PREFIX, attempt, []) : attempt(undefined, () => undefined));
       // songs first, the state after it (one flush, renamed in this order): a state whose parts carry different
-      // stamps is not used, and a state older than songs gives the same songs again.
-      const key = lakeTableKey('songs');
-      await putAll(context.store, [{ key, file: out('songs') }, ...written.map((part): PutEntry => ({ key: songIdentityKey(part), file: out(part) }))]);
-      (context.log ?? silentLogger).log('info', 'songs rebuilt', { ...outcome, ms: Date.now() - started });
-      return { key, ...outcome };
+      // stamps is not used, and a state older than songs gives the same songs again. Files of songs a full build
+      // did not write (of another layout, or of a year no id first charted in any more) are removed before the
+      // state is written: a run killed before leaves songs stale, and rebuilt.
+      const songEntries = written.years.map((year): PutEntry => ({ key: songsFileKey(year), file: out(`songs-${year}`) }));
+      const stateEntries = written.parts.map((part): PutEntry => ({ key: songIdentityKey(part), file: out(part) }));
+      if (removed.length === 0) await putAll(context.store, [...songEntries, ...stateEntries]);
+      else {
+        await putAll(context.store, songEntries);
+        for (const key of removed) await context.store.delete(key);
+        await putAll(context.store, stateEntries);
+      }
+      (context.log ?? silentLogger).log('info', 'songs rebuilt', { ...outcome, years: written.years, ms: Date.now() - started });
+      return { keys: songEntries.map((entry) => entry.key), ...outcome };
     } finally {
       await fs.rm(work, { recursive: true, force: true });
     }
@@ -201,19 +219,39 @@ function lineageVersion(object: ObjectInfo): string {
   return object.eTag ?? `${object.size}@${object.lastModified.toISOString()}`;
 }
 
+/** What `writeSongTables` wrote: the files of songs (by year) and the parts of the state. */
+interface SongTablesWritten {
+  years: number[];
+  parts: SongIdentityPart[];
+}
+
+/** A COPY of a lake-wide file as songs and the state are written, with key-value metadata when given. */
+function lakeFileCopy(select: string, file: string, metadata: Record<string, string> = {}): string {
+  const kv = Object.entries(metadata).map(([name, value]) => `${name}: ${sqlString(value)}`);
+  return renderSql(`COPY (${select}) TO {{file}} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${LAKE_TABLE_ROW_GROUP}${kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : ''})`, { file });
+}
+
 /**
- * Writes `songs` and the state (`next_ids`, `next_links`, the `committed` weeks) to `out(name)`, and returns the
- * parts written. The ids are written whole (`ids`) by a full rebuild (no `idsStamp`) or when the rows changed since
- * the ids file was written are many; else only those rows (`changed-ids`). The parts every rebuild writes carry its
- * stamp and the ids file's (Parquet key-value metadata), so a state written in part is told from a whole one.
+ * Writes the files of `songs` of the years in `songs_years` (songs-final.sql, songs-add-merge.sql) to `file(year)`,
+ * each file the rows of the ids that first charted that year (`songsFileKey`), and returns those years.
  */
-async function writeSongTables(connection: DuckDbConnection, out: (name: string) => string, idsStamp?: string): Promise<SongIdentityPart[]> {
+export async function writeSongsFiles(connection: DuckDbConnection, file: (year: number) => string): Promise<number[]> {
+  const years = (await connection.all<{ first_year: number }>('SELECT first_year FROM songs_years ORDER BY first_year')).map((row) => Number(row.first_year));
+  for (const year of years) await connection.run(lakeFileCopy(`SELECT * EXCLUDE (first_year) FROM songs WHERE first_year = ${year}`, file(year)));
+  return years;
+}
+
+/**
+ * Writes the changed files of `songs` (`writeSongsFiles`) and the state (`next_ids`, `next_links`, the `committed`
+ * weeks) to `out(name)`, and returns what was written. The ids are written whole (`ids`) by a full rebuild (no
+ * `idsStamp`) or when the rows changed since the ids file was written are many; else only those rows
+ * (`changed-ids`). The parts every rebuild writes carry its stamp and the ids file's (Parquet key-value metadata),
+ * so a state written in part is told from a whole one.
+ */
+async function writeSongTables(connection: DuckDbConnection, out: (name: string) => string, idsStamp?: string): Promise<SongTablesWritten> {
   const stamp = `${stateFormat()}:${randomBytes(8).toString('hex')}`;
-  const copy = (select: string, file: string, metadata: Record<string, string> = {}) => {
-    const kv = Object.entries(metadata).map(([name, value]) => `${name}: ${sqlString(value)}`);
-    return connection.run(renderSql(`COPY (${select}) TO {{file}} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${LAKE_TABLE_ROW_GROUP}${kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : ''})`, { file }));
-  };
-  await copy('SELECT * FROM songs', out('songs'));
+  const copy = (select: string, file: string, metadata?: Record<string, string>) => connection.run(lakeFileCopy(select, file, metadata));
+  const years = await writeSongsFiles(connection, (year) => out(`songs-${year}`));
   if (idsStamp !== undefined) {
     const [{ changed, ids }] = await connection.all<{ changed: number; ids: number }>('SELECT (SELECT count(*) FROM changed_ids) AS changed, (SELECT id_rows FROM state_ids_file) AS ids');
     if (Number(changed) > Number(ids) * CHANGED_IDS_SHARE) idsStamp = undefined;
@@ -231,7 +269,7 @@ async function writeSongTables(connection: DuckDbConnection, out: (name: string)
     weeks: 'SELECT * FROM committed',
   };
   for (const part of REWRITTEN_PARTS) await copy(state[part], out(part), { song_identity: stamp, song_identity_ids: idsStamp });
-  return parts;
+  return { years, parts };
 }
 
 const COPY_CONCURRENCY = 16;
@@ -254,6 +292,13 @@ class LakeSource {
   /** The table's chart-year files. */
   async list(table: string): Promise<ObjectInfo[]> {
     const objects = (await this.store.list(`${TRANSFORMED_PREFIX}${table}/`)).filter((object) => parseTableFileKey(object.key)?.chart !== undefined);
+    this.watch(objects.map((object) => object.key));
+    return objects;
+  }
+
+  /** The files of songs (of any layout: a full build removes those it does not write). */
+  async listSongs(): Promise<ObjectInfo[]> {
+    const objects = (await this.store.list(SONGS_PREFIX)).filter((object) => object.key.endsWith('.parquet'));
     this.watch(objects.map((object) => object.key));
     return objects;
   }
@@ -296,19 +341,24 @@ async function createSourceViews(connection: DuckDbConnection, source: LakeSourc
  * The increment: the state read, the weeks added since checked to come after each chart's last one, and
  * `addSongWeeks` over them. `mode: 'full'` with the reasons when the state is missing or cannot be used.
  */
-async function fromState(connection: DuckDbConnection, store: ObjectStore, source: LakeSource, lineage: readonly ObjectInfo[], work: string): Promise<Omit<SongsRebuild, 'key'> & { idsStamp?: string }> {
-  const full = (...reasons: string[]): Omit<SongsRebuild, 'key'> => ({ mode: 'full', weeks: 0, reasons });
-  const files: Partial<Record<SongIdentityPart | 'songs', string>> = {};
-  source.watch([...STATE_PARTS.map(songIdentityKey), lakeTableKey('songs')]);
+async function fromState(
+  connection: DuckDbConnection,
+  store: ObjectStore,
+  source: LakeSource,
+  lineage: readonly ObjectInfo[],
+  songs: readonly ObjectInfo[],
+  work: string,
+): Promise<Omit<SongsRebuild, 'keys'> & { idsStamp?: string }> {
+  const full = (...reasons: string[]): Omit<SongsRebuild, 'keys'> => ({ mode: 'full', weeks: 0, reasons });
+  const files: Partial<Record<SongIdentityPart, string>> = {};
+  source.watch(STATE_PARTS.map(songIdentityKey));
   for (const part of STATE_PARTS) files[part] = await localCopy(store, songIdentityKey(part), work);
-  files.songs = await localCopy(store, lakeTableKey('songs'), work);
-  if (!files.songs || !files.ids) return full('no state of song identity yet');
+  if (songs.length === 0 || !files.ids) return full('no state of song identity yet');
+  if (songs.some((object) => songsFileYear(object.key) === undefined)) return full('songs was written by an earlier version of chartlake (in one file)');
   const otherRules = 'the state of song identity was built by other rules (another version of chartlake)';
   if (!files['changed-ids']) return full(otherRules);
   if (STATE_PARTS.some((part) => !files[part])) return full('the state of song identity was written in part');
-  await connection.runScript(
-    renderSql(loadSql(SQL_DIR, 'songs-state'), { ids: files.ids, changed_ids: files['changed-ids'], links: files.links!, weeks: files.weeks!, songs: files.songs }),
-  );
+  await connection.runScript(renderSql(loadSql(SQL_DIR, 'songs-state'), { ids: files.ids, changed_ids: files['changed-ids'], links: files.links!, weeks: files.weeks! }));
   const [stamps] = await connection.all<{ stamps: number; stamp: string | null; parts: number; whole_parts: number; ids_match: boolean | null }>(loadSql(SQL_DIR, 'songs-state-stamps'));
   if (!stamps.stamp?.startsWith(`${stateFormat()}:`)) return full(otherRules);
   if (stamps.stamps !== 1 || stamps.parts !== REWRITTEN_PARTS.length || stamps.whole_parts !== 1 || !stamps.ids_match) return full('the state of song identity was written in part');
@@ -340,5 +390,24 @@ async function fromState(connection: DuckDbConnection, store: ObjectStore, sourc
   await createSourceViews(connection, source, chartYearsOf(loaded));
   const fallbacks = await addSongWeeks(connection);
   if (fallbacks.length > 0) return full(...fallbacks.map((f) => `${f.reason} (${f.track_id}${f.ids > 1 ? ` and ${f.ids - 1} more` : ''})`));
+  await readStateSongs(connection, source, songs);
+  await run(connection, ['songs-add-merge', 'songs-changed-ids']);
   return { mode: 'increment', weeks: loaded.length, reasons: [], idsStamp };
+}
+
+/**
+ * Renames the touched groups' rows of songs (songs-final.sql) `touched_songs`, and makes `state_songs`: the rows of
+ * the files of songs those ids lie in, each with its file's year. A file is a branch of its own with its year a
+ * constant, so a filter on the year reads only that file; the files of other years are not read.
+ */
+async function readStateSongs(connection: DuckDbConnection, source: LakeSource, songs: readonly ObjectInfo[]): Promise<void> {
+  await connection.run('ALTER TABLE songs RENAME TO touched_songs');
+  const years = new Set((await connection.all<{ first_year: number }>('SELECT first_year FROM songs_years')).map((row) => Number(row.first_year)));
+  const keys = songs.map((object) => object.key).filter((key) => years.has(songsFileYear(key)!));
+  const local = await source.localFiles(keys);
+  const reads = keys.flatMap((key) => {
+    const file = local.get(key);
+    return file ? [renderSql('SELECT *, CAST({{year}} AS BIGINT) AS first_year FROM read_parquet({{file}})', { year: songsFileYear(key)!, file })] : [];
+  });
+  await connection.run(`CREATE OR REPLACE TEMP VIEW state_songs AS ${['(SELECT * FROM touched_songs LIMIT 0)', ...reads].join(' UNION ALL BY NAME ')}`);
 }

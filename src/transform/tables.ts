@@ -1,4 +1,4 @@
-import { lakeTableKey, LINEAGE_TABLE, tableChartPrefix } from '../store';
+import { LINEAGE_TABLE, SONGS_PREFIX, tableChartPrefix } from '../store';
 
 /**
  * Row types of the transformed tables (DESIGN.md, "Tables") as the lake's views show them. In the files, `chart`
@@ -14,10 +14,10 @@ export { LINEAGE_TABLE };
 
 /**
  * Where a transform of these charts' weeks writes (the folders a crawl after it lists again): each table's and the
- * lineage's folder of each chart, and the lake-wide `songs` file the songs rebuild writes.
+ * lineage's folder of each chart, and the folder of the lake-wide `songs`, whose files the songs rebuild writes.
  */
 export function writtenPrefixes(charts: readonly string[]): string[] {
-  return [...new Set(charts)].flatMap((chart) => [...CHART_TABLES, LINEAGE_TABLE].map((table) => tableChartPrefix(table, chart))).concat(lakeTableKey('songs'));
+  return [...new Set(charts)].flatMap((chart) => [...CHART_TABLES, LINEAGE_TABLE].map((table) => tableChartPrefix(table, chart))).concat(SONGS_PREFIX);
 }
 
 /** How each file's rows are sorted (readers order by columns; a sorted file reads and compresses better). */

@@ -43,7 +43,7 @@ describe('partition registration after a transform writes (mocked Glue)', () => 
   beforeEach(() => glue.reset());
 
   it('reads the partitions from the written keys, once each; lineage is not a table; lake-wide tables have none', () => {
-    const keys = [...keysOf('regional-us-weekly', '2023'), 'transformed/chart_entries/chart=regional-us-weekly/year=2023/part-0.parquet', 'transformed/songs/part-0.parquet'];
+    const keys = [...keysOf('regional-us-weekly', '2023'), 'transformed/chart_entries/chart=regional-us-weekly/year=2023/part-0.parquet', 'transformed/songs/part-2023.parquet'];
     expect(writtenPartitions(keys)).to.deep.equal([
       { table: 'chart_entries', path: 'chart=regional-us-weekly/year=2023/', values: { chart: 'regional-us-weekly', year: '2023' } },
       { table: 'tracks', path: 'chart=regional-us-weekly/year=2023/', values: { chart: 'regional-us-weekly', year: '2023' } },
@@ -98,7 +98,7 @@ describe('partition registration after a transform writes (mocked Glue)', () => 
   it('a table the crawler has not made yet: the crawler is started and makes it (with the partition)', async () => {
     glue.on(GetTableCommand).rejects(new EntityNotFoundException({ message: 'no table', $metadata: {} }));
     glue.on(StartCrawlerCommand).resolves({});
-    const result = await registerPartitions(client(), target, ['transformed/songs/part-0.parquet'], memoryLogger());
+    const result = await registerPartitions(client(), target, ['transformed/songs/part-2023.parquet'], memoryLogger());
     expect([result.missingTables, result.crawler]).to.deep.equal([['songs'], 'started']);
   });
 

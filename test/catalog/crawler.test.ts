@@ -218,7 +218,7 @@ describe('catalog: a crawl of the folders that changed', function () {
     duck = await DuckDb.open();
     store = new FsStore(dir);
     for (const chart of ['a', 'b']) await write(key(chart, 2021), `SELECT DATE '2021-01-07' AS week, 1 AS rank`);
-    await write('transformed/songs/part-0.parquet', `SELECT 'x' AS track_id, 'x' AS song_id`);
+    await write('transformed/songs/part-2023.parquet', `SELECT 'x' AS track_id, 'x' AS song_id`);
   });
   after(() => {
     duck?.close();
@@ -237,7 +237,7 @@ describe('catalog: a crawl of the folders that changed', function () {
     expect(ofA.tables.chart_entries.partitions.map((p) => `${p.chart} ${p.year} v${p.version}`)).to.deep.equal(['a 2021 v1', 'a 2022 v1', 'b 2021 v1']);
     expect(files(ofA)).to.not.deep.equal(files(await fullCrawl()));
     // Once b's folder is named too, the catalog is what a crawl from nothing makes.
-    const ofB = await crawl(store, duck, { now: NOW, changed: [prefix('b'), 'transformed/songs/part-0.parquet'] });
+    const ofB = await crawl(store, duck, { now: NOW, changed: [prefix('b'), 'transformed/songs/part-2023.parquet'] });
     expect(files(ofB)).to.deep.equal(files(await fullCrawl()));
     expect(ofB.tables.chart_entries.columns.map((c) => c.name)).to.deep.equal(['week', 'rank', 'label']);
 

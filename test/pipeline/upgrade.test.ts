@@ -51,7 +51,7 @@ describe('upgrading a lake of the per-week layout (chartlake 0.1) in place', fun
       expect(result).to.deep.include({ rawObjects: 2, weeks: 2, removed: 6 });
       expect(snapshot(path.join(dir, 'raw'))).to.deep.equal(rawBefore);
       const files = Object.keys(snapshot(path.join(dir, 'transformed'))).sort();
-      expect(files.every((file) => file.includes('/year=2023/') || file === 'songs/part-0.parquet' || file.startsWith('_song_identity/')), files.join('\n')).to.equal(true);
+      expect(files.every((file) => file.includes('/year=2023/') || file === 'songs/part-2023.parquet' || file.startsWith('_song_identity/')), files.join('\n')).to.equal(true);
       expect(Object.keys(snapshot(dir)).some((file) => file.startsWith('catalog/'))).to.equal(false);
       // The same rows as a lake that imported the files with this version.
       const fresh = await LocalPipeline.open(new FsStore(reference), silentLogger);

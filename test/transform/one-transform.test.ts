@@ -58,7 +58,7 @@ describe('one transform: a batch of many raw objects equals one event at a time'
       expect(files.sort()).to.deep.equal(
         [
           ...['_lineage', 'albums', 'artists', 'chart_entries', 'track_artists', 'tracks'].map((table) => `transformed/${table}/chart=${CHART}/year=2023/part-0.parquet`),
-          'transformed/songs/part-0.parquet',
+          'transformed/songs/part-2023.parquet',
           // song identity's state, beside the tables (not a table)
           ...(['ids', 'changed-ids', 'links', 'weeks'] as const).map(songIdentityKey),
         ].sort(),

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crawl } from '../../src/catalog';
 import { DuckDb, localLakeRoot } from '../../src/query';
-import { FsStore, lineageKey, rawCsvKey, S3Store, songIdentityKey, type SongIdentityPart } from '../../src/store';
+import { FsStore, lineageKey, rawCsvKey, S3Store, songIdentityKey, SONGS_PREFIX, songsFileKey, type SongIdentityPart } from '../../src/store';
 import { startS3rver } from '../aws/s3rver';
-import { parseChartsCsvName, rebuildSongs, transformRawObjects, type SongsRebuild, type TransformContext } from '../../src/transform';
+import { parseChartsCsvName, rebuildSongs, songsAreStale, transformRawObjects, type SongsRebuild, type TransformContext } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
 import { Prng } from '../../src/demo/prng';
 import { randomChartWeeks, SongChartLake, type ChartWeekRows } from './song-charts';
@@ -17,9 +17,16 @@ async function rowsOf(duck: DuckDb, file: string): Promise<unknown[]> {
 
 const PARTS: readonly SongIdentityPart[] = ['ids', 'changed-ids', 'links', 'weeks'];
 
+/** The rows of the files of songs in a folder, each with the name of its file (the year its id first charted). */
+async function songsRows(duck: DuckDb, folder: string): Promise<unknown[]> {
+  return duck.withConnection((connection) =>
+    connection.all(`SELECT * EXCLUDE (filename), parse_filename(filename) AS file FROM read_parquet('${folder}/*.parquet', filename = true) ORDER BY ALL`),
+  );
+}
+
 /** `songs` and the state of song identity as the lake holds them (the ids: the ids file, changed-ids winning). */
 async function songTables(duck: DuckDb, store: FsStore): Promise<Record<string, unknown[]>> {
-  const tables: Record<string, unknown[]> = { songs: await rowsOf(duck, store.pathOf('transformed/songs/part-0.parquet')) };
+  const tables: Record<string, unknown[]> = { songs: await songsRows(duck, path.join(store.root, ...SONGS_PREFIX.split('/'))) };
   for (const part of ['links', 'weeks'] as const) tables[part] = await rowsOf(duck, store.pathOf(songIdentityKey(part)));
   const [ids, changed] = [songIdentityKey('ids'), songIdentityKey('changed-ids')].map((key) => `read_parquet('${store.pathOf(key)}')`);
   tables.ids = await duck.withConnection((connection) =>
@@ -135,7 +142,7 @@ describe('song identity by increments equals song identity over the whole lake',
         steps += 1;
       }
       for (const part of PARTS) await context.store.delete(songIdentityKey(part));
-      await context.store.delete('transformed/songs/part-0.parquet');
+      for (const object of await context.store.list(SONGS_PREFIX)) await context.store.delete(object.key);
       removeDir(dir);
       dir = tempDir('songs-increment');
       context = { ...context, store: new FsStore(dir) };
@@ -211,6 +218,61 @@ describe('song identity by increments equals song identity over the whole lake',
     expect(tables).to.deep.equal((await fullTables(context)).tables);
   });
 
+  it('writes again only the files of songs whose rows changed: of the year each id first charted', async () => {
+    // 40 songs of one id each from 2023-11-30; in 2024 a new song, then a new id of song 1 under another name (the
+    // song's name is its newest id's, so its 2023 row changes too).
+    const lake = new SongChartLake(context.store, duck, scratchDir('song-charts'));
+    const song = (n: number, name = `Song ${n}`, id = `s${String(n).padStart(3, '0')}`) => ({ track_id: id, name, artist: `Artist ${n}` });
+    const weekOf = (index: number, ids: ReturnType<typeof song>[]): ChartWeekRows => ({
+      chart: 'regional-aa-weekly',
+      week: new Date(Date.UTC(2023, 10, 30 + 7 * index)).toISOString().slice(0, 10),
+      runId: `run-${index}`,
+      entries: ids.map((id, rank) => ({ rank: rank + 1, track_id: id.track_id, track_name: id.name, artist_names: id.artist, previous_rank: null, weeks_on_chart: 1 })),
+      tracks: ids.map((id) => ({ track_id: id.track_id, isrc: null })),
+      credits: ids.map((id) => ({ track_id: id.track_id, artist_name: id.artist })),
+    });
+    const usual = Array.from({ length: 40 }, (_, index) => song(index + 1));
+    const fileVersion = (year: number) => {
+      const file = context.store.pathOf(songsFileKey(year));
+      if (!existsSync(file)) return undefined;
+      const stat = statSync(file, { bigint: true });
+      return `${stat.ino}-${stat.mtimeNs}`;
+    };
+    const rowsOfYear = (year: number) => rowsOf(duck, context.store.pathOf(songsFileKey(year)));
+    await lake.commit([weekOf(0, usual)]);
+    expect((await rebuildSongs(context)).keys).to.deep.equal([songsFileKey(2023)]);
+    const of2023 = { version: fileVersion(2023), rows: await rowsOfYear(2023) };
+
+    // 2024-01-04: a new song. Only the 2024 file is written.
+    await lake.commit([weekOf(5, [...usual.slice(0, 39), song(99)])]);
+    const newSong = await rebuildSongs(context);
+    expect(newSong).to.deep.include({ mode: 'increment', keys: [songsFileKey(2024)] });
+    expect(fileVersion(2023), 'the 2023 file').to.equal(of2023.version);
+    expect((await rowsOfYear(2024)).map((row) => (row as { track_id: string }).track_id)).to.deep.equal(['s099']);
+
+    // A new id of song 2 under its very name: song 2 (of 2023) is computed again, but its row there stays as it was.
+    await lake.commit([weekOf(6, [usual[0], song(2, 'Song 2', 's002b'), ...usual.slice(2, 39), song(99)])]);
+    expect(await rebuildSongs(context)).to.deep.include({ mode: 'increment', keys: [songsFileKey(2024)] });
+    expect(fileVersion(2023), 'the 2023 file').to.equal(of2023.version);
+
+    // A new id of song 1 with its name in capitals (the same title): song 1's row in 2023 changes, and both files are written.
+    await lake.commit([weekOf(7, [song(1, 'SONG 1', 's001b'), ...usual.slice(1, 39), song(99)])]);
+    const newId = await rebuildSongs(context);
+    expect(newId.mode, newId.reasons.join('; ')).to.equal('increment');
+    expect(newId.keys).to.deep.equal([songsFileKey(2023), songsFileKey(2024)]);
+    expect(await rowsOfYear(2023)).to.not.deep.equal(of2023.rows);
+    const tables = await songTables(duck, context.store);
+    expect(tables).to.deep.equal((await fullTables(context)).tables);
+
+    // A lake whose songs an earlier version wrote in one file: songs is stale, and a rebuild removes that file.
+    writeFileSync(context.store.pathOf('transformed/songs/part-0.parquet'), readFileSync(context.store.pathOf(songsFileKey(2023))));
+    expect(await songsAreStale(context.store)).to.equal(true);
+    expect(await rebuildSongs(context)).to.deep.include({ mode: 'full', reasons: ['songs was written by an earlier version of chartlake (in one file)'] });
+    expect((await context.store.list(SONGS_PREFIX)).map((object) => object.key)).to.deep.equal([songsFileKey(2023), songsFileKey(2024)]);
+    expect(await songsAreStale(context.store)).to.equal(false);
+    expect(await songTables(duck, context.store)).to.deep.equal(tables);
+  });
+
   it('reads every committed week when a week is replaced, an older week arrives, or the state was written in part', async function () {
     requireShared(this);
     const files = readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort();
@@ -256,10 +318,12 @@ describe('song identity by increments equals song identity over the whole lake',
     try {
       await s3.createBucket('songs-lake');
       const lake: TransformContext = { store: new S3Store({ bucket: 'songs-lake', client: s3.client }), duck, workDir: tempDir('songs-s3-work') };
-      const songsRows = async () => {
-        const file = path.join(lake.workDir!, 'songs-copy.parquet');
-        writeFileSync(file, (await lake.store.get('transformed/songs/part-0.parquet'))!);
-        return rowsOf(duck, file);
+      const bucketSongs = async () => {
+        const folder = path.join(lake.workDir!, 'songs-copy');
+        removeDir(folder);
+        mkdirSync(folder, { recursive: true });
+        for (const object of await lake.store.list(SONGS_PREFIX)) writeFileSync(path.join(folder, path.basename(object.key)), (await lake.store.get(object.key))!);
+        return songsRows(duck, folder);
       };
       const modes: string[] = [];
       for (const file of readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort().slice(0, 4)) {
@@ -270,13 +334,13 @@ describe('song identity by increments equals song identity over the whole lake',
         modes.push((await rebuildSongs(lake)).mode);
       }
       expect(modes).to.deep.equal(['full', 'increment', 'increment', 'increment']);
-      const incremental = await songsRows();
+      const incremental = await bucketSongs();
       for (const part of PARTS) await lake.store.delete(songIdentityKey(part));
       expect((await rebuildSongs(lake)).mode).to.equal('full');
-      expect(await songsRows()).to.deep.equal(incremental);
+      expect(await bucketSongs()).to.deep.equal(incremental);
       // A local reader's copy of the bucket holds the tables, not the state it never reads.
       const mirror = await localLakeRoot(lake.store, path.join(lake.workDir!, 'mirror'));
-      expect(existsSync(path.join(mirror, 'transformed', 'songs', 'part-0.parquet'))).to.equal(true);
+      expect(existsSync(path.join(mirror, ...songsFileKey(2023).split('/')))).to.equal(true);
       expect(existsSync(path.join(mirror, 'transformed', '_song_identity'))).to.equal(false);
       removeDir(lake.workDir!);
     } finally {

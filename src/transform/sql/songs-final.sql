@@ -1,5 +1,6 @@
 -- Song identity, last step: the components of the kept links of song_links over the ids of song_ids (the whole lake,
--- or the groups an increment touched), and one row per id of those.
+-- or the groups an increment touched), and one row per id of those, with the year the id first charted (the file of
+-- songs its row lies in: store/keys.ts, songsFileKey).
 
 CREATE OR REPLACE TEMP TABLE song_component AS SELECT * FROM song_components();
 
@@ -35,8 +36,13 @@ SELECT
   h.song_name,
   h.artist_names,
   CASE WHEN m.track_id = h.song_id THEN 'self' ELSE i.linked_by END AS linked_by,
-  CASE WHEN m.track_id = h.song_id THEN m.track_id ELSE i.linked_to END AS linked_to
+  CASE WHEN m.track_id = h.song_id THEN m.track_id ELSE i.linked_to END AS linked_to,
+  year(m.first_week) AS first_year
 FROM members AS m
 JOIN heads AS h USING (component)
 LEFT JOIN incident AS i ON i.track_id = m.track_id AND i.pick = 1
 ORDER BY h.song_id, m.charted_order;
+
+-- The years of the files of songs these rows lie in: all of them (an increment keeps those whose rows changed:
+-- songs-add-merge.sql).
+CREATE OR REPLACE TEMP TABLE songs_years AS SELECT DISTINCT first_year FROM songs;

@@ -12,7 +12,6 @@ SELECT * FROM state_changed_ids;
 CREATE OR REPLACE TEMP TABLE state_ids_file AS SELECT sum(num_rows) AS id_rows FROM parquet_file_metadata({{ids}});
 CREATE OR REPLACE TEMP TABLE state_links AS SELECT * FROM read_parquet({{links}});
 CREATE OR REPLACE TEMP VIEW state_weeks AS SELECT * REPLACE (CAST(week AS DATE) AS week) FROM read_parquet({{weeks}});
-CREATE OR REPLACE TEMP VIEW state_songs AS SELECT * FROM read_parquet({{songs}});
 -- Each part's stamp (the rebuild that wrote it) and the stamp of the ids file it goes with.
 CREATE OR REPLACE TEMP TABLE state_stamps AS
 SELECT
