@@ -363,18 +363,19 @@ async function fromState(
   if (!stamps.stamp?.startsWith(`${stateFormat()}:`)) return full(otherRules);
   if (stamps.stamps !== 1 || stamps.parts !== REWRITTEN_PARTS.length || stamps.whole_parts !== 1 || !stamps.ids_match) return full('the state of song identity was written in part');
   const [{ ids_stamp: idsStamp }] = await connection.all<{ ids_stamp: string }>('SELECT stamp AS ids_stamp FROM state_stamps WHERE whole_ids');
-  // The committed weeks: the state's rows of the lineage objects unchanged since, and the rows of the others.
+  // The committed weeks: the state's rows of the lineage objects unchanged since, and the rows of the others. The
+  // state's rows are kept but for the objects changed or gone since (a few: a join with the lake's ~300 unchanged
+  // objects cost ~10 ms).
   const objectOf = (key: string, version: string) => `${key}\t${version}`;
-  const known = new Set(
-    (await connection.all<{ lineage_key: string; lineage_version: string }>('SELECT DISTINCT lineage_key, lineage_version FROM state_weeks')).map((row) =>
-      objectOf(row.lineage_key, row.lineage_version),
-    ),
-  );
+  const stateObjects = await connection.all<{ lineage_key: string; lineage_version: string }>('SELECT DISTINCT lineage_key, lineage_version FROM state_weeks');
+  const known = new Set(stateObjects.map((row) => objectOf(row.lineage_key, row.lineage_version)));
+  const listed = new Set(lineage.map((object) => objectOf(object.key, lineageVersion(object))));
   const unchanged = new Set(lineage.filter((object) => known.has(objectOf(object.key, lineageVersion(object)))));
+  const stale = stateObjects.filter((row) => !listed.has(objectOf(row.lineage_key, row.lineage_version)));
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE committed AS SELECT chart, week, run_id, lineage_key, lineage_version FROM state_weeks SEMI JOIN ${valuesRelation(
+    `CREATE OR REPLACE TEMP TABLE committed AS SELECT chart, week, run_id, lineage_key, lineage_version FROM state_weeks ANTI JOIN ${valuesRelation(
       ['key', 'version'],
-      [...unchanged].map((object) => [object.key, lineageVersion(object)]),
+      stale.map((row) => [row.lineage_key, row.lineage_version]),
     )} ON t.key = lineage_key AND t.version = lineage_version`,
   );
   await readCommitted(connection, source, lineage.filter((object) => !unchanged.has(object)));
