@@ -71,9 +71,10 @@ export interface SongFallback {
 }
 
 /**
- * Adds the weeks of `added_weeks` to the state (`state_all_ids`, `state_links`, `state_songs`), from the relations
- * `chart_entries`, `tracks` and `track_artists` holding those weeks and the week before each. Builds `songs`,
- * `next_ids` and `next_links` equal to what `buildSongs` builds over the whole lake, or returns why it cannot.
+ * Adds the weeks of `added_weeks` to the state (`state_all_ids`, `state_links`), from the relations `chart_entries`,
+ * `tracks` and `track_artists` holding those weeks and the week before each. Builds `next_ids` and `next_links`
+ * equal to what `buildSongs` builds over the whole lake, and `songs` for the groups the weeks touched (their rows
+ * are merged with the state's files of songs after: `readStateSongs`, songs-add-merge.sql), or returns why it cannot.
  */
 export async function addSongWeeks(connection: DuckDbConnection): Promise<SongFallback[]> {
   await run(connection, ['songs-keys', 'songs-add-keys', 'songs-links', 'songs-add-groups']);
@@ -95,9 +96,14 @@ export async function addSongWeeks(connection: DuckDbConnection): Promise<SongFa
 export async function songsAreStale(store: ObjectStore): Promise<boolean> {
   const lineage = await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
   if (lineage.length === 0) return false;
-  const [songs, built] = await Promise.all([store.list(SONGS_PREFIX), store.head(songIdentityKey('weeks'))]);
+  const [songs, built] = await Promise.all([listSongsFiles(store), store.head(songIdentityKey('weeks'))]);
   if (!built || songs.length === 0 || songs.some((object) => songsFileYear(object.key) === undefined)) return true;
   return lineage.some((object) => object.lastModified > built.lastModified);
+}
+
+/** The Parquet files in the folder of songs: of any layout (a full rebuild removes those it does not write). */
+async function listSongsFiles(store: ObjectStore): Promise<ObjectInfo[]> {
+  return (await store.list(SONGS_PREFIX)).filter((object) => object.key.endsWith('.parquet'));
 }
 
 /** The tables song identity reads (the lineage says which of their rows are committed). */
@@ -296,9 +302,9 @@ class LakeSource {
     return objects;
   }
 
-  /** The files of songs (of any layout: a full build removes those it does not write). */
+  /** The files of songs (`listSongsFiles`). */
   async listSongs(): Promise<ObjectInfo[]> {
-    const objects = (await this.store.list(SONGS_PREFIX)).filter((object) => object.key.endsWith('.parquet'));
+    const objects = await listSongsFiles(this.store);
     this.watch(objects.map((object) => object.key));
     return objects;
   }
@@ -363,6 +369,15 @@ async function fromState(
   if (!stamps.stamp?.startsWith(`${stateFormat()}:`)) return full(otherRules);
   if (stamps.stamps !== 1 || stamps.parts !== REWRITTEN_PARTS.length || stamps.whole_parts !== 1 || !stamps.ids_match) return full('the state of song identity was written in part');
   const [{ ids_stamp: idsStamp }] = await connection.all<{ ids_stamp: string }>('SELECT stamp AS ids_stamp FROM state_stamps WHERE whole_ids');
+  // Every year an id of the state first charted has its file of songs (an increment writes only those that change).
+  const listedYears = new Set(songs.map((object) => songsFileYear(object.key)));
+  // (An id's first week is the same in the ids file and in changed-ids: read from both, not through state_all_ids,
+  // whose NOT IN reads every id.)
+  const years = await connection.all<{ year: number }>(
+    renderSql('SELECT DISTINCT year(first_week) AS year FROM read_parquet({{ids}}) UNION SELECT year(first_week) FROM state_changed_ids', { ids: files.ids }),
+  );
+  const missing = years.map((row) => Number(row.year)).filter((year) => !listedYears.has(year));
+  if (missing.length > 0) return full(`the file of songs of ${missing.sort().join(', ')} is missing`);
   // The committed weeks: the state's rows of the lineage objects unchanged since, and the rows of the others. The
   // state's rows are kept but for the objects changed or gone since (a few: a join with the lake's ~300 unchanged
   // objects cost ~10 ms).

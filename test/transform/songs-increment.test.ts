@@ -264,6 +264,11 @@ describe('song identity by increments equals song identity over the whole lake',
     const tables = await songTables(duck, context.store);
     expect(tables).to.deep.equal((await fullTables(context)).tables);
 
+    // A file of songs removed: the next rebuild writes every year again.
+    await context.store.delete(songsFileKey(2023));
+    expect(await rebuildSongs(context)).to.deep.include({ mode: 'full', reasons: ['the file of songs of 2023 is missing'] });
+    expect(await songTables(duck, context.store)).to.deep.equal(tables);
+
     // A lake whose songs an earlier version wrote in one file: songs is stale, and a rebuild removes that file.
     writeFileSync(context.store.pathOf('transformed/songs/part-0.parquet'), readFileSync(context.store.pathOf(songsFileKey(2023))));
     expect(await songsAreStale(context.store)).to.equal(true);
