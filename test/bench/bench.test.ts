@@ -8,9 +8,10 @@ import { DUCKDB_FLOOR, SAVED_FROM_SHELL } from '../../bench/steps';
 import { silentLogger } from '../../src/log';
 import { LocalPipeline } from '../../src/pipeline';
 import { DuckDb, listSavedAnalyses } from '../../src/query';
-import { FsStore, SONGS_PREFIX } from '../../src/store';
+import { FsStore } from '../../src/store';
 import { chartsCsvHeaderProblem, parseChartsCsvName } from '../../src/transform';
 import { removeDir, requireShared, tempDir } from '../support/lake';
+import { songsFileRows } from '../support/rows';
 
 describe('bench (2 regions × 3 weeks, in process: it runs, it cannot rot; no timings asserted)', function () {
   let results: string;
@@ -134,13 +135,9 @@ describe('the limit writes the rows an import writes (what the backfill is compa
         expect(await rows(path.join(dir, 'limit'), table, columns), table).to.deep.equal(await rows(lake, table, columns));
       }
       // songs: every row the same, in the file of the same year, read from the lake-wide files each wrote.
-      const songs = (root: string) =>
-        duck.withConnection((connection) =>
-          connection.all(`SELECT * EXCLUDE (filename), parse_filename(filename) AS file FROM read_parquet('${root}/${SONGS_PREFIX}*.parquet', filename = true) ORDER BY track_id`),
-        );
-      const imported = await songs(lake);
+      const imported = await songsFileRows(duck, lake);
       expect(imported.length).to.be.greaterThan(0);
-      expect(await songs(path.join(dir, 'limit'))).to.deep.equal(imported);
+      expect(await songsFileRows(duck, path.join(dir, 'limit'))).to.deep.equal(imported);
     } finally {
       duck.close();
     }

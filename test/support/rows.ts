@@ -1,6 +1,6 @@
 import { openLakeEngine } from '../../src/catalog';
 import type { DuckDb } from '../../src/query';
-import type { ObjectStore } from '../../src/store';
+import { SONGS_PREFIX, type ObjectStore } from '../../src/store';
 import { CHART_TABLES } from '../../src/transform';
 
 /** Every row of every table as the lake's views show them (crawled afresh), sorted: what a reader of the lake sees. */
@@ -16,4 +16,14 @@ export async function viewRows(store: ObjectStore, duck: DuckDb): Promise<Record
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * The rows of a lake's files of `songs` (below `root`, a lake's folder), each with the name of its file (the year its
+ * id first charted), sorted.
+ */
+export async function songsFileRows(duck: DuckDb, root: string): Promise<unknown[]> {
+  return duck.withConnection((connection) =>
+    connection.all(`SELECT * EXCLUDE (filename), parse_filename(filename) AS file FROM read_parquet('${root}/${SONGS_PREFIX}*.parquet', filename = true) ORDER BY ALL`),
+  );
 }

@@ -7,6 +7,7 @@ import { FsStore, lineageKey, rawCsvKey, S3Store, songIdentityKey, SONGS_PREFIX,
 import { startS3rver } from '../aws/s3rver';
 import { parseChartsCsvName, rebuildSongs, songsAreStale, transformRawObjects, type SongsRebuild, type TransformContext } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
+import { songsFileRows } from '../support/rows';
 import { Prng } from '../../src/demo/prng';
 import { randomChartWeeks, SongChartLake, type ChartWeekRows } from './song-charts';
 
@@ -17,16 +18,9 @@ async function rowsOf(duck: DuckDb, file: string): Promise<unknown[]> {
 
 const PARTS: readonly SongIdentityPart[] = ['ids', 'changed-ids', 'links', 'weeks'];
 
-/** The rows of the files of songs in a folder, each with the name of its file (the year its id first charted). */
-async function songsRows(duck: DuckDb, folder: string): Promise<unknown[]> {
-  return duck.withConnection((connection) =>
-    connection.all(`SELECT * EXCLUDE (filename), parse_filename(filename) AS file FROM read_parquet('${folder}/*.parquet', filename = true) ORDER BY ALL`),
-  );
-}
-
 /** `songs` and the state of song identity as the lake holds them (the ids: the ids file, changed-ids winning). */
 async function songTables(duck: DuckDb, store: FsStore): Promise<Record<string, unknown[]>> {
-  const tables: Record<string, unknown[]> = { songs: await songsRows(duck, path.join(store.root, ...SONGS_PREFIX.split('/'))) };
+  const tables: Record<string, unknown[]> = { songs: await songsFileRows(duck, store.root) };
   for (const part of ['links', 'weeks'] as const) tables[part] = await rowsOf(duck, store.pathOf(songIdentityKey(part)));
   const [ids, changed] = [songIdentityKey('ids'), songIdentityKey('changed-ids')].map((key) => `read_parquet('${store.pathOf(key)}')`);
   tables.ids = await duck.withConnection((connection) =>
@@ -324,11 +318,12 @@ describe('song identity by increments equals song identity over the whole lake',
       await s3.createBucket('songs-lake');
       const lake: TransformContext = { store: new S3Store({ bucket: 'songs-lake', client: s3.client }), duck, workDir: tempDir('songs-s3-work') };
       const bucketSongs = async () => {
-        const folder = path.join(lake.workDir!, 'songs-copy');
-        removeDir(folder);
-        mkdirSync(folder, { recursive: true });
-        for (const object of await lake.store.list(SONGS_PREFIX)) writeFileSync(path.join(folder, path.basename(object.key)), (await lake.store.get(object.key))!);
-        return songsRows(duck, folder);
+        // The bucket's files of songs, copied to a folder laid out as the lake.
+        const copy = path.join(lake.workDir!, 'songs-copy');
+        removeDir(copy);
+        mkdirSync(path.join(copy, SONGS_PREFIX), { recursive: true });
+        for (const object of await lake.store.list(SONGS_PREFIX)) writeFileSync(path.join(copy, object.key), (await lake.store.get(object.key))!);
+        return songsFileRows(duck, copy);
       };
       const modes: string[] = [];
       for (const file of readdirSync(US_2023).filter((name) => name.endsWith('.csv')).sort().slice(0, 4)) {
