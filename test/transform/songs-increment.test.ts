@@ -42,6 +42,23 @@ async function fullTables(context: TransformContext & { store: FsStore }): Promi
   return { rebuild, tables: await songTables(context.duck, context.store) };
 }
 
+/** A song of one id, numbered: `s001` "Song 1" by "Artist 1" (another name, id or an ISRC when given). */
+const song = (n: number, name = `Song ${n}`, id = `s${String(n).padStart(3, '0')}`, isrc: string | null = null) => ({ track_id: id, name, artist: `Artist ${n}`, isrc });
+type Song = ReturnType<typeof song>;
+
+/** The week `index` weeks after 2023-11-30 of one chart, its songs ranked in order (credits as the chart names them). */
+function weekOf(index: number, ids: readonly Song[]): ChartWeekRows {
+  const week = new Date(Date.UTC(2023, 10, 30 + 7 * index)).toISOString().slice(0, 10);
+  return {
+    chart: 'regional-aa-weekly',
+    week,
+    runId: `run-${week}`,
+    entries: ids.map((id, rank) => ({ rank: rank + 1, track_id: id.track_id, track_name: id.name, artist_names: id.artist, previous_rank: null, weeks_on_chart: 1 })),
+    tracks: ids.map((id) => ({ track_id: id.track_id, isrc: id.isrc })),
+    credits: ids.map((id) => ({ track_id: id.track_id, artist_name: id.artist })),
+  };
+}
+
 describe('song identity by increments equals song identity over the whole lake', function () {
   this.timeout(600_000);
   let dir: string;
@@ -183,19 +200,6 @@ describe('song identity by increments equals song identity over the whole lake',
     // 40 songs of one id each, then a new id for one week: the increment copies the rows of the ids its weeks reach,
     // and two weeks later the new id is in none of them, but still in the rows the state changed since its ids file.
     const lake = new SongChartLake(context.store, duck, scratchDir('song-charts'));
-    const chart = 'regional-aa-weekly';
-    const song = (n: number) => ({ track_id: `s${String(n).padStart(3, '0')}`, name: `Song ${n}`, artist: `Artist ${n}` });
-    const weekOf = (index: number, ids: ReturnType<typeof song>[]): ChartWeekRows => {
-      const week = new Date(Date.UTC(2023, 10, 30 + 7 * index)).toISOString().slice(0, 10);
-      return {
-        chart,
-        week,
-        runId: `run-${week}`,
-        entries: ids.map((id, rank) => ({ rank: rank + 1, track_id: id.track_id, track_name: id.name, artist_names: id.artist, previous_rank: null, weeks_on_chart: 1 })),
-        tracks: ids.map((id) => ({ track_id: id.track_id, isrc: null })),
-        credits: ids.map((id) => ({ track_id: id.track_id, artist_name: id.artist })),
-      };
-    };
     const usual = Array.from({ length: 40 }, (_, index) => song(index + 1));
     const withNewId = [...usual.slice(0, 39), song(99)];
     await lake.commit([weekOf(0, usual)]);
@@ -212,19 +216,38 @@ describe('song identity by increments equals song identity over the whole lake',
     expect(tables).to.deep.equal((await fullTables(context)).tables);
   });
 
+  it('keeps a song in conflict so when an increment that does not reach it writes the ids file whole', async () => {
+    // A song in conflict: t051 continues t050's title and artist, t052 has t050's ISRC, and t051 and t052 chart in the
+    // same week. Two weeks later the increment reads none of them (only the added week and the one before), and its
+    // new ids are enough to write the ids file whole: the rows of the three must still say they are in conflict.
+    const lake = new SongChartLake(context.store, duck, scratchDir('song-charts'));
+    const usual = Array.from({ length: 40 }, (_, index) => song(index + 1));
+    await lake.commit([
+      weekOf(0, [...usual.slice(0, 39), song(50, 'Twin', 't050', 'QZTWIN000001')]),
+      weekOf(1, [...usual.slice(0, 38), song(50, 'Twin', 't051'), song(50, 'Twin (Live)', 't052', 'QZTWIN000001')]),
+    ]);
+    expect((await rebuildSongs(context)).mode).to.equal('full');
+    const conflictOf = async () =>
+      (await songTables(duck, context.store)).ids.flatMap((row) => {
+        const { track_id: id, conflict } = row as { track_id: string; conflict: boolean };
+        return id.startsWith('t') ? [conflict] : [];
+      });
+    expect(await conflictOf(), 'in conflict after a full rebuild').to.deep.equal([true, true, true]);
+    await lake.commit([weekOf(2, usual)]);
+    expect((await rebuildSongs(context)).mode).to.equal('increment');
+    const idsFile = idsFileVersion(context.store);
+    await lake.commit([weekOf(3, [...usual.slice(0, 30), ...Array.from({ length: 10 }, (_, index) => song(index + 60))])]);
+    const increment = await rebuildSongs(context);
+    expect(increment.mode, increment.reasons.join('; ')).to.equal('increment');
+    expect(idsFileVersion(context.store), 'the ids file is written whole').to.not.equal(idsFile);
+    expect(await conflictOf()).to.deep.equal([true, true, true]);
+    expect(await songTables(duck, context.store)).to.deep.equal((await fullTables(context)).tables);
+  });
+
   it('writes again only the files of songs whose rows changed: of the year each id first charted', async () => {
     // 40 songs of one id each from 2023-11-30; in 2024 a new song, then a new id of song 1 under another name (the
     // song's name is its newest id's, so its 2023 row changes too).
     const lake = new SongChartLake(context.store, duck, scratchDir('song-charts'));
-    const song = (n: number, name = `Song ${n}`, id = `s${String(n).padStart(3, '0')}`) => ({ track_id: id, name, artist: `Artist ${n}` });
-    const weekOf = (index: number, ids: ReturnType<typeof song>[]): ChartWeekRows => ({
-      chart: 'regional-aa-weekly',
-      week: new Date(Date.UTC(2023, 10, 30 + 7 * index)).toISOString().slice(0, 10),
-      runId: `run-${index}`,
-      entries: ids.map((id, rank) => ({ rank: rank + 1, track_id: id.track_id, track_name: id.name, artist_names: id.artist, previous_rank: null, weeks_on_chart: 1 })),
-      tracks: ids.map((id) => ({ track_id: id.track_id, isrc: null })),
-      credits: ids.map((id) => ({ track_id: id.track_id, artist_name: id.artist })),
-    });
     const usual = Array.from({ length: 40 }, (_, index) => song(index + 1));
     const fileVersion = (year: number) => {
       const file = context.store.pathOf(songsFileKey(year));

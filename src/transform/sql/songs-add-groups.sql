@@ -58,24 +58,25 @@ WHERE d.node IN (SELECT grp FROM state_ids)
 GROUP BY d.grp
 HAVING count(*) > 1;
 
--- Each id's next group: of every id of the state (state_members), or of the ids of the groups the increment reached
--- (state_ids: fewer to read), and of the new ids.
-CREATE OR REPLACE TEMP MACRO next_members_of(state) AS TABLE
+-- Each id's next group, of the groups the increment reached (state_ids) and of the new ids. A group it did not reach
+-- keeps its group, its conflict and its links' rows as the state holds them.
+CREATE OR REPLACE TEMP TABLE next_members AS
 SELECT s.track_id, coalesce(d.grp, s.grp) AS grp, s.conflict AS was_conflict, d.grp IS NOT NULL AS linked
-FROM query_table(state) AS s
+FROM state_ids AS s
 LEFT JOIN delta_groups AS d ON d.node = s.grp
 UNION ALL
 SELECT n.track_id, d.grp, false, true
 FROM delta_ids AS n
 JOIN delta_groups AS d ON d.node = n.track_id;
 
--- In conflict: a group that was, or one in which two ids chart in the same added week.
+-- In conflict, of the groups reached: a group that was (or that one of the groups it joins was), or one in which two
+-- ids chart in the same added week. A group in conflict stays so.
 CREATE OR REPLACE TEMP TABLE song_conflicts AS
-SELECT DISTINCT grp FROM next_members_of('state_members') WHERE was_conflict
+SELECT DISTINCT grp FROM next_members WHERE was_conflict
 UNION
 SELECT m.grp
 FROM added_entries AS e
-JOIN next_members_of('state_ids') AS m USING (track_id)
+JOIN next_members AS m USING (track_id)
 GROUP BY e.chart, e.week, m.grp
 HAVING count(DISTINCT e.track_id) > 1;
 
@@ -83,7 +84,7 @@ HAVING count(DISTINCT e.track_id) > 1;
 -- each id's next group by the small delta_groups, not by a join of every id with its next group (~60 ms on a full lake):
 -- over every id of the state, or over the rows copied in state_ids (next_changed_ids, songs-changed-ids.sql).
 CREATE OR REPLACE TEMP MACRO next_ids_of(state) AS TABLE
-SELECT s.* REPLACE (coalesce(d.grp, s.grp) AS grp, coalesce(d.grp, s.grp) IN (SELECT grp FROM song_conflicts) AS conflict)
+SELECT s.* REPLACE (coalesce(d.grp, s.grp) AS grp, s.conflict OR coalesce(d.grp, s.grp) IN (SELECT grp FROM song_conflicts) AS conflict)
 FROM query_table(state) AS s
 LEFT JOIN delta_groups AS d ON d.node = s.grp
 UNION ALL BY NAME
@@ -92,22 +93,22 @@ FROM delta_ids AS n
 JOIN delta_groups AS d ON d.node = n.track_id;
 CREATE OR REPLACE TEMP VIEW next_ids AS SELECT * FROM next_ids_of('state_all_ids');
 
+-- A link lies in one group (a group is a component of the links). Those of the groups reached are made again.
 CREATE OR REPLACE TEMP VIEW next_links AS
+SELECT a, b, linked_by, strength, kept FROM state_links WHERE a NOT IN (SELECT track_id FROM next_members)
+UNION ALL
 SELECT l.a, l.b, l.linked_by, l.strength, l.linked_by = 'chart_continuity' OR m.grp NOT IN (SELECT grp FROM song_conflicts) AS kept
 FROM (SELECT a, b, linked_by, strength FROM state_links UNION ALL SELECT a, b, linked_by, strength FROM delta_links) AS l
-JOIN next_members_of('state_members') AS m ON m.track_id = l.a;
+JOIN next_members AS m ON m.track_id = l.a;
 
--- Touched: a group a new id or link reached, or one newly in conflict (a group of state_ids either way).
+-- Touched: a group a new id or link reached, or one newly in conflict.
 CREATE OR REPLACE TEMP TABLE touched_ids AS
-WITH members AS (
-  SELECT * FROM next_members_of('state_ids')
-),
-touched AS (
-  SELECT grp FROM members WHERE linked
+WITH touched AS (
+  SELECT grp FROM next_members WHERE linked
   UNION
-  SELECT grp FROM song_conflicts WHERE grp NOT IN (SELECT grp FROM members WHERE was_conflict)
+  SELECT grp FROM song_conflicts WHERE grp NOT IN (SELECT grp FROM next_members WHERE was_conflict)
 )
-SELECT track_id FROM members WHERE grp IN (SELECT grp FROM touched);
+SELECT track_id FROM next_members WHERE grp IN (SELECT grp FROM touched);
 
 -- What songs-final.sql computes again: the touched groups' ids (their rows of song_ids, keys included) and their
 -- links.

@@ -4,35 +4,31 @@
 -- Inputs: song_entries and song_ids of the loaded weeks, added_weeks (chart, week), the state (songs-state.sql), and
 -- the chart_entries view of the loaded weeks.
 
--- What most steps join: every id's group and the keys that link a new id to it (not the whole rows: see
--- songs-state.sql).
-CREATE OR REPLACE TEMP TABLE state_members AS SELECT track_id, grp, conflict, isrc, title_artists_key FROM state_all_ids;
-
 CREATE OR REPLACE TEMP TABLE added_entries AS
 SELECT e.* FROM song_entries AS e SEMI JOIN added_weeks AS w ON w.chart = e.chart AND w.week = e.week;
 
-CREATE OR REPLACE TEMP TABLE delta_ids AS
-SELECT p.* FROM song_ids AS p SEMI JOIN added_entries AS e USING (track_id) ANTI JOIN state_members AS s USING (track_id);
-
 -- The whole rows of the ids seen before that the steps below can reach, and of the state's changed-ids (the rows
 -- songs-changed-ids.sql writes again): every id of each group that holds an id of the loaded weeks or one sharing
--- an ISRC or title and artists with a new id. The links of the added weeks have their ends among these, so each
--- group they join or put in conflict is here whole.
+-- an ISRC or title and artists with an id of the added weeks. The links of the added weeks have their ends among
+-- these, so each group they join or put in conflict is here whole; a group no link reaches is here whole too, and
+-- stays as it was. Two scans of the ids, the second reading whole rows only of these (a copy of every id's group
+-- and keys to join cost ~20 ms more on a full lake).
 CREATE OR REPLACE TEMP TABLE state_ids AS
-WITH reached AS (
-  SELECT track_id FROM song_entries
-  UNION
-  SELECT s.track_id FROM state_members AS s SEMI JOIN delta_ids AS d ON d.isrc = s.isrc
-  UNION
-  SELECT s.track_id FROM state_members AS s SEMI JOIN delta_ids AS d ON d.title_artists_key = s.title_artists_key
+WITH added_ids AS (
+  SELECT p.isrc, p.title_artists_key FROM song_ids AS p SEMI JOIN added_entries AS e USING (track_id)
 ),
-members AS (
-  SELECT track_id FROM state_members
-  WHERE grp IN (SELECT grp FROM state_members SEMI JOIN reached USING (track_id))
-  UNION
-  SELECT track_id FROM state_changed_ids
+reached AS (
+  SELECT DISTINCT grp FROM state_all_ids
+  WHERE track_id IN (SELECT track_id FROM song_entries)
+     OR isrc IN (SELECT isrc FROM added_ids)
+     OR title_artists_key IN (SELECT title_artists_key FROM added_ids)
 )
-SELECT * FROM state_all_ids WHERE track_id IN (SELECT track_id FROM members);
+SELECT * FROM state_all_ids
+WHERE grp IN (SELECT grp FROM reached) OR track_id IN (SELECT track_id FROM state_changed_ids);
+
+-- The ids of the added weeks never seen before: an id of them seen before is one of state_ids (its group is reached).
+CREATE OR REPLACE TEMP TABLE delta_ids AS
+SELECT p.* FROM song_ids AS p SEMI JOIN added_entries AS e USING (track_id) ANTI JOIN state_ids AS s USING (track_id);
 
 CREATE OR REPLACE TEMP TABLE song_fallback AS
 SELECT 'an id seen before charts under another title or artists' AS reason, e.track_id AS track_id

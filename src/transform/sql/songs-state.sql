@@ -3,7 +3,7 @@
 -- weeks it was built from, each with the lineage object (key and version) its row was read from.
 CREATE OR REPLACE TEMP TABLE state_changed_ids AS SELECT * FROM read_parquet({{changed_ids}});
 -- Every id's row, read from the files at each mention: a copy of every column of a full lake's ids costs ~55 ms,
--- a scan of a few ~5 ms (songs-add-keys.sql copies what an increment joins).
+-- a scan of a few ~5 ms (songs-add-keys.sql copies the rows an increment reaches).
 CREATE OR REPLACE TEMP VIEW state_all_ids AS
 SELECT * FROM read_parquet({{ids}}) WHERE track_id NOT IN (SELECT track_id FROM state_changed_ids)
 UNION ALL BY NAME
