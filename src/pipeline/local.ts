@@ -5,7 +5,7 @@ import { ChartsCsvImport, type ImportedCsv } from '../extract/import-csv';
 import { consoleLogger, type Logger } from '../log';
 import { DuckDb, type DuckDbEngine } from '../query';
 import { inPool, isPerWeekLayoutKey, parseRawKey, putAll, RAW_PREFIX, TRANSFORMED_PREFIX, chartYearId, type ObjectStore } from '../store';
-import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readLineage, rebuildSongs, songsAreStale, transformRawObjects, writtenPrefixes, type ChartsCsvName, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
+import { MAX_RAW_OBJECT_BYTES, parseChartsCsvName, readRawContents, rebuildSongs, songsAreStale, transformRawObjects, writtenPrefixes, type ChartsCsvName, type RawObjectRejected, type TransformedWeek, type TransformResult } from '../transform';
 import { DEFAULT_CHART, handleExtract, type ExtractEvent, type ExtractResult } from '../extract';
 import { withWeekLock } from '../store';
 import type { SpotifySourceOptions } from '../sources';
@@ -60,16 +60,9 @@ export class LocalPipeline {
     // A file whose bytes the lake already holds, in a week already built from it, is unchanged: not transformed again.
     // Only the lineage of the files' charts is read (a file whose name says no chart is refused later, by name).
     const charts = [...new Set(files.map(chartOfFile).filter((chart): chart is string => chart !== undefined))];
-    const lineage = charts.length > 0 ? await readLineage(this.store, this.duck, charts) : [];
-    const committed = new Set(lineage.flatMap((week) => week.rawKeys));
+    const committed = charts.length > 0 ? await readRawContents(this.store, this.duck, charts) : new Map<string, string | null>();
     // The stored CSVs' content, as lineage recorded it: the check for a copy under another week's name reads none.
-    const contentOf = new Map<string, string>();
-    for (const week of lineage) {
-      week.rawKeys.forEach((key, index) => {
-        const sha = week.rawContentSha256?.[index];
-        if (sha) contentOf.set(key, sha);
-      });
-    }
+    const contentOf = new Map([...committed].flatMap(([key, sha]) => (sha ? [[key, sha] as const] : [])));
     const done: ImportProgress = { checks: new ChartsCsvImport(this.store, contentOf), imported: [], failures: [], total: files.length, onFile };
     const unchanged: string[] = [];
     const chunks = chunksOf(files, BATCH_CHUNK_FILES, chartYearOfFile);

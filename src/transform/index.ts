@@ -7,7 +7,7 @@ export { TABLES, CHART_TABLES, LINEAGE_TABLE, writtenPrefixes } from './tables';
 export type * from './tables';
 export { CHARTS_CSV_COLUMNS, MAX_RAW_OBJECT_BYTES, parseChartsCsvName, chartsCsvHeaderProblem } from './csv-file';
 export type { ChartsCsvName } from './csv-file';
-export { readLineage } from './lineage';
+export { readLineage, readRawContents } from './lineage';
 export type { LineageRecord } from './lineage';
 export { buildSongs, FULL_SONG_STEPS, rebuildSongs, songsAreStale, writeSongsFiles, type SongRow, type SongLink, type SongsRebuild } from './songs';
 export { splitArtistLists } from './artists';

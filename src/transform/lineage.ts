@@ -22,48 +22,78 @@ export interface LineageRecord extends TransformedWeek {
  * record: a week is in the lake when its row is here.
  */
 export async function readLineage(store: ObjectStore, duck: DuckDb, charts?: readonly string[]): Promise<LineageRecord[]> {
-  // Only the charts' folders are listed and watched: adding a week to one chart reads that chart's lineage, not
-  // the lake's (a walk of a full lake's lineage is ~10 ms, and it was walked three times).
-  const lineage = `${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`;
-  const prefixes = charts ? [...new Set(charts)].filter(isChartAlias).map((chart) => tableChartPrefix(LINEAGE_TABLE, chart)) : [lineage];
-  if (prefixes.length === 0) return [];
-  // Another import may replace a lineage file meanwhile: each is read whole.
-  return readWhole(await localLakeRoot(store), lineage, (root) => readLineageFiles(root, duck, prefixes), prefixes);
+  const records = await readLineageFiles(store, charts, async (keys, files) => {
+    const rows = await duck.withConnection((connection) =>
+      connection.all<LineageFileRow>(
+        renderSql(
+          // Every column: one added later (raw_content_sha256) is in no file of an older lake.
+          `SELECT * REPLACE (CAST(week AS VARCHAR) AS week, strftime(transformed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS transformed_at)
+           FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = true, filename = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})
+           ORDER BY chart, week`,
+          { files },
+        ),
+      ),
+    );
+    const keyOf = new Map(files.map((file, index) => [file, keys[index]]));
+    return rows.map((row) => ({
+      key: keyOf.get(row.filename) ?? row.filename,
+      ...toTransformedWeek(row),
+      rawSha256: row.raw_sha256,
+      ...(row.raw_content_sha256 ? { rawContentSha256: row.raw_content_sha256 } : {}),
+      entries: Number(row.entries),
+      codeVersion: row.code_version,
+      transformedAt: row.transformed_at,
+    }));
+  });
+  return records ?? [];
 }
 
-/** The lineage rows of the files below `prefixes` of `root` (the lake, the local copy of an S3 lake, or a snapshot of either). */
-async function readLineageFiles(root: string, duck: DuckDb, prefixes: readonly string[]): Promise<LineageRecord[]> {
-  const lake = new FsStore(root);
-  const keys = (await Promise.all(prefixes.map((prefix) => lake.list(prefix))))
-    .flat()
-    .map((object) => object.key)
-    .filter((key) => {
-      const parts = parseTableFileKey(key);
-      return parts?.table === LINEAGE_TABLE && parts.chart !== undefined;
-    });
-  if (keys.length === 0) return [];
-  const files = keys.map((key) => path.join(root, ...key.split('/')));
-  const rows = await duck.withConnection((connection) =>
-    connection.all<LineageFileRow>(
-      renderSql(
-        // Every column: one added later (raw_content_sha256) is in no file of an older lake.
-        `SELECT * REPLACE (CAST(week AS VARCHAR) AS week, strftime(transformed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS transformed_at)
-         FROM read_parquet({{files}}, hive_partitioning = true, union_by_name = true, filename = true, hive_types = {'chart': VARCHAR, 'year': INTEGER})
-         ORDER BY chart, week`,
-        { files },
+/**
+ * The raw keys the committed weeks of `charts` were built from, each with its CSV's content SHA-256 as lineage
+ * recorded it (`csvContentSha256`; null for an envelope, or in a row older than the column). What an import checks a
+ * file against: only these two columns are read, as flat rows (a chart's lineage rows whole, lists and all, took
+ * ~10 ms more on 156 weeks).
+ */
+export async function readRawContents(store: ObjectStore, duck: DuckDb, charts: readonly string[]): Promise<Map<string, string | null>> {
+  const contents = await readLineageFiles(store, charts, async (_keys, files) => {
+    const rows = await duck.withConnection((connection) =>
+      connection.all<{ raw_key: string; content_sha256: string | null }>(
+        renderSql(
+          // A lineage file of an older lake has no raw_content_sha256 (the empty branch names it: NULL).
+          `SELECT unnest(raw_keys) AS raw_key, unnest(raw_content_sha256) AS content_sha256
+           FROM (SELECT * FROM read_parquet({{files}}, union_by_name = true)
+                 UNION ALL BY NAME SELECT CAST(NULL AS VARCHAR[]) AS raw_content_sha256 WHERE false)`,
+          { files },
+        ),
       ),
-    ),
-  );
-  const keyOf = new Map(files.map((file, index) => [file, keys[index]]));
-  return rows.map((row) => ({
-    key: keyOf.get(row.filename) ?? row.filename,
-    ...toTransformedWeek(row),
-    rawSha256: row.raw_sha256,
-    ...(row.raw_content_sha256 ? { rawContentSha256: row.raw_content_sha256 } : {}),
-    entries: Number(row.entries),
-    codeVersion: row.code_version,
-    transformedAt: row.transformed_at,
-  }));
+    );
+    return new Map(rows.map((row) => [row.raw_key, row.content_sha256]));
+  });
+  return contents ?? new Map();
+}
+
+/**
+ * Runs `read` over the lineage files of the lake (optionally of some charts), by key and local path: of the lake,
+ * the local copy of an S3 lake, or a snapshot of either when another import replaced a file meanwhile (each is read
+ * whole). Undefined when there are none. Only the charts' folders are listed and watched: adding a week to one chart
+ * reads that chart's lineage, not the lake's (a walk of a full lake's lineage is ~10 ms, and it was walked three
+ * times).
+ */
+async function readLineageFiles<T>(store: ObjectStore, charts: readonly string[] | undefined, read: (keys: string[], files: string[]) => Promise<T>): Promise<T | undefined> {
+  const lineage = `${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`;
+  const prefixes = charts ? [...new Set(charts)].filter(isChartAlias).map((chart) => tableChartPrefix(LINEAGE_TABLE, chart)) : [lineage];
+  if (prefixes.length === 0) return undefined;
+  return readWhole(await localLakeRoot(store), lineage, async (root) => {
+    const lake = new FsStore(root);
+    const keys = (await Promise.all(prefixes.map((prefix) => lake.list(prefix))))
+      .flat()
+      .map((object) => object.key)
+      .filter((key) => {
+        const parts = parseTableFileKey(key);
+        return parts?.table === LINEAGE_TABLE && parts.chart !== undefined;
+      });
+    return keys.length === 0 ? undefined : read(keys, keys.map((key) => path.join(root, ...key.split('/'))));
+  }, prefixes);
 }
 
 /** A lineage row as DuckDB returns it (the columns both the transform and `readLineage` read). */
