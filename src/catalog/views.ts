@@ -3,7 +3,7 @@ import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
 import { isOwnCacheDir } from '../query/lake-files';
-import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, valuesRelation } from '../query/sql';
+import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, sqlString, valuesRelation } from '../query/sql';
 import { isTemporaryName, LINEAGE_TABLE, tableChartPrefix } from '../store';
 import { silentLogger, type Logger } from '../log';
 import type { Catalog, CatalogTable } from './types';
@@ -104,18 +104,29 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
   const read = (sql: string) => connection.run(sql).then(() => true, () => false); // unreadable (a full disk?): read past
   if (own && existsSync(file) && (await read(renderSql(`CREATE OR REPLACE TEMP TABLE _committed AS SELECT ${COMMITTED_COLUMNS} FROM read_parquet({{file}})`, { file })))) return;
 
-  // Each lineage file's state, short: the rows of an earlier cache whose file is unchanged are kept.
+  // Each lineage file's state, short: the rows of an earlier cache whose file is unchanged are kept. A cache names
+  // the states of its files in its metadata, so only the rows of the files changed or gone since are left out (a
+  // join of every row with the lake's ~300 states, and a query of the states the rows hold, cost ~15 ms more).
   const states = files.map((f) => ({ file: f.file, state: digest(f.state, 16) }));
-  await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM ${valuesRelation(['file', 'state'], states.map((f) => [f.file, f.state]))}`);
+  const current = new Set(states.map((f) => f.state));
   await connection.run('CREATE OR REPLACE TEMP TABLE _committed_files (file_state VARCHAR, chart VARCHAR, week DATE, run_id VARCHAR, chart_entries_rows BIGINT)');
   const earlier = own ? (await fs.readdir(cache.dir).catch(() => [])).find((name) => name.startsWith(prefix) && name.endsWith('.parquet')) : undefined;
+  let cached = new Set<string>();
   if (earlier) {
     const from = path.join(cache.dir, earlier);
-    await read(renderSql(`INSERT INTO _committed_files SELECT file_state, ${COMMITTED_COLUMNS} FROM read_parquet({{from}}) SEMI JOIN _lineage_files ON state = file_state`, { from }));
+    const named = await connection
+      .all<{ states: string }>(renderSql(`SELECT decode(value) AS states FROM parquet_kv_metadata({{from}}) WHERE decode(key) = '${CACHE_STATES_KEY}'`, { from }))
+      .catch(() => []);
+    const earlierStates = named.length === 1 ? named[0].states.split(',') : [];
+    const gone = earlierStates.filter((state) => !current.has(state));
+    const kept = `SELECT file_state, ${COMMITTED_COLUMNS} FROM read_parquet({{from}})${gone.length > 0 ? ` WHERE file_state NOT IN (${gone.map(sqlString).join(', ')})` : ''}`;
+    if (earlierStates.length > 0 && (await read(renderSql(`INSERT INTO _committed_files ${kept}`, { from })))) cached = new Set(earlierStates);
   }
-  const cached = new Set((await connection.all<{ file_state: string }>('SELECT DISTINCT file_state FROM _committed_files')).map((row) => row.file_state));
-  const changed = states.filter((f) => !cached.has(f.state)).map((f) => f.file);
-  if (changed.length > 0) await connection.run(renderSql(loadSql(SQL_DIR, 'committed-files'), { files: changed }, 'committed-files.sql'));
+  const changed = states.filter((f) => !cached.has(f.state));
+  if (changed.length > 0) {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE _lineage_files AS SELECT * FROM ${valuesRelation(['file', 'state'], changed.map((f) => [f.file, f.state]))}`);
+    await connection.run(renderSql(loadSql(SQL_DIR, 'committed-files'), { files: changed.map((f) => f.file) }, 'committed-files.sql'));
+  }
   await connection.run(`CREATE OR REPLACE TEMP TABLE _committed AS SELECT ${COMMITTED_COLUMNS} FROM _committed_files`);
   if (!cache.unchanged()) return;
   // A cache is a convenience: a folder that cannot be written (read-only, full) only means the next process reads
@@ -124,7 +135,7 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
   try {
     if (!existsSync(cache.dir)) await startCacheDir(cache);
     if (!isOwnCacheDir(cache.dir)) return;
-    await connection.run(renderSql('COPY _committed_files TO {{temp}} (FORMAT parquet)', { temp }));
+    await connection.run(renderSql(`COPY _committed_files TO {{temp}} (FORMAT parquet, KV_METADATA {${CACHE_STATES_KEY}: ${sqlString(states.map((f) => f.state).join(','))}})`, { temp }));
     await fs.rename(temp, file);
     for (const name of await fs.readdir(cache.dir)) {
       if (name !== path.basename(file) && name.endsWith('.parquet')) await fs.rm(path.join(cache.dir, name), { force: true });
@@ -142,7 +153,9 @@ async function loadCommitted(connection: DuckDbConnection, runs: string, lineage
 const COMMITTED_COLUMNS = 'chart, week, run_id, chart_entries_rows';
 
 /** Bumped when the cache's columns change: a cache of another format is never read. */
-const CACHE_FORMAT = 'committed-by-lineage-file/4';
+const CACHE_FORMAT = 'committed-by-lineage-file/5';
+/** The key of a cache's metadata naming the states of the lineage files its rows were read from (comma-separated). */
+const CACHE_STATES_KEY = 'lineage_file_states';
 
 /**
  * The lineage files `_runs` reads (its glob, or the list left after drift), each with its line of `lineageState`.
