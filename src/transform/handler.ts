@@ -470,11 +470,7 @@ function csvProblem(message: string): string {
 async function writeChartYears(connection: DuckDbConnection, store: ObjectStore, chartYears: ChartYear[], work: string, out: string): Promise<void> {
   await connection.run('CREATE OR REPLACE TEMP TABLE rebuilt AS SELECT DISTINCT chart, week FROM _lineage');
   for (const table of [...CHART_TABLES, LINEAGE_TABLE] as const) {
-    const columns = await connection.all<{ column_name: string; column_type: string }>(`DESCRIBE ${table}`);
-    const written = columns
-      .filter((column) => column.column_name !== 'chart' && column.column_name !== 'year')
-      .map((column) => `CAST("${column.column_name}" AS ${column.column_type}) AS "${column.column_name}"`)
-      .join(', ');
+    const written = await writtenColumns(connection, table);
     const order = FILE_ORDER[table].join(', ');
     for (const chartYear of chartYears) {
       const existing = await localCopy(store, tableFileKey(table, chartYear), work);
@@ -496,6 +492,23 @@ async function writeChartYears(connection: DuckDbConnection, store: ObjectStore,
       );
     }
   }
+}
+
+/**
+ * The columns of a table's file, each cast to the table's type (tables.sql: the same in every pass, so asked of
+ * DuckDB once a process, not in every pass).
+ */
+const fileColumns = new Map<string, string>();
+async function writtenColumns(connection: DuckDbConnection, table: string): Promise<string> {
+  let columns = fileColumns.get(table);
+  if (columns === undefined) {
+    columns = (await connection.all<{ column_name: string; column_type: string }>(`DESCRIBE ${table}`))
+      .filter((column) => column.column_name !== 'chart' && column.column_name !== 'year')
+      .map((column) => `CAST("${column.column_name}" AS ${column.column_type}) AS "${column.column_name}"`)
+      .join(', ');
+    fileColumns.set(table, columns);
+  }
+  return columns;
 }
 
 function outFile(out: string, table: string, chartYear: ChartYear): string {

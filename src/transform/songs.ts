@@ -97,9 +97,12 @@ export async function songsAreStale(store: ObjectStore): Promise<boolean> {
   const lineage = await store.list(`${TRANSFORMED_PREFIX}${LINEAGE_TABLE}/`);
   if (lineage.length === 0) return false;
   const [songs, built] = await Promise.all([listSongsFiles(store), store.head(songIdentityKey('weeks'))]);
-  if (!built || songs.length === 0 || songs.some((object) => songsFileYear(object.key) === undefined)) return true;
+  if (!built || songs.length === 0 || inOtherLayout(songs)) return true;
   return lineage.some((object) => object.lastModified > built.lastModified);
 }
+
+/** Whether some file of songs is not a year's (`songsFileKey`): the one file of earlier versions. */
+const inOtherLayout = (songs: readonly ObjectInfo[]) => songs.some((object) => songsFileYear(object.key) === undefined);
 
 /** The Parquet files in the folder of songs: of any layout (a full rebuild removes those it does not write). */
 async function listSongsFiles(store: ObjectStore): Promise<ObjectInfo[]> {
@@ -360,7 +363,7 @@ async function fromState(
   source.watch(STATE_PARTS.map(songIdentityKey));
   for (const part of STATE_PARTS) files[part] = await localCopy(store, songIdentityKey(part), work);
   if (songs.length === 0 || !files.ids) return full('no state of song identity yet');
-  if (songs.some((object) => songsFileYear(object.key) === undefined)) return full('songs was written by an earlier version of chartlake (in one file)');
+  if (inOtherLayout(songs)) return full('songs was written by an earlier version of chartlake (in one file)');
   const otherRules = 'the state of song identity was built by other rules (another version of chartlake)';
   if (!files['changed-ids']) return full(otherRules);
   if (STATE_PARTS.some((part) => !files[part])) return full('the state of song identity was written in part');
