@@ -60,11 +60,11 @@ export interface Invocation<T> {
  * event, nothing on NODE_PATH (the package carries its own AWS SDK), on `lambdaNode()`. The runner prints the
  * result (or error) as the last line.
  */
-export async function invokeLambda<T>(dir: string, event: unknown, env: Record<string, string>): Promise<Invocation<T>> {
+export async function invokeLambda<T>(dir: string, event: unknown, env: Record<string, string>, { clock }: { clock?: Date } = {}): Promise<Invocation<T>> {
   const runner = path.join(dir, '..', 'lambda-runner.js');
   writeFileSync(
     runner,
-    `const { handler } = require(${JSON.stringify(path.join(dir, '__index.js'))});
+    `${clock ? shiftedClock(clock) : ''}const { handler } = require(${JSON.stringify(path.join(dir, '__index.js'))});
 const context = { functionName: 'test', awsRequestId: 'test-request', getRemainingTimeInMillis: () => 300000 };
 handler(${JSON.stringify(event)}, context).then(
   (result) => process.stdout.write('\\n@@RESULT ' + JSON.stringify({ result }) + '\\n'),
@@ -80,4 +80,19 @@ handler(${JSON.stringify(event)}, context).then(
   if (marker < 0) throw new Error(`the Lambda printed no result:\n${stdout}\n${stderr}`);
   const outcome = JSON.parse(stdout.slice(marker + '@@RESULT '.length)) as Omit<Invocation<T>, 'logs'>;
   return { ...outcome, logs: stdout.slice(0, marker) + stderr };
+}
+
+/**
+ * The runner's clock set to `clock` and running on from there: `Date.now()` and `new Date()` in the whole process
+ * (the handler's "now" is the Lambda's own clock; what it does on a Tuesday evening cannot wait for one). The AWS
+ * SDK meets the skew as it would on a machine whose clock is off: the first answer's Date header corrects it.
+ */
+function shiftedClock(clock: Date): string {
+  return `const offset = ${clock.getTime()} - Date.now();
+const RealDate = Date;
+globalThis.Date = class extends RealDate {
+  constructor(...args) { super(...(args.length > 0 ? args : [RealDate.now() + offset])); }
+  static now() { return RealDate.now() + offset; }
+};
+`;
 }

@@ -5,7 +5,7 @@ import { duckDbBinding, lambdaPackagePlan, UNZIPPED_LIMIT_BYTES, unzippedSize } 
 import { silentLogger } from '../../src/log';
 import { DuckDb } from '../../src/query';
 import { FsStore, objectCreatedEvent, S3Store, tableFileKey, type ObjectStore } from '../../src/store';
-import { dueChartWeek, importChartsCsv } from '../../src/extract';
+import { dueChartWeek, importChartsCsv, overdueAt } from '../../src/extract';
 import { handleTransform, TABLES } from '../../src/transform';
 import { removeDir, requireShared, tempDir, US_2023 } from '../support/lake';
 import { buildDemoCatalog, GLOBAL_WEEKLY_ALIAS } from '../../src/demo/catalog';
@@ -248,7 +248,7 @@ describe('the Lambda packages, invoked as Lambda would', function () {
       const dir = path.join(work, 'extract');
       const tmp = tempDir('lambda-tmp');
       const target = stack.resources.find((r) => r.type === 'aws:cloudwatch/eventTarget:EventTarget')!;
-      const invoke = (overrides: Record<string, string> = {}) =>
+      const invoke = (overrides: Record<string, string> = {}, clock?: Date) =>
         invokeLambda<{ chart: string; week: string; rawKey: string; entries: number; apiMode: string; skipped: boolean; published?: boolean }>(dir, JSON.parse(target.inputs.input as string), {
           ...variables,
           SPOTIFY_CLIENT_ID: DEMO_CLIENT_ID,
@@ -263,7 +263,7 @@ describe('the Lambda packages, invoked as Lambda would', function () {
           AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
           ...overrides,
-        });
+        }, { clock });
       const invocation = await invoke();
       expect(invocation.error, `${JSON.stringify(invocation.error)}\n${invocation.logs}`).to.equal(undefined);
       const result = invocation.result!;
@@ -273,18 +273,30 @@ describe('the Lambda packages, invoked as Lambda would', function () {
       // A second delivery of the same schedule event: the week is in raw/, nothing more is written.
       const again = await invoke();
       expect(again.result?.skipped).to.equal(true);
-      // Into an empty lake while Spotify still serves the week before: not published yet, not overdue. The run ends
-      // normally (the next scheduled run retries; no dead letter, no alarm), and says so.
+      // Into an empty lake while Spotify still serves the week before. On the Monday after the week, not published
+      // yet and not overdue: the run ends normally (the next scheduled run retries; no dead letter, no alarm), and
+      // says so. On Tuesday evening it is overdue: the run fails (Lambda's retries, then the dead-letter queue) and
+      // logs "week overdue" (the stack's alarm metric). The Lambda's clock is set to each moment: with the real one,
+      // from Tuesday 18:00 to Friday 12:00 UTC the due week is always overdue.
       const due = spotify.latestWeek;
-      const before = new Date(Date.parse(`${due}T00:00:00Z`) - 7 * 86400_000).toISOString().slice(0, 10);
+      const thursday = Date.parse(`${due}T00:00:00Z`);
+      const before = new Date(thursday - 7 * 86400_000).toISOString().slice(0, 10);
       await s3.createBucket('chartlake-unit-empty-lake');
       spotify.latestWeek = before;
-      const waiting = await invoke({ CHARTLAKE_LAKE_BUCKET: 'chartlake-unit-empty-lake' });
+      const monday = new Date(thursday + 4 * 86400_000);
+      const tuesdayEvening = new Date(overdueAt(due).getTime() + 3600_000);
+      const waiting = await invoke({ CHARTLAKE_LAKE_BUCKET: 'chartlake-unit-empty-lake' }, monday);
+      const overdue = await invoke({ CHARTLAKE_LAKE_BUCKET: 'chartlake-unit-empty-lake' }, tuesdayEvening);
       spotify.latestWeek = due;
       removeDir(tmp);
+      expect([dueChartWeek(monday), dueChartWeek(tuesdayEvening)]).to.deep.equal([due, due]);
       expect(waiting.error, waiting.logs).to.equal(undefined);
-      expect(waiting.result).to.deep.include({ chart: GLOBAL_WEEKLY_ALIAS, week: due, published: false, served: before });
+      expect(waiting.result).to.deep.include({ chart: GLOBAL_WEEKLY_ALIAS, week: due, published: false, served: before, overdueAt: overdueAt(due).toISOString() });
       expect(waiting.logs).to.include('"message":"week not published yet"');
+      expect(overdue.result, overdue.logs).to.equal(undefined);
+      expect(overdue.error?.name).to.equal('WeekNotPublishedError');
+      expect(overdue.error?.message).to.include(`overdue since ${overdueAt(due).toISOString()}`);
+      expect(overdue.logs).to.include('"message":"week overdue"');
       const lake = new S3Store({ bucket, client: s3.client });
       expect((await lake.list('raw/')).map((o) => o.key)).to.deep.equal([result.rawKey]);
       expect(result.rawKey).to.match(new RegExp(`^raw/spotify/${GLOBAL_WEEKLY_ALIAS}/week=${spotify.latestWeek}/`));
@@ -292,7 +304,7 @@ describe('the Lambda packages, invoked as Lambda would', function () {
       expect([envelope.chart.alias, envelope.chart.date, envelope.entries.length]).to.deep.equal([GLOBAL_WEEKLY_ALIAS, spotify.latestWeek, 50]);
       expect(Object.keys(envelope.tracks).length).to.be.above(0);
       expect(invocation.logs).to.include('"message":"extracted"');
-      for (const logs of [invocation.logs, again.logs, waiting.logs]) {
+      for (const logs of [invocation.logs, again.logs, waiting.logs, overdue.logs]) {
         expect(logs).not.to.include(DEMO_CLIENT_SECRET);
         for (const token of spotify.issuedTokens) expect(logs).not.to.include(token);
       }
