@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { DuckDbEngine } from './duckdb-engine';
 import type { QueryEngine } from './engine';
 import { bindSavedAnalysis, type SavedAnalysis } from './saved';
-import { foldParams, inlineParameters, literalFilePath, loadSql, renderSql, sqlString, type SqlValue } from './sql';
+import { foldParams, inlineParameters, literalFilePath, loadSql, quoteIdentifier, renderSql, sqlString, type SqlValue } from './sql';
 
 const SQL_DIR = path.join(__dirname, 'sql');
 
@@ -75,8 +75,4 @@ export async function exportSelect(engine: DuckDbEngine, select: string, format:
   const result = await engine.query(`COPY (${select}) TO ${sqlString(file)} (${COPY_OPTIONS[format]})`);
   const count = result.rows[0] ? Object.values(result.rows[0])[0] : 0;
   return { file, rows: Number(count) };
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -9,6 +9,11 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** Quotes a name as a SQL identifier ("" doubles a quote). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** Characters DuckDB expands in a file path: a path holding one would read other files too (`lake?` reads `lakeA`). */
 const FILE_PATTERN_CHARACTERS = /[*?[\]{}\\]/;
 

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DuckDbConnection } from '../query/duckdb';
-import { LAKE_PATH_FIX, literalFilePath, loadSql, renderSql, type SqlValue } from '../query/sql';
+import { LAKE_PATH_FIX, literalFilePath, loadSql, quoteIdentifier, renderSql, type SqlValue } from '../query/sql';
 import {
   chartYearId,
   chartYearsOf,
@@ -504,7 +504,7 @@ async function writtenColumns(connection: DuckDbConnection, table: string): Prom
   if (columns === undefined) {
     columns = (await connection.all<{ column_name: string; column_type: string }>(`DESCRIBE ${table}`))
       .filter((column) => column.column_name !== 'chart' && column.column_name !== 'year')
-      .map((column) => `CAST("${column.column_name}" AS ${column.column_type}) AS "${column.column_name}"`)
+      .map((column) => `CAST(${quoteIdentifier(column.column_name)} AS ${column.column_type}) AS ${quoteIdentifier(column.column_name)}`)
       .join(', ');
     fileColumns.set(table, columns);
   }
